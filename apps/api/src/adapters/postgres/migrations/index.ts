@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely/migration';
+import * as kvEntries from './20261125064500_kv_entries.ts';
+
+/**
+ * The migration list, oldest first. Static imports (rather than a folder scan) keep migrations
+ * loadable by every runner: tsx, vitest and bundlers alike.
+ */
+export const MIGRATIONS: Record<string, Migration> = {
+  '20261125064500_kv_entries': kvEntries,
+};

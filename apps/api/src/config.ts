@@ -1,0 +1,144 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+const optionalUrl = (protocols: string[]) =>
+  z
+    .url({
+      protocol: new RegExp(`^(${protocols.join('|')})$`),
+      error: `expected a ${protocols.map((p) => `${p}://`).join(' or ')} URL`,
+    })
+    .optional();
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1');
+
+const commaList = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .pipe(z.array(z.url()));
+
+/** Every environment variable the API reads. Nothing else in the code base reads process.env. */
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: z.url().optional(),
+  DATA_DIR: z.string().min(1).default('./.data'),
+  DATABASE_URL: optionalUrl(['postgres', 'postgresql']),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+  REDIS_URL: optionalUrl(['redis', 'rediss']),
+  REDIS_KEY_PREFIX: z.string().default('yc:'),
+  AMQP_URL: optionalUrl(['amqp', 'amqps']),
+  AMQP_EXCHANGE: z.string().min(1).default('youngchat.events'),
+  SMTP_URL: optionalUrl(['smtp', 'smtps']),
+  MAIL_FROM: z.string().min(3).default('YOUng Chat <no-reply@youngchat.local>'),
+  S3_BUCKET: z.string().min(3).optional(),
+  S3_ENDPOINT: z.url().optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_FORCE_PATH_STYLE: booleanFlag.default(false),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  INSTANCE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, "_", "." and "-" only')
+    .optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CORS_ORIGINS: commaList.optional(),
+  STATIC_DIR: z.string().min(1).optional(),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+});
+
+type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  nodeEnv: Env['NODE_ENV'];
+  port: number;
+  host: string;
+  publicUrl: string | undefined;
+  dataDir: string;
+  instanceId: string;
+  logLevel: Env['LOG_LEVEL'];
+  /** Origins allowed to call cookie-authenticated procedures and to open WebSockets. */
+  allowedOrigins: string[];
+  staticDir: string;
+  shutdownGraceMs: number;
+  jwtSecret: string;
+  database: { url: string | undefined; poolSize: number };
+  redis: { url: string | undefined; keyPrefix: string };
+  amqp: { url: string | undefined; exchange: string };
+  mail: { smtpUrl: string | undefined; from: string };
+  s3: { bucket: string | undefined; endpoint: string | undefined; region: string; forcePathStyle: boolean };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const DEFAULT_STATIC_DIR = path.resolve(import.meta.dirname, '../../web/dist');
+
+/**
+ * Reads and validates the environment. Throws a ConfigError naming each bad variable,
+ * so a misconfigured instance refuses to start instead of failing later.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(
+    // An empty value means unset: `FOO= npm start` should not fail validation.
+    Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')),
+  );
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  if (e.NODE_ENV === 'production' && !e.JWT_SECRET) {
+    throw new ConfigError('invalid configuration:\n  JWT_SECRET: required when NODE_ENV=production');
+  }
+  if (e.S3_ENDPOINT && !e.S3_BUCKET) {
+    throw new ConfigError('invalid configuration:\n  S3_BUCKET: required when S3_ENDPOINT is set');
+  }
+  const dataDir = path.resolve(e.DATA_DIR);
+  const port = e.PORT;
+  const publicUrl = e.PUBLIC_URL?.replace(/\/$/, '');
+  const allowedOrigins = [
+    ...(publicUrl ? [new URL(publicUrl).origin] : []),
+    ...(e.CORS_ORIGINS ?? []).map((o) => new URL(o).origin),
+  ];
+  return {
+    nodeEnv: e.NODE_ENV,
+    port,
+    host: e.HOST,
+    publicUrl,
+    dataDir,
+    instanceId: e.INSTANCE_ID ?? `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    logLevel: e.LOG_LEVEL,
+    allowedOrigins,
+    staticDir: path.resolve(e.STATIC_DIR ?? DEFAULT_STATIC_DIR),
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    jwtSecret: e.JWT_SECRET ?? embeddedJwtSecret(dataDir),
+    database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
+    redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
+    amqp: { url: e.AMQP_URL, exchange: e.AMQP_EXCHANGE },
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
+    s3: {
+      bucket: e.S3_BUCKET,
+      endpoint: e.S3_ENDPOINT,
+      region: e.S3_REGION,
+      forcePathStyle: e.S3_FORCE_PATH_STYLE,
+    },
+  };
+}
+
+/** Generated once and kept in DATA_DIR so sessions survive a restart of a laptop instance. */
+function embeddedJwtSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'jwt-secret');
+  fs.mkdirSync(dataDir, { recursive: true });
+  try {
+    fs.writeFileSync(file, randomBytes(48).toString('base64url'), { flag: 'wx', mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  return fs.readFileSync(file, 'utf8').trim();
+}

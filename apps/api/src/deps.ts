@@ -1,0 +1,137 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { DestinationStream } from 'pino';
+import { createConsoleMailer } from './adapters/embedded/console-mailer.ts';
+import { createDiskBlobStore } from './adapters/embedded/disk-blob-store.ts';
+import { createInProcessEventBus } from './adapters/embedded/in-process-event-bus.ts';
+import { createPgliteDatabase } from './adapters/embedded/pglite-database.ts';
+import { createSqlKeyValue } from './adapters/embedded/sql-key-value.ts';
+import { migrateToLatest } from './adapters/postgres/migrator.ts';
+import { createPgDatabase } from './adapters/postgres/pg-database.ts';
+import { createRabbitMqEventBus } from './adapters/rabbitmq/rabbitmq-event-bus.ts';
+import { createRedisKeyValue } from './adapters/redis/redis-key-value.ts';
+import { createS3BlobStore } from './adapters/s3/s3-blob-store.ts';
+import { createSmtpMailer } from './adapters/smtp/smtp-mailer.ts';
+import type { Config } from './config.ts';
+import { createSystemService } from './modules/system/system.service.ts';
+import { createLogger, type Logger } from './observability/logger.ts';
+import { createMetrics, type Metrics } from './observability/metrics.ts';
+import type { BlobStore } from './ports/blob-store.ts';
+import type { Database } from './ports/database.ts';
+import type { Dependency } from './ports/dependency.ts';
+import type { EventBus } from './ports/event-bus.ts';
+import type { KeyValueStore } from './ports/key-value.ts';
+import type { DevOutbox, Mailer } from './ports/mailer.ts';
+
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  database: Database;
+  keyValue: KeyValueStore;
+  eventBus: EventBus;
+  mailer: Mailer;
+  /** Only in embedded mail mode outside production. */
+  devOutbox: DevOutbox | undefined;
+  blobStore: BlobStore;
+  services: {
+    system: ReturnType<typeof createSystemService>;
+  };
+  /** Every outside dependency, in the order they are closed (last opened first). */
+  dependencies: Dependency[];
+}
+
+/**
+ * The composition root: the only place that picks an adapter for each port, from config alone.
+ * An unset service URL means the embedded adapter.
+ */
+export async function buildDeps(config: Config, options: { logDestination?: DestinationStream } = {}): Promise<AppDeps> {
+  const logger = createLogger({
+    level: config.logLevel,
+    instanceId: config.instanceId,
+    ...(options.logDestination ? { destination: options.logDestination } : {}),
+  });
+  const opened: Dependency[] = [];
+  const open = <T extends Dependency>(dependency: T): T => {
+    opened.unshift(dependency);
+    return dependency;
+  };
+
+  try {
+    const database = open(
+      config.database.url
+        ? createPgDatabase({ url: config.database.url, poolSize: config.database.poolSize })
+        : await createPgliteDatabase({ dataDir: config.dataDir }),
+    );
+    const applied = await migrateToLatest(database.db);
+    if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+
+    const keyValue = open(
+      config.redis.url
+        ? createRedisKeyValue({ url: config.redis.url, keyPrefix: config.redis.keyPrefix })
+        : createSqlKeyValue(database.db),
+    );
+    const eventBus = open(
+      config.amqp.url
+        ? createRabbitMqEventBus({
+            url: config.amqp.url,
+            exchange: config.amqp.exchange,
+            instanceId: config.instanceId,
+            logger: logger.child({ component: 'rabbitmq' }),
+          })
+        : createInProcessEventBus(),
+    );
+    const consoleMailer = config.mail.smtpUrl ? undefined : createConsoleMailer({ logger });
+    const mailer = open(consoleMailer ?? createSmtpMailer({ url: config.mail.smtpUrl!, from: config.mail.from }));
+    const blobStore = open(
+      config.s3.bucket
+        ? createS3BlobStore({
+            bucket: config.s3.bucket,
+            region: config.s3.region,
+            endpoint: config.s3.endpoint,
+            forcePathStyle: config.s3.forcePathStyle,
+          })
+        : createDiskBlobStore({ root: path.join(config.dataDir, 'blobs') }),
+    );
+
+    const adapters = {
+      database: database.kind,
+      keyValue: keyValue.kind,
+      eventBus: eventBus.kind,
+      mailer: mailer.kind,
+      blobStore: blobStore.kind,
+    };
+    logger.info({ adapters }, 'adapters chosen');
+
+    return {
+      config,
+      logger,
+      metrics: createMetrics(),
+      database,
+      keyValue,
+      eventBus,
+      mailer,
+      devOutbox: consoleMailer && config.nodeEnv !== 'production' ? consoleMailer : undefined,
+      blobStore,
+      services: {
+        system: createSystemService({ version, instanceId: config.instanceId, adapters }),
+      },
+      dependencies: opened,
+    };
+  } catch (error) {
+    await closeAll(opened, logger);
+    throw error;
+  }
+}
+
+export async function closeAll(dependencies: Dependency[], logger: Logger): Promise<void> {
+  for (const dependency of dependencies) {
+    try {
+      await dependency.close();
+    } catch (error) {
+      logger.warn({ err: error, dependency: dependency.name }, 'close failed');
+    }
+  }
+}

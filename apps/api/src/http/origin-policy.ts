@@ -1,0 +1,29 @@
+import type { IncomingMessage } from 'node:http';
+import type { Config } from '../config.ts';
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Which browser origins may open a WebSocket (and, later, send cookie-authenticated calls):
+ * the page's own origin, the configured ones, and in development any loopback origin (the Vite
+ * dev server). Requests without an Origin header come from non-browser clients and are allowed:
+ * the check exists to stop other sites from riding on a user's browser.
+ */
+export function isAllowedOrigin(req: IncomingMessage, config: Config): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return false;
+  }
+  if (config.allowedOrigins.includes(url.origin)) return true;
+  if (req.headers.host && url.host === req.headers.host && !config.publicUrl) return true;
+  return config.nodeEnv !== 'production' && LOOPBACK_HOSTS.has(url.hostname);
+}
+
+export function isLoopback(req: IncomingMessage): boolean {
+  const address = req.socket.remoteAddress ?? '';
+  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
+}

@@ -1,0 +1,171 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pipeline } from 'node:stream/promises';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { applyWSSHandler } from '@trpc/server/adapters/ws';
+import { LIMITS } from '@youngchat/shared';
+import sirv from 'sirv';
+import { WebSocketServer } from 'ws';
+import { OUTBOX_PAGE_CSP, renderOutboxPage } from './adapters/embedded/dev-outbox.page.ts';
+import { closeAll, type AppDeps } from './deps.ts';
+import { checkHealth } from './http/health.ts';
+import { isAllowedOrigin, isLoopback } from './http/origin-policy.ts';
+import { FILE_CSP, SPA_CSP, setSecurityHeaders } from './http/security-headers.ts';
+import { enterTrace, newTraceId, runWithTrace } from './observability/trace.ts';
+import { appRouter } from './trpc/app-router.ts';
+import { createContextFactory } from './trpc/context.ts';
+
+export interface RunningServer {
+  port: number;
+  url: string;
+  /** Graceful stop: refuse new work, ask sockets to reconnect elsewhere, drain, close adapters. */
+  shutdown(): Promise<void>;
+}
+
+const TRACE_ID = /^[A-Za-z0-9_-]{8,64}$/;
+const KEEPALIVE = { enabled: true, pingMs: 30_000, pongWaitMs: 10_000 };
+
+export async function startServer(deps: AppDeps): Promise<RunningServer> {
+  const { config, logger, metrics } = deps;
+  const createContext = createContextFactory(deps);
+  const trpcHandler = createHTTPHandler({ router: appRouter, createContext, basePath: '/trpc/' });
+  const serveSpa = sirv(config.staticDir, {
+    single: true,
+    etag: true,
+    setHeaders: (res, pathname) => {
+      res.setHeader('Content-Security-Policy', SPA_CSP);
+      // Hashed build assets never change; index.html must always be revalidated.
+      res.setHeader('Cache-Control', pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+    },
+  });
+  const openStreams = new Set<ServerResponse>();
+
+  const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void> | void> = {
+    healthz: async (_req, res) => {
+      const report = await checkHealth(config.instanceId, deps.dependencies);
+      sendJson(res, report.status === 'ok' ? 200 : 503, report);
+    },
+    metrics: async (_req, res) => {
+      res.setHeader('Content-Type', metrics.registry.contentType);
+      res.end(await metrics.registry.metrics());
+    },
+    trpc: (req, res) => {
+      if (req.headers.accept?.includes('text/event-stream')) {
+        openStreams.add(res);
+        res.on('close', () => openStreams.delete(res));
+      }
+      return trpcHandler(req, res);
+    },
+    files: async (req, res) => {
+      const path = new URL(req.url ?? '/', 'http://x').pathname.slice('/files/'.length);
+      // Keys are plain ASCII (see assertSafeBlobKey): anything that needs decoding, or is unsafe, is simply not there.
+      const blob = await deps.blobStore.get(path).catch(() => null);
+      if (!blob) return sendJson(res, 404, { error: 'not found' });
+      res.writeHead(200, {
+        'Content-Type': blob.contentType,
+        'Content-Length': blob.size,
+        'Content-Security-Policy': FILE_CSP,
+        'Cache-Control': 'public, max-age=31536000, immutable',
+      });
+      await pipeline(blob.body, res);
+    },
+    dev: (req, res) => {
+      // Sign-up codes are readable here, so: embedded mail only, never in production, loopback only.
+      if (!deps.devOutbox || !isLoopback(req) || !req.url?.startsWith('/dev/outbox')) {
+        return sendJson(res, 404, { error: 'not found' });
+      }
+      const entries = deps.devOutbox.list();
+      if (new URL(req.url, 'http://x').searchParams.get('format') === 'json') return sendJson(res, 200, entries);
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': OUTBOX_PAGE_CSP });
+      res.end(renderOutboxPage(entries));
+    },
+  };
+
+  const server = http.createServer((req, res) => {
+    const incoming = req.headers['x-trace-id'];
+    const traceId = typeof incoming === 'string' && TRACE_ID.test(incoming) ? incoming : newTraceId();
+    runWithTrace(traceId, () => {
+      const started = performance.now();
+      const segment = (req.url ?? '/').split(/[/?]/)[1] ?? '';
+      const route = segment in routes ? segment : 'static';
+      res.setHeader('x-trace-id', traceId);
+      setSecurityHeaders(res);
+      res.on('finish', () => {
+        metrics.httpRequests.inc({ method: req.method ?? '', route, status: res.statusCode });
+        metrics.httpDuration.observe({ route }, (performance.now() - started) / 1000);
+        if (res.statusCode >= 500) logger.warn({ method: req.method, route, status: res.statusCode }, 'http error');
+      });
+      const handle = routes[route] ?? ((rq, rs) => serveSpa(rq, rs, () => sendJson(rs, 404, { error: 'not found' })));
+      Promise.resolve(handle(req, res)).catch((error: unknown) => {
+        logger.error({ err: error, route }, 'request failed');
+        if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+        else res.destroy();
+      });
+    });
+  });
+  server.keepAliveTimeout = 65_000; // longer than typical load-balancer idle timeouts
+  server.headersTimeout = 66_000;
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: LIMITS.wsMaxPayloadBytes,
+    perMessageDeflate: false, // CPU per message and a known memory-fragmentation trap at scale
+  });
+  server.on('upgrade', (req, socket, head) => {
+    const refuse = (status: number, reason: string) => {
+      metrics.wsRejected.inc({ reason });
+      socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    if (new URL(req.url ?? '/', 'http://x').pathname !== '/trpc') return refuse(404, 'path');
+    if (!isAllowedOrigin(req, config)) return refuse(403, 'origin');
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+  // Registered before tRPC's handler so each message gets its trace before tRPC's listener runs.
+  wss.on('connection', (ws) => {
+    metrics.wsConnections.inc();
+    metrics.wsOpen.inc();
+    const send = ws.send.bind(ws);
+    ws.send = ((...args: Parameters<typeof ws.send>) => {
+      metrics.wsMessagesOut.inc();
+      return send(...args);
+    }) as typeof ws.send;
+    ws.on('message', () => {
+      metrics.wsMessagesIn.inc();
+      enterTrace(newTraceId());
+    });
+    ws.once('close', () => metrics.wsOpen.dec());
+  });
+  const wsHandler = applyWSSHandler({ wss, router: appRouter, createContext, keepAlive: KEEPALIVE });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  logger.info({ port, host: config.host, staticDir: config.staticDir }, 'listening');
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = () =>
+    (stopping ??= (async () => {
+      logger.info({ openSockets: wss.clients.size }, 'shutting down');
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      wsHandler.broadcastReconnectNotification();
+      server.closeIdleConnections();
+      // Streams never finish on their own; their clients reconnect (to another instance) and resume.
+      for (const stream of openStreams) stream.end();
+      const grace = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownGraceMs).unref());
+      await Promise.race([closed, grace]);
+      for (const ws of wss.clients) ws.terminate();
+      server.closeAllConnections();
+      wss.close();
+      await closeAll(deps.dependencies, logger);
+      logger.info('stopped');
+    })());
+
+  return { port, url: `http://127.0.0.1:${port}`, shutdown };
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end(JSON.stringify(body));
+}

@@ -1,0 +1,75 @@
+import { TRPCError } from '@trpc/server';
+import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+import type { AppCode } from '@youngchat/shared';
+import { ZodError } from 'zod';
+
+/** The one error type services throw. The router layer maps it to a TRPCError with `data.appCode`. */
+export class AppError extends Error {
+  override name = 'AppError';
+  constructor(
+    readonly appCode: AppCode,
+    message: string = appCode,
+  ) {
+    super(message);
+  }
+}
+
+const TRPC_CODE_BY_APP_CODE: Record<AppCode, TRPC_ERROR_CODE_KEY> = {
+  BAD_INPUT: 'BAD_REQUEST',
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  RATE_LIMITED: 'TOO_MANY_REQUESTS',
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  INTERNAL: 'INTERNAL_SERVER_ERROR',
+};
+
+const APP_CODE_BY_TRPC_CODE: Partial<Record<TRPC_ERROR_CODE_KEY, AppCode>> = {
+  PARSE_ERROR: 'BAD_INPUT',
+  BAD_REQUEST: 'BAD_INPUT',
+  METHOD_NOT_SUPPORTED: 'BAD_INPUT',
+  UNSUPPORTED_MEDIA_TYPE: 'BAD_INPUT',
+  UNPROCESSABLE_CONTENT: 'BAD_INPUT',
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  TOO_MANY_REQUESTS: 'RATE_LIMITED',
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+};
+
+export function toTRPCError(error: AppError): TRPCError {
+  return new TRPCError({ code: TRPC_CODE_BY_APP_CODE[error.appCode], message: error.message, cause: error });
+}
+
+export interface AppErrorData {
+  appCode: AppCode;
+  /** For BAD_INPUT from schema validation: which fields and why. */
+  issues?: { path: string; message: string }[];
+}
+
+/**
+ * The shape every client sees in `error.data`. Internal errors are reduced to a generic message:
+ * no stack, no SQL, no library text ever reaches a client.
+ */
+export function describeError(error: TRPCError): { message: string; data: AppErrorData } {
+  const cause = error.cause;
+  if (cause instanceof AppError) return { message: cause.message, data: { appCode: cause.appCode } };
+  if (cause instanceof ZodError) {
+    return {
+      message: 'Some fields are not valid.',
+      data: {
+        appCode: 'BAD_INPUT',
+        issues: cause.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      },
+    };
+  }
+  const appCode = APP_CODE_BY_TRPC_CODE[error.code] ?? 'INTERNAL';
+  return {
+    message: appCode === 'INTERNAL' ? 'Something went wrong on our side.' : error.message,
+    data: { appCode },
+  };
+}

@@ -1,0 +1,41 @@
+import { initTRPC } from '@trpc/server';
+import type { Context } from './context.ts';
+import { AppError, describeError, toTRPCError } from './errors.ts';
+
+const t = initTRPC.context<Context>().create({
+  // Never send stacks to clients, whatever NODE_ENV says.
+  isDev: false,
+  errorFormatter: ({ shape, error }) => {
+    const { message, data } = describeError(error);
+    return { ...shape, message, data: { code: shape.data.code, httpStatus: shape.data.httpStatus, path: shape.data.path, ...data } };
+  },
+  sse: {
+    ping: { enabled: true, intervalMs: 15_000 },
+    client: { reconnectAfterInactivityMs: 25_000 },
+  },
+});
+
+/** Logs each call once, and turns AppErrors thrown by services into typed tRPC errors. */
+const observed = t.middleware(async ({ ctx, path, type, next }) => {
+  const started = performance.now();
+  let result;
+  try {
+    result = await next();
+  } catch (error) {
+    if (error instanceof AppError) throw toTRPCError(error);
+    throw error;
+  }
+  const ms = Math.round((performance.now() - started) * 10) / 10;
+  const log = ctx.deps.logger;
+  if (result.ok) {
+    log.debug({ path, type, ms, transport: ctx.request.transport }, 'call');
+  } else if (result.error.code === 'INTERNAL_SERVER_ERROR') {
+    log.error({ path, type, ms, err: result.error.cause ?? result.error }, 'call failed');
+  } else {
+    log.info({ path, type, ms, code: result.error.code }, 'call refused');
+  }
+  return result;
+});
+
+export const router = t.router;
+export const publicProcedure = t.procedure.use(observed);

@@ -1,0 +1,84 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import amqplib from 'amqplib';
+import { Redis } from 'ioredis';
+import { loadConfig } from '../src/config.ts';
+import { buildDeps, type AppDeps } from '../src/deps.ts';
+import { startServer, type RunningServer } from '../src/server.ts';
+import { SERVICES, createTestDatabase, uniqueName } from './services.ts';
+
+/** Keeps every JSON log line a server writes, so tests can assert on logs. */
+export class LogCapture extends Writable {
+  readonly lines: Record<string, unknown>[] = [];
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    for (const line of chunk.toString('utf8').split('\n')) if (line) this.lines.push(JSON.parse(line));
+    done();
+  }
+}
+
+export interface TestServer extends RunningServer {
+  deps: AppDeps;
+  logs: LogCapture;
+  wsUrl: string;
+  close(): Promise<void>;
+}
+
+/** A real server on 127.0.0.1:0 with its own DATA_DIR; `env` selects adapters as in production. */
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'yc-test-'));
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'debug',
+    SHUTDOWN_GRACE_MS: '2000',
+    ...env,
+  });
+  const logs = new LogCapture();
+  const deps = await buildDeps(config, { logDestination: logs });
+  const server = await startServer(deps);
+  return {
+    ...server,
+    deps,
+    logs,
+    wsUrl: `ws://127.0.0.1:${server.port}/trpc`,
+    async close() {
+      await server.shutdown();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Environment for real-services mode, isolated for one test file: its own PostgreSQL database,
+ * Redis key prefix and RabbitMQ exchange. `cleanup` removes all three.
+ */
+export async function realServicesEnv(): Promise<{ env: Record<string, string>; cleanup: () => Promise<void> }> {
+  const database = await createTestDatabase();
+  const prefix = `${uniqueName('yc_test')}:`;
+  const exchange = uniqueName('yc_test');
+  return {
+    env: {
+      DATABASE_URL: database.url,
+      DATABASE_POOL_SIZE: '5',
+      REDIS_URL: SERVICES.redis,
+      REDIS_KEY_PREFIX: prefix,
+      AMQP_URL: SERVICES.rabbitmq,
+      AMQP_EXCHANGE: exchange,
+    },
+    async cleanup() {
+      await database.drop();
+      const redis = new Redis(SERVICES.redis);
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length > 0) await redis.del(...keys);
+      await redis.quit();
+      const connection = await amqplib.connect(SERVICES.rabbitmq);
+      const channel = await connection.createChannel();
+      await channel.deleteExchange(exchange);
+      await connection.close();
+    },
+  };
+}

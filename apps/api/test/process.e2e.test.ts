@@ -1,0 +1,83 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+
+const API_DIR = path.resolve(import.meta.dirname, '..');
+
+/** Runs the real entry point (`npm start` minus the SPA build) and resolves once it listens. */
+function startProcess(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: API_DIR,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: Record<string, unknown>[] = [];
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const listening = new Promise<number>((resolve, reject) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const entry = JSON.parse(line) as Record<string, unknown>;
+      lines.push(entry);
+      if (entry.msg === 'listening') resolve(entry.port as number);
+    });
+    child.once('exit', (code) => reject(new Error(`exited with ${code}: ${stderr}`)));
+  });
+  listening.catch(() => {}); // a test that expects the process to fail awaits `exited` instead
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, lines, listening, exited, stderr: () => stderr };
+}
+
+describe('the API process', () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'yc-process-'));
+  });
+  afterAll(() => rm(dataDir, { recursive: true, force: true }));
+
+  it('refuses to start on a bad value and names the variable', async () => {
+    const run = startProcess({ DATA_DIR: dataDir, PORT: 'eighty' });
+    expect(await run.exited).toBe(1);
+    expect(run.stderr()).toMatch(/PORT/);
+  });
+
+  it('on SIGTERM tells WebSocket clients to reconnect, drains, closes adapters and exits 0', async () => {
+    const run = startProcess({ DATA_DIR: dataDir, SHUTDOWN_GRACE_MS: '1000' });
+    let child: ChildProcess | undefined = run.child;
+    try {
+      const port = await run.listening;
+      const socket = new WebSocket(`ws://127.0.0.1:${port}/trpc`);
+      const messages: string[] = [];
+      socket.on('message', (m) => messages.push(m.toString()));
+      await new Promise((resolve) => socket.once('open', resolve));
+      const closed = new Promise((resolve) => socket.once('close', resolve));
+
+      run.child.kill('SIGTERM');
+      expect(await run.exited).toBe(0);
+      child = undefined;
+      await closed;
+      expect(messages.map((m) => JSON.parse(m))).toContainEqual({ id: null, method: 'reconnect' });
+      expect(run.lines.map((l) => l.msg)).toEqual(expect.arrayContaining(['shutting down', 'stopped']));
+    } finally {
+      child?.kill('SIGKILL');
+    }
+  });
+
+  it('keeps its data in DATA_DIR across a restart', async () => {
+    const secret = await readFile(path.join(dataDir, 'jwt-secret'), 'utf8');
+    const run = startProcess({ DATA_DIR: dataDir });
+    try {
+      const port = await run.listening;
+      // The migrations were applied by the first run; a restart finds the same database.
+      expect(run.lines.some((l) => l.msg === 'migrations applied')).toBe(false);
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+      expect(await readFile(path.join(dataDir, 'jwt-secret'), 'utf8')).toBe(secret);
+    } finally {
+      run.child.kill('SIGTERM');
+      await run.exited;
+    }
+  });
+});
