@@ -46,7 +46,7 @@ try {
 }
 
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'yc-loadtest-'));
-const api = await spawnServer([apiMain], { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+const api = await spawnServer([apiMain], { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info' });
 try {
   const before = processStats(api.child.pid!);
   const result = await trpcFanout(api.port, options);

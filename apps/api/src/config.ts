@@ -49,6 +49,8 @@ const envSchema = z.object({
   CORS_ORIGINS: commaList.optional(),
   STATIC_DIR: z.string().min(1).optional(),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  /** Set by npm to the directory `npm …` was run from. */
+  INIT_CWD: z.string().optional(),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -99,7 +101,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.S3_ENDPOINT && !e.S3_BUCKET) {
     throw new ConfigError('invalid configuration:\n  S3_BUCKET: required when S3_ENDPOINT is set');
   }
-  const dataDir = path.resolve(e.DATA_DIR);
+  // npm runs workspace scripts inside the workspace; resolve relative paths from where the user typed the command.
+  const dataDir = path.resolve(e.INIT_CWD ?? process.cwd(), e.DATA_DIR);
   const port = e.PORT;
   const publicUrl = e.PUBLIC_URL?.replace(/\/$/, '');
   const allowedOrigins = [
@@ -115,7 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     instanceId: e.INSTANCE_ID ?? `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
     logLevel: e.LOG_LEVEL,
     allowedOrigins,
-    staticDir: path.resolve(e.STATIC_DIR ?? DEFAULT_STATIC_DIR),
+    staticDir: e.STATIC_DIR ? path.resolve(e.INIT_CWD ?? process.cwd(), e.STATIC_DIR) : DEFAULT_STATIC_DIR,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     jwtSecret: e.JWT_SECRET ?? embeddedJwtSecret(dataDir),
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },

@@ -1,22 +1,18 @@
-import { ConfigError, loadConfig } from './config.ts';
+import { loadConfig } from './config.ts';
 import { buildDeps } from './deps.ts';
 import { startServer } from './server.ts';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfig();
   const deps = await buildDeps(config);
   const server = await startServer(deps);
   const stop = (signal: string) => {
     deps.logger.info({ signal }, 'signal received');
+    // Whatever hangs during shutdown, the process still ends: an orchestrator is waiting to replace it.
+    setTimeout(() => {
+      deps.logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, config.shutdownGraceMs + 5_000).unref();
     server.shutdown().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -29,4 +25,8 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => stop('SIGINT'));
 }
 
-await main();
+// A bad config or an unreachable service at start: say what is wrong in one message, no stack trace.
+main().catch((error: unknown) => {
+  console.error(`YOUng Chat did not start: ${(error as Error).message}`);
+  process.exit(1);
+});

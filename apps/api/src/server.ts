@@ -153,8 +153,13 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
       server.closeIdleConnections();
       // Streams never finish on their own; their clients reconnect (to another instance) and resume.
       for (const stream of openStreams) stream.end();
-      const grace = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownGraceMs).unref());
-      await Promise.race([closed, grace]);
+      // tRPC clients reconnect at once and close the old socket when their calls on it have answered,
+      // so an empty socket set means the WebSocket calls are drained too.
+      const socketsGone = Promise.all([...wss.clients].map((ws) => new Promise((resolve) => ws.once('close', resolve))));
+      let graceTimer: NodeJS.Timeout | undefined;
+      const grace = new Promise<void>((resolve) => (graceTimer = setTimeout(resolve, config.shutdownGraceMs)));
+      await Promise.race([Promise.all([closed, socketsGone]), grace]);
+      clearTimeout(graceTimer);
       for (const ws of wss.clients) ws.terminate();
       server.closeAllConnections();
       wss.close();
