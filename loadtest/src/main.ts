@@ -8,7 +8,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { processStats, spawnServer } from './process-stats.ts';
 import { environmentLines, resultRow } from './report.ts';
-import { bareWsFanout, trpcFanout, type FanoutOptions } from './scenarios/ticks-fanout.ts';
+import { bareWsFanout, trpcFanout, type FanoutOptions, type FanoutResult } from './scenarios/ticks-fanout.ts';
 
 const { values } = parseArgs({
   options: {
@@ -34,26 +34,37 @@ console.log(['YOUng Chat load test: ticks fan-out', ...environmentLines({
 })].join('\n'));
 console.log(`${options.clients} clients × ${options.seconds}s, one tick every ${options.intervalMs} ms\n`);
 
-const rows = [];
-const baseline = await spawnServer([path.join(here, 'servers/bare-ws-broadcaster.ts'), String(options.intervalMs)]);
-try {
-  const before = processStats(baseline.child.pid!);
-  const result = await bareWsFanout(baseline.port, options);
-  const after = processStats(baseline.child.pid!);
-  rows.push(resultRow('bare ws', result, { cpuSeconds: after.cpuSeconds - before.cpuSeconds, rssMb: after.rssMb }));
-} finally {
-  await baseline.stop();
+const rows: Record<string, string | number>[] = [];
+
+/** Runs one target and records it with the server's CPU time and RSS over the measured window. */
+async function measure(
+  name: string,
+  server: Awaited<ReturnType<typeof spawnServer>>,
+  scenario: (port: number, options: FanoutOptions) => Promise<FanoutResult>,
+): Promise<void> {
+  try {
+    const before = processStats(server.child.pid!);
+    const result = await scenario(server.port, options);
+    const after = processStats(server.child.pid!);
+    rows.push(resultRow(name, result, { cpuSeconds: after.cpuSeconds - before.cpuSeconds, rssMb: after.rssMb }));
+  } finally {
+    await server.stop();
+  }
 }
 
+await measure(
+  'bare ws',
+  await spawnServer([path.join(here, 'servers/bare-ws-broadcaster.ts'), String(options.intervalMs)]),
+  bareWsFanout,
+);
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'yc-loadtest-'));
-const api = await spawnServer([apiMain], { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info' });
 try {
-  const before = processStats(api.child.pid!);
-  const result = await trpcFanout(api.port, options);
-  const after = processStats(api.child.pid!);
-  rows.push(resultRow('YOUng Chat (tRPC ws)', result, { cpuSeconds: after.cpuSeconds - before.cpuSeconds, rssMb: after.rssMb }));
+  await measure(
+    'YOUng Chat (tRPC ws)',
+    await spawnServer([apiMain], { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info' }),
+    trpcFanout,
+  );
 } finally {
-  await api.stop();
   await rm(dataDir, { recursive: true, force: true });
 }
 console.table(rows);
