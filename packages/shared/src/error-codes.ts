@@ -4,6 +4,16 @@
  */
 export const APP_CODES = [
   'BAD_INPUT',
+  /** Wrong email or password (the same answer for an unknown email). */
+  'INVALID_CREDENTIALS',
+  /** Wrong, expired, used or killed verification code (the same answer for each). */
+  'INVALID_CODE',
+  /** The password is on the list of commonly used passwords. */
+  'PASSWORD_TOO_COMMON',
+  /** The refresh token is missing, expired, reused or revoked: sign in again. */
+  'SESSION_EXPIRED',
+  /** An upload that is not a PNG, JPEG, WebP or GIF image (SVG and documents included). */
+  'UNSUPPORTED_FILE',
   'UNAUTHORIZED',
   'FORBIDDEN',
   'NOT_FOUND',

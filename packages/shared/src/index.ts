@@ -1,3 +1,5 @@
 export * from './error-codes.ts';
 export * from './limits.ts';
+export * from './schemas/auth.ts';
+export * from './schemas/profile.ts';
 export * from './schemas/system.ts';

@@ -9,4 +9,13 @@ export const LIMITS = {
     maxIntervalMs: 10_000,
     maxCount: 10_000,
   },
+  password: { min: 8, max: 128 },
+  email: { max: 254 },
+  nickname: { min: 1, max: 40 },
+  statusMessage: { max: 140 },
+  searchQuery: { min: 1, max: 64 },
+  searchResults: 20,
+  /** Verification codes: six digits, valid this long, this many wrong guesses. */
+  code: { length: 6, ttlMs: 10 * 60_000, maxAttempts: 5 },
+  avatar: { maxBytes: 5 * 1024 * 1024, maxPixels: 40_000_000, sizePx: 512 },
 } as const;

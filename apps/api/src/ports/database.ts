@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Generated, Kysely } from 'kysely';
 import type { AdapterKinds } from '@youngchat/shared';
 import type { Dependency } from './dependency.ts';
 
@@ -9,8 +9,20 @@ export interface KvEntriesTable {
   expires_at: Date;
 }
 
+export interface UsersTable {
+  id: string;
+  email: string;
+  password_hash: string;
+  nickname: string;
+  status_message: Generated<string>;
+  avatar_key: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
 export interface DatabaseSchema {
   kv_entries: KvEntriesTable;
+  users: UsersTable;
 }
 
 export type Db = Kysely<DatabaseSchema>;

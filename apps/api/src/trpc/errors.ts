@@ -9,6 +9,8 @@ export class AppError extends Error {
   constructor(
     readonly appCode: AppCode,
     message: string = appCode,
+    /** Extra facts for the client, e.g. how long to wait after RATE_LIMITED. */
+    readonly details: { retryAfterMs?: number } = {},
   ) {
     super(message);
   }
@@ -16,6 +18,11 @@ export class AppError extends Error {
 
 const TRPC_CODE_BY_APP_CODE: Record<AppCode, TRPC_ERROR_CODE_KEY> = {
   BAD_INPUT: 'BAD_REQUEST',
+  INVALID_CREDENTIALS: 'UNAUTHORIZED',
+  INVALID_CODE: 'BAD_REQUEST',
+  PASSWORD_TOO_COMMON: 'BAD_REQUEST',
+  SESSION_EXPIRED: 'UNAUTHORIZED',
+  UNSUPPORTED_FILE: 'UNSUPPORTED_MEDIA_TYPE',
   UNAUTHORIZED: 'UNAUTHORIZED',
   FORBIDDEN: 'FORBIDDEN',
   NOT_FOUND: 'NOT_FOUND',
@@ -49,6 +56,8 @@ export interface AppErrorData {
   appCode: AppCode;
   /** For BAD_INPUT from schema validation: which fields and why. */
   issues?: { path: string; message: string }[];
+  /** For RATE_LIMITED: when trying again can succeed. */
+  retryAfterMs?: number;
 }
 
 /**
@@ -57,7 +66,7 @@ export interface AppErrorData {
  */
 export function describeError(error: TRPCError): { message: string; data: AppErrorData } {
   const cause = error.cause;
-  if (cause instanceof AppError) return { message: cause.message, data: { appCode: cause.appCode } };
+  if (cause instanceof AppError) return { message: cause.message, data: { appCode: cause.appCode, ...cause.details } };
   if (cause instanceof ZodError) {
     return {
       message: 'Some fields are not valid.',

@@ -1,11 +1,13 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyValueContract } from '../../../test/contracts/key-value.contract.ts';
+import { rateLimiterContract } from '../../../test/contracts/rate-limiter.contract.ts';
 import { createTestDatabase, describeWithServices } from '../../../test/services.ts';
 import type { Database } from '../../ports/database.ts';
 import type { KeyValueStore } from '../../ports/key-value.ts';
 import { createPgliteDatabase } from '../embedded/pglite-database.ts';
 import { createSqlKeyValue } from '../embedded/sql-key-value.ts';
+import { createSqlRateLimiterFactory } from '../embedded/sql-rate-limiter.ts';
 import { migrateToLatest } from './migrator.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 import { createPgDatabase } from './pg-database.ts';
@@ -60,6 +62,7 @@ await describeWithServices('PostgreSQL database adapter', ['postgres'], () => {
 
   // The SQL key-value store also serves several instances that share PostgreSQL but have no Redis.
   keyValueContract(() => kv);
+  describe('SQL rate limiter on PostgreSQL', () => rateLimiterContract(() => createSqlRateLimiterFactory(database.db)));
 });
 
 await describeWithServices('PostgreSQL adapter health', ['postgres'], () => {

@@ -1,9 +1,11 @@
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyValueContract } from '../../../test/contracts/key-value.contract.ts';
+import { rateLimiterContract } from '../../../test/contracts/rate-limiter.contract.ts';
 import { SERVICES, describeWithServices, uniqueName } from '../../../test/services.ts';
 import type { KeyValueStore } from '../../ports/key-value.ts';
 import { createRedisKeyValue } from './redis-key-value.ts';
+import { createRedisRateLimiterFactory } from './redis-rate-limiter.ts';
 
 await describeWithServices('Redis key-value store', ['redis'], () => {
   const keyPrefix = `${uniqueName('yc_test')}:`;
@@ -22,6 +24,12 @@ await describeWithServices('Redis key-value store', ['redis'], () => {
   });
 
   keyValueContract(() => kv);
+
+  describe('rate limiter', () => {
+    const factory = createRedisRateLimiterFactory({ url: SERVICES.redis, keyPrefix });
+    afterAll(() => factory.close());
+    rateLimiterContract(() => factory);
+  });
 
   it('writes only under its prefix, and every key it writes has a TTL', async () => {
     await kv.set('a', '1', 60_000);

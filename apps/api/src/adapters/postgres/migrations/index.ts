@@ -1,5 +1,7 @@
 import type { Migration } from 'kysely/migration';
 import * as kvEntries from './20261125064500_kv_entries.ts';
+import * as users from './20261125074000_users.ts';
+import * as rateLimits from './20261125074500_rate_limits.ts';
 
 /**
  * The migration list, oldest first. Static imports (rather than a folder scan) keep migrations
@@ -7,4 +9,6 @@ import * as kvEntries from './20261125064500_kv_entries.ts';
  */
 export const MIGRATIONS: Record<string, Migration> = {
   '20261125064500_kv_entries': kvEntries,
+  '20261125074000_users': users,
+  '20261125074500_rate_limits': rateLimits,
 };

@@ -1,0 +1,31 @@
+import { Redis } from 'ioredis';
+import { RateLimiterRedis } from 'rate-limiter-flexible';
+import type { RateLimiterFactory } from '../../ports/rate-limiter.ts';
+import { wrapLimiter } from '../rate-limiter/verdict.ts';
+
+/** rate-limiter-flexible on Redis: counters shared by every instance, each key with a TTL. */
+export function createRedisRateLimiterFactory(options: { url: string; keyPrefix: string }): RateLimiterFactory {
+  const redis = new Redis(options.url, { keyPrefix: options.keyPrefix, maxRetriesPerRequest: 2 });
+  redis.on('error', () => {}); // ioredis reconnects; calls fail meanwhile and are reported by the caller
+  return {
+    name: 'rateLimiter',
+    kind: 'redis',
+    create: (rule) =>
+      wrapLimiter(
+        new RateLimiterRedis({
+          storeClient: redis,
+          useRedisPackage: false,
+          keyPrefix: `rl:${rule.name}`,
+          points: rule.points,
+          duration: rule.durationSec,
+          blockDuration: rule.blockSec ?? 0,
+        }),
+      ),
+    check: async () => {
+      await redis.ping();
+    },
+    close: async () => {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

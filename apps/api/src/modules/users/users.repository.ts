@@ -1,0 +1,90 @@
+import { sql } from 'kysely';
+import type { Db } from '../../ports/database.ts';
+
+/** Public columns only: the password hash is selected in exactly one place, findCredentials. */
+const PUBLIC_COLUMNS = ['id', 'email', 'nickname', 'status_message', 'avatar_key'] as const;
+
+export type UserRow = {
+  id: string;
+  email: string;
+  nickname: string;
+  status_message: string;
+  avatar_key: string | null;
+};
+
+export async function insertUser(
+  db: Db,
+  user: { id: string; email: string; passwordHash: string; nickname: string },
+): Promise<UserRow | undefined> {
+  // A concurrent verification of the same email loses quietly instead of failing.
+  return db
+    .insertInto('users')
+    .values({ id: user.id, email: user.email, password_hash: user.passwordHash, nickname: user.nickname })
+    .onConflict((oc) => oc.column('email').doNothing())
+    .returning(PUBLIC_COLUMNS)
+    .executeTakeFirst();
+}
+
+export function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').select(PUBLIC_COLUMNS).where('id', '=', id).executeTakeFirst();
+}
+
+export async function emailExists(db: Db, email: string): Promise<boolean> {
+  const row = await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
+  return row !== undefined;
+}
+
+export function findCredentials(db: Db, email: string) {
+  return db
+    .selectFrom('users')
+    .select([...PUBLIC_COLUMNS, 'password_hash'])
+    .where('email', '=', email)
+    .executeTakeFirst();
+}
+
+export function updateProfile(
+  db: Db,
+  id: string,
+  changes: { nickname?: string; status_message?: string },
+): Promise<UserRow | undefined> {
+  return db
+    .updateTable('users')
+    .set({ ...changes, updated_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .returning(PUBLIC_COLUMNS)
+    .executeTakeFirst();
+}
+
+/** Sets the avatar key and returns the previous one, so the caller can delete the old object. */
+export async function replaceAvatarKey(
+  db: Db,
+  id: string,
+  avatarKey: string | null,
+): Promise<{ user: UserRow; previousKey: string | null } | undefined> {
+  return db.transaction().execute(async (tx) => {
+    const before = await tx.selectFrom('users').select('avatar_key').where('id', '=', id).forUpdate().executeTakeFirst();
+    if (!before) return undefined;
+    const user = await tx
+      .updateTable('users')
+      .set({ avatar_key: avatarKey, updated_at: sql<Date>`now()` })
+      .where('id', '=', id)
+      .returning(PUBLIC_COLUMNS)
+      .executeTakeFirstOrThrow();
+    return { user, previousKey: before.avatar_key };
+  });
+}
+
+/** Nickname prefix (case-insensitive) or exact email; never OFFSET, never more than `limit`. */
+export function searchUsers(db: Db, query: string, limit: number): Promise<UserRow[]> {
+  const prefix = `${query.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return db
+    .selectFrom('users')
+    .select(PUBLIC_COLUMNS)
+    .where((eb) =>
+      eb.or([eb(sql`lower(nickname)`, 'like', prefix), eb('email', '=', query.toLowerCase())]),
+    )
+    .orderBy(sql`lower(nickname)`)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { LIMITS } from '../limits.ts';
+
+/** Trimmed and lower-cased, so one mailbox is one account whatever the capitalisation. */
+export const emailSchema = z
+  .string()
+  .trim()
+  .max(LIMITS.email.max)
+  .pipe(z.email())
+  .transform((email) => email.toLowerCase());
+
+/** Length only: no composition rules (NIST SP 800-63B, ASVS 5.0); common passwords are refused by the API. */
+export const passwordSchema = z.string().min(LIMITS.password.min).max(LIMITS.password.max);
+
+export const nicknameSchema = z
+  .string()
+  .trim()
+  .min(LIMITS.nickname.min)
+  .max(LIMITS.nickname.max)
+  // Control and format characters (zero-width, bidi overrides) make names that look like someone else's.
+  .refine((v) => !/[\p{Cc}\p{Cf}]/u.test(v), 'must not contain control characters');
+
+export const codeSchema = z
+  .string()
+  .trim()
+  .regex(new RegExp(`^\\d{${LIMITS.code.length}}$`), `must be ${LIMITS.code.length} digits`);
+
+/**
+ * `cookie` (default, for the SPA): the refresh token travels only in an HttpOnly cookie.
+ * `token` (typed non-browser clients): the refresh token is returned in the body.
+ */
+export const sessionModeSchema = z.enum(['cookie', 'token']).default('cookie');
+
+export const signUpInput = z.object({ email: emailSchema, password: passwordSchema, nickname: nicknameSchema });
+export const verifyEmailInput = z.object({ email: emailSchema, code: codeSchema, session: sessionModeSchema });
+export const resendCodeInput = z.object({ email: emailSchema });
+export const loginInput = z.object({ email: emailSchema, password: z.string().min(1).max(LIMITS.password.max), session: sessionModeSchema });
+export const refreshInput = z
+  .object({ refreshToken: z.string().min(1).max(200).optional() })
+  .optional()
+  .transform((v) => v ?? {});
+
+export type SignUpInput = z.input<typeof signUpInput>;
+export type VerifyEmailInput = z.input<typeof verifyEmailInput>;
+export type LoginInput = z.input<typeof loginInput>;
+
+export interface User {
+  id: string;
+  /** Only in answers about yourself. */
+  email?: string;
+  nickname: string;
+  statusMessage: string;
+  avatarUrl: string | null;
+}
+
+export interface Session {
+  user: User;
+  accessToken: string;
+  accessTokenExpiresAt: string;
+  /** Only with `session: 'token'`. */
+  refreshToken?: string;
+}
+
+/** What sign-up and resend answer, whether or not the email already has an account. */
+export interface CodeSentAnswer {
+  ok: true;
+  codeTtlSeconds: number;
+}
