@@ -28,6 +28,14 @@ describe('loadConfig', () => {
     expect(attempt).toThrow(/PORT[\s\S]*DATABASE_URL: expected a postgres:\/\/ or postgresql:\/\/ URL[\s\S]*S3_FORCE_PATH_STYLE/);
   });
 
+  it('wants both S3 keys or neither', () => {
+    expect(() => loadConfig({ DATA_DIR: dataDir, S3_BUCKET: 'bucket', S3_ACCESS_KEY_ID: 'id' })).toThrow(
+      /S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY: set both or neither/,
+    );
+    const both = loadConfig({ DATA_DIR: dataDir, S3_BUCKET: 'bucket', S3_ACCESS_KEY_ID: 'id', S3_SECRET_ACCESS_KEY: 'secret' });
+    expect(both.s3.bucket).toBe('bucket');
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ DATA_DIR: dataDir, REDIS_URL: '' }).redis.url).toBeUndefined();
   });

@@ -40,6 +40,9 @@ const envSchema = z.object({
   S3_ENDPOINT: z.url().optional(),
   S3_REGION: z.string().min(1).default('us-east-1'),
   S3_FORCE_PATH_STYLE: booleanFlag.default(false),
+  /** Unset: the SDK's default credential chain (AWS_ACCESS_KEY_ID…, instance roles). */
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   INSTANCE_ID: z
     .string()
@@ -48,6 +51,9 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CORS_ORIGINS: commaList.optional(),
   STATIC_DIR: z.string().min(1).optional(),
+  TRUST_PROXY: booleanFlag.default(false),
+  ACCESS_TOKEN_TTL_SEC: z.coerce.number().int().min(30).max(15 * 60).default(15 * 60),
+  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(30),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   /** Set by npm to the directory `npm …` was run from. */
   INIT_CWD: z.string().optional(),
@@ -67,12 +73,22 @@ export interface Config {
   allowedOrigins: string[];
   staticDir: string;
   shutdownGraceMs: number;
+  /** Behind nginx: take the client address from X-Forwarded-For. */
+  trustProxy: boolean;
   jwtSecret: string;
+  accessTokenTtlMs: number;
+  refreshTokenTtlMs: number;
   database: { url: string | undefined; poolSize: number };
   redis: { url: string | undefined; keyPrefix: string };
   amqp: { url: string | undefined; exchange: string };
   mail: { smtpUrl: string | undefined; from: string };
-  s3: { bucket: string | undefined; endpoint: string | undefined; region: string; forcePathStyle: boolean };
+  s3: {
+    bucket: string | undefined;
+    endpoint: string | undefined;
+    region: string;
+    forcePathStyle: boolean;
+    credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+  };
 }
 
 export class ConfigError extends Error {
@@ -101,6 +117,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.S3_ENDPOINT && !e.S3_BUCKET) {
     throw new ConfigError('invalid configuration:\n  S3_BUCKET: required when S3_ENDPOINT is set');
   }
+  if (!e.S3_ACCESS_KEY_ID !== !e.S3_SECRET_ACCESS_KEY) {
+    throw new ConfigError('invalid configuration:\n  S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY: set both or neither');
+  }
   // npm runs workspace scripts inside the workspace; resolve relative paths from where the user typed the command.
   const dataDir = path.resolve(e.INIT_CWD ?? process.cwd(), e.DATA_DIR);
   const port = e.PORT;
@@ -120,6 +139,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowedOrigins,
     staticDir: e.STATIC_DIR ? path.resolve(e.INIT_CWD ?? process.cwd(), e.STATIC_DIR) : DEFAULT_STATIC_DIR,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    trustProxy: e.TRUST_PROXY,
+    accessTokenTtlMs: e.ACCESS_TOKEN_TTL_SEC * 1000,
+    refreshTokenTtlMs: e.REFRESH_TOKEN_TTL_DAYS * 86_400_000,
     jwtSecret: e.JWT_SECRET ?? embeddedJwtSecret(dataDir),
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
     redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
@@ -130,6 +152,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       endpoint: e.S3_ENDPOINT,
       region: e.S3_REGION,
       forcePathStyle: e.S3_FORCE_PATH_STYLE,
+      credentials:
+        e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY
+          ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY }
+          : undefined,
     },
   };
 }

@@ -13,7 +13,15 @@ import { createRedisKeyValue } from './adapters/redis/redis-key-value.ts';
 import { createS3BlobStore } from './adapters/s3/s3-blob-store.ts';
 import { createSmtpMailer } from './adapters/smtp/smtp-mailer.ts';
 import type { Config } from './config.ts';
+import { createSqlRateLimiterFactory } from './adapters/embedded/sql-rate-limiter.ts';
+import { createRedisRateLimiterFactory } from './adapters/redis/redis-rate-limiter.ts';
+import { createAccessTokens } from './modules/auth/access-token.ts';
+import { createAuthService } from './modules/auth/auth.service.ts';
+import { createRefreshTokens } from './modules/auth/refresh-tokens.ts';
+import { createProfileService } from './modules/profile/profile.service.ts';
 import { createSystemService } from './modules/system/system.service.ts';
+import { createUsersService } from './modules/users/users.service.ts';
+import { createSocketRegistry, type SocketRegistry } from './realtime/socket-registry.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import type { BlobStore } from './ports/blob-store.ts';
@@ -22,6 +30,7 @@ import type { Dependency } from './ports/dependency.ts';
 import type { EventBus } from './ports/event-bus.ts';
 import type { KeyValueStore } from './ports/key-value.ts';
 import type { DevOutbox, Mailer } from './ports/mailer.ts';
+import type { RateLimiterFactory } from './ports/rate-limiter.ts';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -36,8 +45,14 @@ export interface AppDeps {
   /** Only in embedded mail mode outside production. */
   devOutbox: DevOutbox | undefined;
   blobStore: BlobStore;
+  rateLimiters: RateLimiterFactory;
+  /** This instance's authenticated WebSockets. */
+  sockets: SocketRegistry;
   services: {
     system: ReturnType<typeof createSystemService>;
+    auth: ReturnType<typeof createAuthService>;
+    profile: ReturnType<typeof createProfileService>;
+    users: ReturnType<typeof createUsersService>;
   };
   /** Every outside dependency, in the order they are closed (last opened first). */
   dependencies: Dependency[];
@@ -92,9 +107,17 @@ export async function buildDeps(config: Config, options: { logDestination?: Dest
             region: config.s3.region,
             endpoint: config.s3.endpoint,
             forcePathStyle: config.s3.forcePathStyle,
+            credentials: config.s3.credentials,
           })
         : createDiskBlobStore({ root: path.join(config.dataDir, 'blobs') }),
     );
+
+    const rateLimiters = open(
+      config.redis.url
+        ? createRedisRateLimiterFactory({ url: config.redis.url, keyPrefix: config.redis.keyPrefix })
+        : createSqlRateLimiterFactory(database.db),
+    );
+    const sockets = createSocketRegistry(eventBus);
 
     const adapters = {
       database: database.kind,
@@ -115,8 +138,23 @@ export async function buildDeps(config: Config, options: { logDestination?: Dest
       mailer,
       devOutbox: consoleMailer && config.nodeEnv !== 'production' ? consoleMailer : undefined,
       blobStore,
+      rateLimiters,
+      sockets,
       services: {
         system: createSystemService({ version, instanceId: config.instanceId, adapters }),
+        auth: createAuthService({
+          db: database.db,
+          kv: keyValue,
+          mailer,
+          rateLimiters,
+          accessTokens: createAccessTokens({ secret: config.jwtSecret, ttlMs: config.accessTokenTtlMs }),
+          refreshTokens: createRefreshTokens(keyValue, { familyTtlMs: config.refreshTokenTtlMs }),
+          sockets,
+          codeSecret: config.jwtSecret,
+          logger,
+        }),
+        profile: createProfileService({ db: database.db, blobStore, logger }),
+        users: createUsersService({ db: database.db, rateLimiters }),
       },
       dependencies: opened,
     };

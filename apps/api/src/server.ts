@@ -28,7 +28,8 @@ const KEEPALIVE = { enabled: true, pingMs: 30_000, pongWaitMs: 10_000 };
 export async function startServer(deps: AppDeps): Promise<RunningServer> {
   const { config, logger, metrics } = deps;
   const createContext = createContextFactory(deps);
-  const trpcHandler = createHTTPHandler({ router: appRouter, createContext, basePath: '/trpc/' });
+  // Bodies are cut off (413) past the avatar cap plus multipart framing, never buffered whole; JSON inputs are far smaller.
+  const trpcHandler = createHTTPHandler({ router: appRouter, createContext, basePath: '/trpc/', maxBodySize: LIMITS.avatar.maxBytes + 64 * 1024 });
   const serveSpa = sirv(config.staticDir, {
     single: true,
     etag: true,

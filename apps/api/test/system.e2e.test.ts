@@ -1,9 +1,10 @@
-import { createTRPCClient, createWSClient, httpBatchLink, wsLink, TRPCClientError } from '@trpc/client';
+import { TRPCClientError } from '@trpc/client';
 import http from 'node:http';
 import type { Tick } from '@youngchat/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { AppRouter } from '../src/index.ts';
+import { httpClient, wsClient } from './clients.ts';
 import { realServicesEnv, startTestServer, type TestServer } from './harness.ts';
 import { describeWithServices } from './services.ts';
 
@@ -15,15 +16,6 @@ function rawGetStatus(port: number, path: string): Promise<number | undefined> {
       resolve(res.statusCode);
     }).on('error', reject);
   });
-}
-
-function httpClient(server: TestServer) {
-  return createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${server.url}/trpc` })] });
-}
-
-function wsClient(server: TestServer) {
-  const socket = createWSClient({ url: server.wsUrl, WebSocket: WebSocket as never });
-  return { socket, client: createTRPCClient<AppRouter>({ links: [wsLink({ client: socket })] }) };
 }
 
 /** Subscribes to system.ticks and collects [id, tick] pairs until the server completes the stream. */
@@ -106,7 +98,10 @@ function chainSuite(mode: 'embedded' | 'real', getServer: () => TestServer) {
     expect(res.status).toBe(200);
     const body = (await res.json()) as { status: string; dependencies: Record<string, { kind: string; status: string }> };
     expect(body.status).toBe('ok');
-    expect(Object.fromEntries(Object.entries(body.dependencies).map(([k, v]) => [k, v.kind]))).toEqual(expected);
+    expect(Object.fromEntries(Object.entries(body.dependencies).map(([k, v]) => [k, v.kind]))).toEqual({
+      ...expected,
+      rateLimiter: mode === 'embedded' ? 'sql' : 'redis',
+    });
     expect(Object.values(body.dependencies).every((d) => d.status === 'up')).toBe(true);
   });
 }

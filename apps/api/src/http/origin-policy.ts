@@ -10,7 +10,10 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
  * the check exists to stop other sites from riding on a user's browser.
  */
 export function isAllowedOrigin(req: IncomingMessage, config: Config): boolean {
-  const origin = req.headers.origin;
+  return isAllowedOriginOf(req.headers.origin, req.headers.host, config);
+}
+
+export function isAllowedOriginOf(origin: string | undefined, host: string | undefined, config: Config): boolean {
   if (origin === undefined) return true;
   let url: URL;
   try {
@@ -19,7 +22,7 @@ export function isAllowedOrigin(req: IncomingMessage, config: Config): boolean {
     return false;
   }
   if (config.allowedOrigins.includes(url.origin)) return true;
-  if (req.headers.host && url.host === req.headers.host && !config.publicUrl) return true;
+  if (host && url.host === host && !config.publicUrl) return true;
   return config.nodeEnv !== 'production' && LOOPBACK_HOSTS.has(url.hostname);
 }
 

@@ -1,26 +1,75 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { WebSocket } from 'ws';
 import type { AppDeps } from '../deps.ts';
+import type { AccessClaims } from '../modules/auth/access-token.ts';
 
 export interface RequestInfo {
-  ip: string | undefined;
+  /** The client's address; behind a proxy (TRUST_PROXY) the first X-Forwarded-For entry. */
+  ip: string;
   origin: string | undefined;
+  host: string | undefined;
   userAgent: string | undefined;
+  cookieHeader: string | undefined;
   transport: 'http' | 'ws';
 }
 
 export interface Context {
   deps: AppDeps;
   request: RequestInfo;
+  /** The HTTP response, for Set-Cookie; absent on WebSocket calls. */
+  res: ServerResponse | undefined;
+  /** The verified access token's claims, or null for an anonymous call. */
+  auth: AccessClaims | null;
+  /** Why a presented token was refused, so protected procedures can say so. */
+  authError: Error | null;
 }
 
+function clientIp(req: IncomingMessage, trustProxy: boolean): string {
+  const forwarded = req.headers['x-forwarded-for'];
+  const first = typeof forwarded === 'string' ? forwarded.split(',')[0]?.trim() : undefined;
+  return (trustProxy && first) || req.socket.remoteAddress || 'unknown';
+}
+
+function bearer(header: string | undefined): string | undefined {
+  return header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
+}
+
+/**
+ * HTTP: `Authorization: Bearer <accessToken>`. WebSocket: `connectionParams.accessToken`, checked once per
+ * connection; the socket is registered so that logout and token expiry can close it.
+ */
 export function createContextFactory(deps: AppDeps) {
-  return ({ req }: { req: IncomingMessage }): Context => ({
-    deps,
-    request: {
-      ip: req.socket.remoteAddress,
-      origin: req.headers.origin,
-      userAgent: req.headers['user-agent'],
-      transport: req.headers.upgrade?.toLowerCase() === 'websocket' ? 'ws' : 'http',
-    },
-  });
+  return async (opts: {
+    req: IncomingMessage;
+    res: ServerResponse | WebSocket;
+    info: { connectionParams: Partial<Record<string, string>> | null };
+  }): Promise<Context> => {
+    const { req } = opts;
+    const isWs = !('setHeader' in opts.res);
+    const token = isWs ? opts.info.connectionParams?.accessToken : bearer(req.headers.authorization);
+    let auth: AccessClaims | null = null;
+    let authError: Error | null = null;
+    if (token) {
+      try {
+        auth = await deps.services.auth.authenticate(token);
+      } catch (error) {
+        authError = error as Error;
+      }
+    }
+    if (isWs && auth) deps.sockets.register(opts.res as WebSocket, auth);
+    return {
+      deps,
+      request: {
+        ip: clientIp(req, deps.config.trustProxy),
+        origin: req.headers.origin,
+        host: req.headers.host,
+        userAgent: req.headers['user-agent'],
+        cookieHeader: req.headers.cookie,
+        transport: isWs ? 'ws' : 'http',
+      },
+      res: isWs ? undefined : (opts.res as ServerResponse),
+      auth,
+      authError,
+    };
+  };
 }

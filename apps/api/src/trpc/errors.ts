@@ -3,19 +3,6 @@ import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import type { AppCode } from '@youngchat/shared';
 import { ZodError } from 'zod';
 
-/** The one error type services throw. The router layer maps it to a TRPCError with `data.appCode`. */
-export class AppError extends Error {
-  override name = 'AppError';
-  constructor(
-    readonly appCode: AppCode,
-    message: string = appCode,
-    /** Extra facts for the client, e.g. how long to wait after RATE_LIMITED. */
-    readonly details: { retryAfterMs?: number } = {},
-  ) {
-    super(message);
-  }
-}
-
 const TRPC_CODE_BY_APP_CODE: Record<AppCode, TRPC_ERROR_CODE_KEY> = {
   BAD_INPUT: 'BAD_REQUEST',
   INVALID_CREDENTIALS: 'UNAUTHORIZED',
@@ -33,6 +20,22 @@ const TRPC_CODE_BY_APP_CODE: Record<AppCode, TRPC_ERROR_CODE_KEY> = {
   INTERNAL: 'INTERNAL_SERVER_ERROR',
 };
 
+/**
+ * The one error type services throw. It is a TRPCError, so tRPC answers with the matching HTTP status
+ * wherever it is thrown (resolver or middleware); `data.appCode` carries the precise reason.
+ */
+export class AppError extends TRPCError {
+  override name = 'AppError';
+  constructor(
+    readonly appCode: AppCode,
+    message: string = appCode,
+    /** Extra facts for the client, e.g. how long to wait after RATE_LIMITED. */
+    readonly details: { retryAfterMs?: number } = {},
+  ) {
+    super({ code: TRPC_CODE_BY_APP_CODE[appCode], message });
+  }
+}
+
 const APP_CODE_BY_TRPC_CODE: Partial<Record<TRPC_ERROR_CODE_KEY, AppCode>> = {
   PARSE_ERROR: 'BAD_INPUT',
   BAD_REQUEST: 'BAD_INPUT',
@@ -48,10 +51,6 @@ const APP_CODE_BY_TRPC_CODE: Partial<Record<TRPC_ERROR_CODE_KEY, AppCode>> = {
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
 };
 
-export function toTRPCError(error: AppError): TRPCError {
-  return new TRPCError({ code: TRPC_CODE_BY_APP_CODE[error.appCode], message: error.message, cause: error });
-}
-
 export interface AppErrorData {
   appCode: AppCode;
   /** For BAD_INPUT from schema validation: which fields and why. */
@@ -65,8 +64,8 @@ export interface AppErrorData {
  * no stack, no SQL, no library text ever reaches a client.
  */
 export function describeError(error: TRPCError): { message: string; data: AppErrorData } {
+  if (error instanceof AppError) return { message: error.message, data: { appCode: error.appCode, ...error.details } };
   const cause = error.cause;
-  if (cause instanceof AppError) return { message: cause.message, data: { appCode: cause.appCode, ...cause.details } };
   if (cause instanceof ZodError) {
     return {
       message: 'Some fields are not valid.',

@@ -1,6 +1,6 @@
 import { initTRPC } from '@trpc/server';
 import type { Context } from './context.ts';
-import { AppError, describeError, toTRPCError } from './errors.ts';
+import { AppError, describeError } from './errors.ts';
 
 const t = initTRPC.context<Context>().create({
   // Never send stacks to clients, whatever NODE_ENV says.
@@ -15,16 +15,10 @@ const t = initTRPC.context<Context>().create({
   },
 });
 
-/** Logs each call once, and turns AppErrors thrown by services into typed tRPC errors. */
+/** Logs each call once. */
 const observed = t.middleware(async ({ ctx, path, type, next }) => {
   const started = performance.now();
-  let result;
-  try {
-    result = await next();
-  } catch (error) {
-    if (error instanceof AppError) throw toTRPCError(error);
-    throw error;
-  }
+  const result = await next();
   const ms = Math.round((performance.now() - started) * 10) / 10;
   const log = ctx.deps.logger;
   if (result.ok) {
@@ -39,3 +33,9 @@ const observed = t.middleware(async ({ ctx, path, type, next }) => {
 
 export const router = t.router;
 export const publicProcedure = t.procedure.use(observed);
+
+/** Procedures for signed-in users: `ctx.auth` is the verified access token. */
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.auth) throw new AppError('UNAUTHORIZED', 'Please sign in.');
+  return next({ ctx: { auth: ctx.auth } });
+});

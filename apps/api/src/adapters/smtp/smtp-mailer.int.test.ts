@@ -1,53 +1,10 @@
-import type { AddressInfo } from 'node:net';
-import { buffer } from 'node:stream/consumers';
 import { simpleParser, type AddressObject } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mailerContract } from '../../../test/contracts/mailer.contract.ts';
+import { startSmtpServer } from '../../../test/smtp-server.ts';
 import { createSmtpMailer } from './smtp-mailer.ts';
 
 const FROM = 'YOUng Chat <no-reply@youngchat.test>';
-
-interface Received {
-  mailFrom: string;
-  rcptTo: string[];
-  raw: Buffer;
-}
-
-/** A real SMTP server on a free port that keeps every message it accepts. */
-async function startSmtpServer() {
-  const received: Received[] = [];
-  const server = new SMTPServer({
-    // smtp-server's built-in self-signed certificate has expired, so offering STARTTLS would make
-    // nodemailer's opportunistic upgrade fail; plain SMTP on loopback is what this test needs.
-    disabledCommands: ['STARTTLS'],
-    authOptional: true,
-    logger: false,
-    onData(stream, session, callback) {
-      buffer(stream).then(
-        (raw) => {
-          received.push({
-            mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-            rcptTo: session.envelope.rcptTo.map((a) => a.address),
-            raw,
-          });
-          callback();
-        },
-        (error: Error) => callback(error),
-      );
-    },
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.server.address() as AddressInfo;
-  return {
-    url: `smtp://127.0.0.1:${port}`,
-    received,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 function firstAddress(field: AddressObject | AddressObject[] | undefined): string | undefined {
   const first = Array.isArray(field) ? field[0] : field;

@@ -1,0 +1,74 @@
+import { createTRPCClient, createWSClient, httpBatchLink, httpLink, isNonJsonSerializable, splitLink, wsLink } from '@trpc/client';
+import type { Session } from '@youngchat/shared';
+import WebSocket from 'ws';
+import type { AppRouter } from '../src/index.ts';
+import type { TestServer } from './harness.ts';
+
+/** A typed HTTP client, as an outside program would build it; FormData goes unbatched, as tRPC requires. */
+export function httpClient(server: TestServer, options: { accessToken?: string; headers?: Record<string, string> } = {}) {
+  const headers = () => ({
+    ...(options.accessToken ? { authorization: `Bearer ${options.accessToken}` } : {}),
+    ...options.headers,
+  });
+  const url = `${server.url}/trpc`;
+  return createTRPCClient<AppRouter>({
+    links: [
+      splitLink({
+        condition: (op) => isNonJsonSerializable(op.input),
+        true: httpLink({ url, headers }),
+        false: httpBatchLink({ url, headers }),
+      }),
+    ],
+  });
+}
+
+export function wsClient(server: TestServer, accessToken?: () => string | undefined) {
+  const socket = createWSClient({
+    url: server.wsUrl,
+    WebSocket: WebSocket as never,
+    connectionParams: async () => {
+      const token = accessToken?.();
+      return token ? { accessToken: token } : {};
+    },
+  });
+  return { socket, client: createTRPCClient<AppRouter>({ links: [wsLink({ client: socket })] }) };
+}
+
+/** Finds the newest verification code mailed to an address, wherever the mail went. */
+export type CodeReader = (email: string) => Promise<string | undefined>;
+
+const CODE = /\b(\d{6})\b/;
+
+/** Codes from the embedded dev outbox. */
+export function outboxCodes(server: TestServer): CodeReader {
+  return async (email) => [...(server.deps.devOutbox?.list() ?? [])].reverse().find((m) => m.to === email)?.text.match(CODE)?.[1];
+}
+
+/** Waits for a code: mail goes out in the background after sign-up answers. */
+export async function waitForCode(read: CodeReader, email: string, timeoutMs = 5_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const code = await read(email);
+    if (code) return code;
+    if (Date.now() > deadline) throw new Error(`no code mailed to ${email}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+let counter = 0;
+
+/** Signs up and verifies a fresh account through the public API; returns its token-mode session. */
+export async function createAccount(
+  server: TestServer,
+  overrides: { email?: string; password?: string; nickname?: string } = {},
+  readCode: CodeReader = outboxCodes(server),
+): Promise<Session & { password: string }> {
+  counter += 1;
+  const email = overrides.email ?? `user${counter}.${Date.now()}@example.com`;
+  const password = overrides.password ?? 'correct horse battery staple';
+  const api = httpClient(server);
+  await api.auth.signUp.mutate({ email, password, nickname: overrides.nickname ?? `User ${counter}` });
+  const code = await waitForCode(readCode, email);
+  const session = await api.auth.verifyEmail.mutate({ email, code, session: 'token' });
+  return { ...session, password };
+}
