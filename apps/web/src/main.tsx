@@ -1,13 +1,21 @@
+// First: must run before any schema in @youngchat/shared is built.
+import './lib/zod-csp.ts';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.tsx';
+import { startSession } from './features/auth/auth.session.ts';
+import { createBrowserI18n } from './lib/i18n.ts';
 import './app/app.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html must contain <div id="root">');
 
+const i18n = createBrowserI18n();
+// Before the first render: the silent refresh from the cookie starts while React mounts.
+startSession();
+
 createRoot(root).render(
   <StrictMode>
-    <App />
+    <App i18n={i18n} />
   </StrictMode>,
 );

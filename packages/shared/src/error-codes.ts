@@ -29,3 +29,6 @@ export type AppCode = (typeof APP_CODES)[number];
 export function isAppCode(value: unknown): value is AppCode {
   return typeof value === 'string' && (APP_CODES as readonly string[]).includes(value);
 }
+
+/** WebSocket close code for "your session ended" (logout, expired token): reconnect with a fresh token or sign in. */
+export const SESSION_ENDED_CLOSE_CODE = 4401;

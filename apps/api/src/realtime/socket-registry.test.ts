@@ -2,7 +2,8 @@ import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { createInProcessEventBus } from '../adapters/embedded/in-process-event-bus.ts';
-import { SESSION_ENDED_CLOSE_CODE, createSocketRegistry } from './socket-registry.ts';
+import { SESSION_ENDED_CLOSE_CODE } from '@youngchat/shared';
+import { createSocketRegistry } from './socket-registry.ts';
 
 /** Just enough of a ws socket: records close() and emits 'close' like the real one. */
 class FakeSocket extends EventEmitter {

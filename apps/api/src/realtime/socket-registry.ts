@@ -1,9 +1,8 @@
+import { SESSION_ENDED_CLOSE_CODE } from '@youngchat/shared';
 import type { WebSocket } from 'ws';
 import type { AccessClaims } from '../modules/auth/access-token.ts';
 import type { EventBus } from '../ports/event-bus.ts';
 
-/** Close code for "your session ended": clients reconnect with a fresh token, or sign in again. */
-export const SESSION_ENDED_CLOSE_CODE = 4401;
 
 const CLOSE_USER_SOCKETS = 'sockets.close-user';
 

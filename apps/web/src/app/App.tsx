@@ -1,14 +1,47 @@
 import { QueryClientProvider } from '@tanstack/react-query';
+import type { i18n as I18n } from 'i18next';
+import { I18nextProvider, useTranslation } from 'react-i18next';
+import { useAuth } from '../features/auth/auth.hooks.ts';
+import { LogoutButton } from '../features/auth/logout-button.tsx';
 import { queryClient } from '../lib/query-client.ts';
+import { PATHS } from '../lib/router.ts';
 import { TRPCProvider, trpcClient } from '../lib/trpc.ts';
-import { SystemPage } from '../features/system/system.page.tsx';
+import { Link } from '../ui/link.tsx';
+import { LanguageSwitch } from './language-switch.tsx';
+import { Routes } from './routes.tsx';
 
-export function App() {
+function Shell() {
+  const { t } = useTranslation();
+  const auth = useAuth();
   return (
-    <QueryClientProvider client={queryClient}>
-      <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
-        <SystemPage />
-      </TRPCProvider>
-    </QueryClientProvider>
+    <>
+      <a className="skip-link" href="#main">
+        {t('app.skipToContent')}
+      </a>
+      <header className="app-header">
+        <Link to={PATHS.home} className="brand">
+          {t('app.name')}
+        </Link>
+        <div className="header-actions">
+          <LanguageSwitch />
+          {auth.status === 'signed-in' ? <LogoutButton /> : null}
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Routes />
+      </main>
+    </>
+  );
+}
+
+export function App({ i18n }: { i18n: I18n }) {
+  return (
+    <I18nextProvider i18n={i18n}>
+      <QueryClientProvider client={queryClient}>
+        <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
+          <Shell />
+        </TRPCProvider>
+      </QueryClientProvider>
+    </I18nextProvider>
   );
 }

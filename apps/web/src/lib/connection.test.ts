@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CONNECTION_LABELS, sameOriginWsUrl, toConnectionStatus } from './connection.ts';
+import { CONNECTION_LABEL_KEYS, sameOriginWsUrl, toConnectionStatus } from './connection.ts';
+import { en } from './locales/en.ts';
+import { ko } from './locales/ko.ts';
 
 describe('toConnectionStatus', () => {
   it('is up to date once the socket is open', () => {
@@ -22,10 +24,19 @@ describe('toConnectionStatus', () => {
     expect(toConnectionStatus({ state: 'pending', error: null }, false)).toBe('offline');
   });
 
-  it('has a distinct label for every status', () => {
-    const labels = Object.values(CONNECTION_LABELS);
-    expect(new Set(labels).size).toBe(labels.length);
-    expect(CONNECTION_LABELS['up-to-date']).toBe('Up to date');
+  it('says connecting, not offline, while the socket reconnects on purpose after a sign-in or sign-out', () => {
+    const retrying = { state: 'connecting', error: new Error('WebSocket closed') } as const;
+    expect(toConnectionStatus(retrying, true, true)).toBe('connecting');
+    expect(toConnectionStatus(retrying, false, true)).toBe('offline');
+  });
+
+  it('has a distinct label for every status, in both languages', () => {
+    for (const messages of [en, ko]) {
+      const labels = Object.values(CONNECTION_LABEL_KEYS).map((key) => messages.system[key.split('.')[1] as keyof typeof en.system]);
+      expect(labels.every((l) => typeof l === 'string' && l.length > 0)).toBe(true);
+      expect(new Set(labels).size).toBe(labels.length);
+    }
+    expect(en.system.upToDate).toBe('Up to date');
   });
 });
 

@@ -12,23 +12,29 @@ export interface WsConnectionSnapshot {
  * tRPC reports both the first connect and every retry after a drop as 'connecting'; only the retries carry the
  * error that closed the socket, so that error is what tells "not there yet" from "lost it, trying again".
  */
-export function toConnectionStatus(ws: WsConnectionSnapshot, browserOnline: boolean): ConnectionStatus {
+export function toConnectionStatus(
+  ws: WsConnectionSnapshot,
+  browserOnline: boolean,
+  /** We closed the socket on purpose (sign-in or sign-out): the reconnect is expected, not a loss. */
+  closedOnPurpose = false,
+): ConnectionStatus {
   if (!browserOnline) return 'offline';
   switch (ws.state) {
     case 'pending':
       return 'up-to-date';
     case 'connecting':
-      return ws.error == null ? 'connecting' : 'offline';
+      return ws.error == null || closedOnPurpose ? 'connecting' : 'offline';
     case 'idle':
       return 'offline';
   }
 }
 
-export const CONNECTION_LABELS: Record<ConnectionStatus, string> = {
-  connecting: 'Connecting…',
-  'up-to-date': 'Up to date',
-  offline: 'Offline — trying to reconnect…',
-};
+/** i18n keys (lib/locales) for each status. */
+export const CONNECTION_LABEL_KEYS = {
+  connecting: 'system.connecting',
+  'up-to-date': 'system.upToDate',
+  offline: 'system.offline',
+} as const satisfies Record<ConnectionStatus, string>;
 
 /** The WebSocket endpoint on the page's own origin, so one deployment serves HTTP and WS on the same port. */
 export function sameOriginWsUrl(location: Pick<Location, 'protocol' | 'host'>, path = '/trpc'): string {

@@ -1,5 +1,8 @@
+import { createRequire } from 'node:module';
 import argon2 from 'argon2';
-import commonPasswords from 'fxa-common-password-list';
+
+// Mozilla's list of the most common passwords (the Firefox Accounts check); a CommonJS module without types.
+const commonPasswords = createRequire(import.meta.url)('fxa-common-password-list') as { test(password: string): boolean };
 
 /** ASVS 5.0 / OWASP: argon2id, at least 19 MiB, 2 passes, 1 lane. */
 export const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
@@ -24,7 +27,6 @@ export async function verifyAgainstDummy(password: string): Promise<false> {
   return false;
 }
 
-/** Mozilla's list of the most common passwords (the Firefox Accounts check). */
 export function isCommonPassword(password: string): boolean {
   return commonPasswords.test(password.toLowerCase());
 }

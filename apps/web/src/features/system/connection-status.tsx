@@ -1,15 +1,17 @@
-import { CONNECTION_LABELS } from '../../lib/connection.ts';
+import { useTranslation } from 'react-i18next';
+import { CONNECTION_LABEL_KEYS } from '../../lib/connection.ts';
 import { useConnectionStatus } from '../../lib/trpc.ts';
 
 export function ConnectionStatusLine() {
+  const { t } = useTranslation();
   const status = useConnectionStatus();
   return (
     <p className="connection">
-      <span id="connection-label">Connection:</span>{' '}
+      <span id="connection-label">{t('system.connection')}</span>{' '}
       {/* Only the value lives in the live region, so a change is announced as just "Up to date". */}
       <span role="status" aria-labelledby="connection-label" className="connection-value" data-status={status}>
         <span className="connection-dot" aria-hidden="true" />
-        {CONNECTION_LABELS[status]}
+        {t(CONNECTION_LABEL_KEYS[status])}
       </span>
     </p>
   );

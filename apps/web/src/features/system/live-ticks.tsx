@@ -1,4 +1,5 @@
 import { useSubscription } from '@trpc/tanstack-react-query';
+import { useTranslation } from 'react-i18next';
 import { useTRPC } from '../../lib/trpc.ts';
 
 /**
@@ -6,6 +7,7 @@ import { useTRPC } from '../../lib/trpc.ts';
  * number keeps climbing instead of starting again at 1.
  */
 export function LiveTicks() {
+  const { t } = useTranslation();
   const trpc = useTRPC();
   const ticks = useSubscription(trpc.system.ticks.subscriptionOptions({ intervalMs: 1000 }));
   const n = ticks.data?.data.n ?? 0;
@@ -13,18 +15,18 @@ export function LiveTicks() {
   return (
     <>
       <p className="ticks">
-        Live ticks:{' '}
+        {t('system.liveTicks')}:{' '}
         {/* aria-live off: <output> is a polite live region by default, and a number read out every second helps
             nobody. The connection status line above is the thing worth announcing. */}
-        <output aria-label="Live ticks" aria-live="off" className="ticks-value">
+        <output aria-label={t('system.liveTicks')} aria-live="off" className="ticks-value">
           {n}
         </output>
       </p>
       {ticks.status === 'error' ? (
         <p className="problem">
-          The live feed stopped.{' '}
-          <button type="button" onClick={() => ticks.reset()}>
-            Try again
+          {t('system.feedStopped')}{' '}
+          <button type="button" className="button-secondary" onClick={() => ticks.reset()}>
+            {t('system.tryAgain')}
           </button>
         </p>
       ) : null}

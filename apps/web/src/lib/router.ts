@@ -1,0 +1,86 @@
+import { useSyncExternalStore } from 'react';
+
+/**
+ * A router small enough to read in one go: five pages do not need a library. URLs stay meaningful and the
+ * browser's Back button works because every move goes through the History API.
+ */
+export type RouteName = 'home' | 'signup' | 'verify' | 'login' | 'profile' | 'not-found';
+
+export const PATHS = {
+  home: '/',
+  signup: '/signup',
+  verify: '/verify',
+  login: '/login',
+  profile: '/profile',
+} as const satisfies Record<Exclude<RouteName, 'not-found'>, string>;
+
+/** Which page a path shows; a trailing slash is forgiven because people type URLs by hand. */
+export function matchRoute(pathname: string): RouteName {
+  const clean = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
+  for (const [name, path] of Object.entries(PATHS) as [RouteName, string][]) {
+    if (clean === path) return name;
+  }
+  return 'not-found';
+}
+
+/**
+ * Where to go after signing in. Only a path on this site: `//evil.example` and `https://…` would make the login
+ * page an open redirect, and a backslash is read as a slash by browsers.
+ */
+export function safeNextPath(next: string | null | undefined, fallback: string = PATHS.home): string {
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.includes('\\')) return fallback;
+  try {
+    const url = new URL(next, 'http://same.invalid');
+    if (url.origin !== 'http://same.invalid') return fallback;
+    return url.pathname + url.search + url.hash;
+  } catch {
+    return fallback;
+  }
+}
+
+const listeners = new Set<() => void>();
+let headingFocusPending = false;
+
+function notify(): void {
+  for (const listener of listeners) listener();
+}
+
+if (typeof window !== 'undefined') {
+  window.addEventListener('popstate', () => {
+    headingFocusPending = true;
+    notify();
+  });
+}
+
+export function navigate(to: string, options: { replace?: boolean } = {}): void {
+  const current = window.location.pathname + window.location.search;
+  if (to === current) return;
+  if (options.replace) window.history.replaceState(null, '', to);
+  else window.history.pushState(null, '', to);
+  // A redirect (replace) is not the person moving: their focus stays where the redirect found it.
+  headingFocusPending = headingFocusPending || !options.replace;
+  if (!options.replace) window.scrollTo(0, 0);
+  notify();
+}
+
+/**
+ * True once after a navigation: the next page heading takes focus so a screen reader announces the new page,
+ * and keyboard users start from the top. The first load is left alone (the browser handles that).
+ */
+export function takeHeadingFocus(): boolean {
+  const pending = headingFocusPending;
+  headingFocusPending = false;
+  return pending;
+}
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** Pathname plus query string, so a page reading `?next=` re-renders when it changes. */
+export function useLocation(): { pathname: string; search: string } {
+  const href = useSyncExternalStore(subscribe, () => window.location.pathname + window.location.search);
+  const url = new URL(href, 'http://same.invalid');
+  return { pathname: url.pathname, search: url.search };
+}

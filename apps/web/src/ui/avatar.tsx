@@ -1,0 +1,32 @@
+import type { User } from '@youngchat/shared';
+
+/** The first letter as a person sees it: one grapheme, so '김', 'É' or an emoji is never cut in half. */
+export function initialOf(nickname: string): string {
+  const trimmed = nickname.trim();
+  if (!trimmed) return '?';
+  const first = new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(trimmed)[Symbol.iterator]().next();
+  return (first.done ? trimmed[0]! : first.value.segment).toLocaleUpperCase();
+}
+
+interface AvatarProps {
+  user: Pick<User, 'nickname' | 'avatarUrl'>;
+  size: 'small' | 'large';
+  /** The accessible name when the picture means something on its own; omit when the name is already next to it. */
+  label?: string;
+}
+
+export function Avatar({ user, size, label }: AvatarProps) {
+  const className = `avatar avatar-${size}`;
+  if (user.avatarUrl) {
+    return <img className={className} src={user.avatarUrl} alt={label ?? ''} width={512} height={512} />;
+  }
+  return label ? (
+    <span className={`${className} avatar-initial`} role="img" aria-label={label}>
+      {initialOf(user.nickname)}
+    </span>
+  ) : (
+    <span className={`${className} avatar-initial`} aria-hidden="true">
+      {initialOf(user.nickname)}
+    </span>
+  );
+}
