@@ -4,13 +4,13 @@ import { pipeline } from 'node:stream/promises';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { LIMITS } from '@youngchat/shared';
-import sirv from 'sirv';
 import { WebSocketServer } from 'ws';
 import { OUTBOX_PAGE_CSP, renderOutboxPage } from './adapters/embedded/dev-outbox.page.ts';
 import { closeAll, type AppDeps } from './deps.ts';
 import { checkHealth } from './http/health.ts';
 import { isAllowedOrigin, isLoopback } from './http/origin-policy.ts';
-import { FILE_CSP, SPA_CSP, setSecurityHeaders } from './http/security-headers.ts';
+import { createSpaHandler } from './http/spa.ts';
+import { FILE_CSP, setSecurityHeaders } from './http/security-headers.ts';
 import { enterTrace, newTraceId, runWithTrace } from './observability/trace.ts';
 import { appRouter } from './trpc/app-router.ts';
 import { createContextFactory } from './trpc/context.ts';
@@ -30,15 +30,7 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
   const createContext = createContextFactory(deps);
   // Bodies are cut off (413) past the avatar cap plus multipart framing, never buffered whole; JSON inputs are far smaller.
   const trpcHandler = createHTTPHandler({ router: appRouter, createContext, basePath: '/trpc/', maxBodySize: LIMITS.avatar.maxBytes + 64 * 1024 });
-  const serveSpa = sirv(config.staticDir, {
-    single: true,
-    etag: true,
-    setHeaders: (res, pathname) => {
-      res.setHeader('Content-Security-Policy', SPA_CSP);
-      // Hashed build assets never change; index.html must always be revalidated.
-      res.setHeader('Cache-Control', pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
-    },
-  });
+  const serveSpa = createSpaHandler(config.staticDir, logger);
   const openStreams = new Set<ServerResponse>();
 
   const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void> | void> = {

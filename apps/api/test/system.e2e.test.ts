@@ -1,5 +1,8 @@
 import { TRPCClientError } from '@trpc/client';
+import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import type { Tick } from '@youngchat/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -188,6 +191,27 @@ describe('the whole chain, embedded mode', () => {
     const res = await fetch(`${server.url}/dev/outbox?format=json`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual([]);
+  });
+});
+
+describe('without a built web app', () => {
+  let server: TestServer;
+  let emptyDir: string;
+  beforeAll(async () => {
+    emptyDir = await mkdtemp(path.join(os.tmpdir(), 'yc-no-spa-'));
+    server = await startTestServer({ STATIC_DIR: emptyDir });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await rm(emptyDir, { recursive: true, force: true });
+  });
+
+  it('still starts: the API answers, and pages say how to build the SPA', async () => {
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    expect((await httpClient(server).system.info.query()).name).toBe('YOUng Chat');
+    const page = await fetch(`${server.url}/some/page`);
+    expect(page.status).toBe(503);
+    expect(await page.text()).toMatch(/not built yet/);
   });
 });
 
