@@ -19,6 +19,8 @@ import { createAccessTokens } from './modules/auth/access-token.ts';
 import { createAuthService } from './modules/auth/auth.service.ts';
 import { createRefreshTokens } from './modules/auth/refresh-tokens.ts';
 import { createProfileService } from './modules/profile/profile.service.ts';
+import { createMessagesService } from './modules/messages/messages.service.ts';
+import { createRoomsService } from './modules/rooms/rooms.service.ts';
 import { createSystemService } from './modules/system/system.service.ts';
 import { createUsersService } from './modules/users/users.service.ts';
 import { createSocketRegistry, type SocketRegistry } from './realtime/socket-registry.ts';
@@ -53,6 +55,8 @@ export interface AppDeps {
     auth: ReturnType<typeof createAuthService>;
     profile: ReturnType<typeof createProfileService>;
     users: ReturnType<typeof createUsersService>;
+    rooms: ReturnType<typeof createRoomsService>;
+    messages: ReturnType<typeof createMessagesService>;
   };
   /** Every outside dependency, in the order they are closed (last opened first). */
   dependencies: Dependency[];
@@ -155,6 +159,8 @@ export async function buildDeps(config: Config, options: { logDestination?: Dest
         }),
         profile: createProfileService({ db: database.db, blobStore, logger }),
         users: createUsersService({ db: database.db, rateLimiters }),
+        rooms: createRoomsService({ db: database.db, bus: eventBus }),
+        messages: createMessagesService({ db: database.db }),
       },
       dependencies: opened,
     };

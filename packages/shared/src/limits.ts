@@ -18,4 +18,9 @@ export const LIMITS = {
   /** Verification codes: six digits, valid this long, this many wrong guesses. */
   code: { length: 6, ttlMs: 10 * 60_000, maxAttempts: 5 },
   avatar: { maxBytes: 5 * 1024 * 1024, maxPixels: 40_000_000, sizePx: 512 },
+  message: { maxChars: 4_000 },
+  roomName: { min: 1, max: 60 },
+  /** Members of a group besides its creator, and people invited at once. */
+  groupMembers: { max: 100 },
+  history: { defaultPage: 30, maxPage: 100 },
 } as const;

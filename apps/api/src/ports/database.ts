@@ -20,9 +20,43 @@ export interface UsersTable {
   updated_at: Generated<Date>;
 }
 
+export interface RoomsTable {
+  id: string;
+  kind: 'direct' | 'group';
+  name: Generated<string>;
+  direct_key: string | null;
+  last_seq: Generated<number>;
+  last_message_at: Date | null;
+  created_at: Generated<Date>;
+}
+
+export interface RoomMembersTable {
+  room_id: string;
+  user_id: string;
+  joined_at: Generated<Date>;
+  joined_seq: Generated<number>;
+  last_read_seq: Generated<number>;
+  left_at: Date | null;
+}
+
+export interface MessagesTable {
+  id: string;
+  room_id: string;
+  seq: number;
+  sender_id: string;
+  body: string;
+  client_id: string;
+  created_at: Generated<Date>;
+  edited_at: Date | null;
+  deleted_at: Date | null;
+}
+
 export interface DatabaseSchema {
   kv_entries: KvEntriesTable;
   users: UsersTable;
+  rooms: RoomsTable;
+  room_members: RoomMembersTable;
+  messages: MessagesTable;
 }
 
 export type Db = Kysely<DatabaseSchema>;

@@ -1,4 +1,6 @@
 import { authRouter } from '../modules/auth/auth.router.ts';
+import { messagesRouter } from '../modules/messages/messages.router.ts';
+import { roomsRouter } from '../modules/rooms/rooms.router.ts';
 import { profileRouter } from '../modules/profile/profile.router.ts';
 import { systemRouter } from '../modules/system/system.router.ts';
 import { usersRouter } from '../modules/users/users.router.ts';
@@ -7,6 +9,8 @@ import { router } from './init.ts';
 export const appRouter = router({
   auth: authRouter,
   profile: profileRouter,
+  rooms: roomsRouter,
+  messages: messagesRouter,
   system: systemRouter,
   users: usersRouter,
 });

@@ -88,3 +88,8 @@ export function searchUsers(db: Db, query: string, limit: number): Promise<UserR
     .limit(limit)
     .execute();
 }
+
+export function findUsersByIds(db: Db, ids: readonly string[]): Promise<UserRow[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db.selectFrom('users').select(PUBLIC_COLUMNS).where('id', 'in', [...ids]).execute();
+}

@@ -1,0 +1,108 @@
+import { sql } from 'kysely';
+import type { Db } from '../../ports/database.ts';
+
+export interface MessageRow {
+  id: string;
+  room_id: string;
+  seq: number;
+  sender_id: string;
+  body: string;
+  client_id: string;
+  created_at: Date;
+  edited_at: Date | null;
+  deleted_at: Date | null;
+}
+
+const COLUMNS = ['id', 'room_id', 'seq', 'sender_id', 'body', 'client_id', 'created_at', 'edited_at', 'deleted_at'] as const;
+
+export function findBySenderClientId(db: Db, senderId: string, clientId: string): Promise<MessageRow | undefined> {
+  return db
+    .selectFrom('messages')
+    .select(COLUMNS)
+    .where('sender_id', '=', senderId)
+    .where('client_id', '=', clientId)
+    .executeTakeFirst();
+}
+
+export function findMessage(db: Db, id: string): Promise<MessageRow | undefined> {
+  return db.selectFrom('messages').select(COLUMNS).where('id', '=', id).executeTakeFirst();
+}
+
+/** Call with the room row locked: takes the room's next seq, so seq order is commit order. */
+export async function insertNextMessage(
+  db: Db,
+  message: { id: string; roomId: string; senderId: string; body: string; clientId: string },
+): Promise<MessageRow> {
+  const { last_seq: seq } = await db
+    .updateTable('rooms')
+    .set({ last_seq: sql<number>`last_seq + 1`, last_message_at: sql<Date>`now()` })
+    .where('id', '=', message.roomId)
+    .returning('last_seq')
+    .executeTakeFirstOrThrow();
+  const row = await db
+    .insertInto('messages')
+    .values({
+      id: message.id,
+      room_id: message.roomId,
+      seq,
+      sender_id: message.senderId,
+      body: message.body,
+      client_id: message.clientId,
+    })
+    .returning(COLUMNS)
+    .executeTakeFirstOrThrow();
+  // The sender has read everything up to their own message.
+  await db
+    .updateTable('room_members')
+    .set({ last_read_seq: sql<number>`greatest(last_read_seq, ${seq}::bigint)` })
+    .where('room_id', '=', message.roomId)
+    .where('user_id', '=', message.senderId)
+    .execute();
+  return row;
+}
+
+/**
+ * One page of history, newest first: `seq < before`, never older than what the member may see.
+ * Keyset on the (room_id, seq) unique index; no OFFSET, so page 1 and page 10,000 cost the same.
+ */
+export function listPage(db: Db, roomId: string, options: { before: number | null; after: number; limit: number }): Promise<MessageRow[]> {
+  let query = db
+    .selectFrom('messages')
+    .select(COLUMNS)
+    .where('room_id', '=', roomId)
+    .where('seq', '>', options.after);
+  if (options.before !== null) query = query.where('seq', '<', options.before);
+  return query.orderBy('seq', 'desc').limit(options.limit).execute();
+}
+
+/** The newest message of each room. */
+export async function lastMessages(db: Db, roomIds: string[]): Promise<Map<string, MessageRow>> {
+  if (roomIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('rooms as r')
+    .innerJoin('messages as m', (join) => join.onRef('m.room_id', '=', 'r.id').onRef('m.seq', '=', 'r.last_seq'))
+    .select(COLUMNS.map((c) => `m.${c}` as const))
+    .where('r.id', 'in', roomIds)
+    .execute();
+  return new Map(rows.map((r) => [r.room_id, r]));
+}
+
+export function updateBody(db: Db, id: string, body: string): Promise<MessageRow | undefined> {
+  return db
+    .updateTable('messages')
+    .set({ body, edited_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .returning(COLUMNS)
+    .executeTakeFirst();
+}
+
+/** Keeps the row (its seq stays in the history as "deleted") but not the words. */
+export function softDelete(db: Db, id: string): Promise<MessageRow | undefined> {
+  return db
+    .updateTable('messages')
+    .set({ body: '', deleted_at: sql<Date>`coalesce(deleted_at, now())` })
+    .where('id', '=', id)
+    .returning(COLUMNS)
+    .executeTakeFirst();
+}

@@ -1,0 +1,41 @@
+import type { Message, Room, User } from '@youngchat/shared';
+import type { MessageRow } from '../messages/messages.repository.ts';
+import type { MemberRow, RoomRow } from './rooms.repository.ts';
+
+/** KakaoTalk's number on a message: members, other than its sender, who were there for it and have not read it. */
+export function unreadBy(message: Pick<MessageRow, 'seq' | 'sender_id'>, members: readonly MemberRow[]): number {
+  return members.filter((m) => m.user_id !== message.sender_id && m.joined_seq < message.seq && m.last_read_seq < message.seq)
+    .length;
+}
+
+export function toMessage(row: MessageRow, members: readonly MemberRow[]): Message {
+  return {
+    id: row.id,
+    roomId: row.room_id,
+    seq: row.seq,
+    senderId: row.sender_id,
+    body: row.deleted_at ? '' : row.body,
+    clientId: row.client_id,
+    createdAt: row.created_at.toISOString(),
+    editedAt: row.edited_at?.toISOString() ?? null,
+    deletedAt: row.deleted_at?.toISOString() ?? null,
+    unreadCount: row.deleted_at ? 0 : unreadBy(row, members),
+  };
+}
+
+/** A room as one viewer sees it: a 1:1 room is named after the other person. */
+export function toRoom(
+  row: RoomRow,
+  viewerId: string,
+  parts: { members: User[]; memberRows: readonly MemberRow[]; lastMessage: MessageRow | undefined; unreadCount: number },
+): Room {
+  const others = parts.members.filter((m) => m.id !== viewerId);
+  return {
+    id: row.id,
+    kind: row.kind,
+    name: row.kind === 'direct' ? (others[0]?.nickname ?? '') : row.name,
+    members: parts.members,
+    lastMessage: parts.lastMessage ? toMessage(parts.lastMessage, parts.memberRows) : null,
+    unreadCount: parts.unreadCount,
+  };
+}

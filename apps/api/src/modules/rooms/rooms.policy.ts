@@ -1,0 +1,15 @@
+import type { Db } from '../../ports/database.ts';
+import { AppError } from '../../trpc/errors.ts';
+import { findMembership, type MemberRow } from './rooms.repository.ts';
+
+/**
+ * Only current members may read or write a room. An unknown room gets the same answer as someone else's,
+ * so room ids cannot be probed.
+ */
+export async function requireMember(db: Db, roomId: string, userId: string): Promise<MemberRow> {
+  const membership = await findMembership(db, roomId, userId);
+  if (!membership || membership.left_at !== null) {
+    throw new AppError('FORBIDDEN', 'You are not a member of this room.');
+  }
+  return membership;
+}

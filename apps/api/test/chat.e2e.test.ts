@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto';
+import { TRPCClientError } from '@trpc/client';
+import { LIMITS, type Session } from '@youngchat/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppRouter } from '../src/index.ts';
+import { createAccount, httpClient } from './clients.ts';
+import { realServicesEnv, startTestServer, type TestServer } from './harness.ts';
+import { describeWithServices } from './services.ts';
+
+async function appCodeOf(call: Promise<unknown>): Promise<string | undefined> {
+  const error = await call.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error, 'the call should have failed').toBeInstanceOf(TRPCClientError);
+  return ((error as TRPCClientError<AppRouter>).data as { appCode?: string } | undefined)?.appCode;
+}
+
+function chatSuite(getServer: () => TestServer) {
+  let ann: Session;
+  let bob: Session;
+  let cat: Session;
+  const as = (s: Session) => httpClient(getServer(), { accessToken: s.accessToken });
+
+  beforeAll(async () => {
+    [ann, bob, cat] = await Promise.all([
+      createAccount(getServer(), { nickname: 'Ann' }),
+      createAccount(getServer(), { nickname: 'Bob' }),
+      createAccount(getServer(), { nickname: 'Cat' }),
+    ]);
+  });
+
+  it('opens one 1:1 room per pair, whoever opens it, named after the other person', async () => {
+    const fromAnn = await as(ann).rooms.openDirect.mutate({ userId: bob.user.id });
+    const fromBob = await as(bob).rooms.openDirect.mutate({ userId: ann.user.id });
+    const again = await as(ann).rooms.openDirect.mutate({ userId: bob.user.id });
+    expect(fromBob.id).toBe(fromAnn.id);
+    expect(again.id).toBe(fromAnn.id);
+    expect(fromAnn).toMatchObject({ kind: 'direct', name: 'Bob', lastMessage: null, unreadCount: 0 });
+    expect(fromBob.name).toBe('Ann');
+    expect(fromAnn.members.map((m) => m.nickname).sort()).toEqual(['Ann', 'Bob']);
+    expect(await appCodeOf(as(ann).rooms.openDirect.mutate({ userId: ann.user.id }))).toBe('BAD_INPUT');
+    expect(await appCodeOf(as(ann).rooms.openDirect.mutate({ userId: randomUUID() }))).toBe('NOT_FOUND');
+  });
+
+  it('sends once per clientId: five retries make one message, and reuse in another room conflicts', async () => {
+    const room = await as(ann).rooms.openDirect.mutate({ userId: cat.user.id });
+    const clientId = randomUUID();
+    const sends = await Promise.all(
+      Array.from({ length: 5 }, () => as(ann).messages.send.mutate({ roomId: room.id, body: 'hello', clientId })),
+    );
+    expect(new Set(sends.map((m) => m.id)).size).toBe(1);
+    const page = await as(cat).messages.list.query({ roomId: room.id });
+    expect(page.items.filter((m) => m.clientId === clientId)).toHaveLength(1);
+
+    const other = await as(ann).rooms.openDirect.mutate({ userId: bob.user.id });
+    expect(await appCodeOf(as(ann).messages.send.mutate({ roomId: other.id, body: 'hello', clientId }))).toBe('CONFLICT');
+  });
+
+  it('gives 50 concurrent senders gap-free, unique per-room seqs', async () => {
+    const group = await as(ann).rooms.createGroup.mutate({ name: 'Fifty', memberIds: [bob.user.id, cat.user.id] });
+    const senders = [ann, bob, cat];
+    const sent = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        as(senders[i % 3]!).messages.send.mutate({ roomId: group.id, body: `message ${i}`, clientId: randomUUID() }),
+      ),
+    );
+    expect(sent.map((m) => m.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+  });
+
+  it('pages history newest first with a keyset cursor, every message exactly once', async () => {
+    const group = await as(bob).rooms.createGroup.mutate({ name: 'History', memberIds: [ann.user.id] });
+    for (let i = 1; i <= 75; i++) {
+      await as(bob).messages.send.mutate({ roomId: group.id, body: `#${i}`, clientId: randomUUID() });
+    }
+    const seen: number[] = [];
+    let cursor: number | null = null;
+    const sizes: number[] = [];
+    do {
+      const page: Awaited<ReturnType<ReturnType<typeof as>['messages']['list']['query']>> = await as(ann).messages.list.query({
+        roomId: group.id,
+        cursor,
+        limit: 30,
+      });
+      sizes.push(page.items.length);
+      seen.push(...page.items.map((m) => m.seq));
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+    expect(sizes).toEqual([30, 30, 15]);
+    expect(seen).toEqual(Array.from({ length: 75 }, (_, i) => 75 - i));
+    expect(await appCodeOf(as(ann).messages.list.query({ roomId: group.id, limit: LIMITS.history.maxPage + 1 }))).toBe('BAD_INPUT');
+  });
+
+  it('counts unread per message (KakaoTalk’s number) and per room as members read', async () => {
+    const group = await as(ann).rooms.createGroup.mutate({ name: 'Reads', memberIds: [bob.user.id, cat.user.id] });
+    for (const body of ['one', 'two', 'three']) {
+      await as(ann).messages.send.mutate({ roomId: group.id, body, clientId: randomUUID() });
+    }
+    let page = await as(ann).messages.list.query({ roomId: group.id });
+    expect(page.items.map((m) => m.unreadCount)).toEqual([2, 2, 2]);
+
+    expect(await as(bob).rooms.markRead.mutate({ roomId: group.id, seq: 2 })).toEqual({ roomId: group.id, seq: 2 });
+    // Read positions only move forward and never past the last message.
+    expect(await as(bob).rooms.markRead.mutate({ roomId: group.id, seq: 1 })).toEqual({ roomId: group.id, seq: 2 });
+    expect(await as(cat).rooms.markRead.mutate({ roomId: group.id, seq: 999 })).toEqual({ roomId: group.id, seq: 3 });
+    page = await as(ann).messages.list.query({ roomId: group.id });
+    expect(page.items.map((m) => [m.body, m.unreadCount])).toEqual([
+      ['three', 1],
+      ['two', 0],
+      ['one', 0],
+    ]);
+    const unread = async (s: Session) => (await as(s).rooms.get.query({ roomId: group.id })).unreadCount;
+    expect([await unread(ann), await unread(bob), await unread(cat)]).toEqual([0, 1, 0]);
+  });
+
+  it('lists rooms by latest activity with their last message', async () => {
+    const quiet = await as(cat).rooms.createGroup.mutate({ name: 'Quiet', memberIds: [bob.user.id] });
+    const busy = await as(cat).rooms.createGroup.mutate({ name: 'Busy', memberIds: [bob.user.id] });
+    await as(bob).messages.send.mutate({ roomId: quiet.id, body: 'first', clientId: randomUUID() });
+    await as(bob).messages.send.mutate({ roomId: busy.id, body: 'latest', clientId: randomUUID() });
+    const rooms = await as(cat).rooms.list.query();
+    const order = rooms.map((r) => r.id);
+    expect(order.indexOf(busy.id)).toBeLessThan(order.indexOf(quiet.id));
+    expect(rooms.find((r) => r.id === busy.id)).toMatchObject({ name: 'Busy', unreadCount: 1, lastMessage: { body: 'latest' } });
+  });
+
+  it('lets only members in; newcomers read from their arrival; leavers get nothing more', async () => {
+    const group = await as(ann).rooms.createGroup.mutate({ name: 'Members', memberIds: [bob.user.id] });
+    await as(ann).messages.send.mutate({ roomId: group.id, body: 'before Cat', clientId: randomUUID() });
+    const outsider = as(cat);
+    expect(await appCodeOf(outsider.messages.list.query({ roomId: group.id }))).toBe('FORBIDDEN');
+    expect(await appCodeOf(outsider.messages.send.mutate({ roomId: group.id, body: 'hi', clientId: randomUUID() }))).toBe('FORBIDDEN');
+    expect(await appCodeOf(outsider.rooms.get.query({ roomId: group.id }))).toBe('FORBIDDEN');
+    expect(await appCodeOf(outsider.rooms.markRead.mutate({ roomId: group.id, seq: 1 }))).toBe('FORBIDDEN');
+    expect(await appCodeOf(outsider.rooms.setTyping.mutate({ roomId: group.id }))).toBe('FORBIDDEN');
+    expect(await appCodeOf(outsider.rooms.get.query({ roomId: randomUUID() }))).toBe('FORBIDDEN');
+
+    await as(bob).rooms.invite.mutate({ roomId: group.id, userIds: [cat.user.id] });
+    await as(ann).messages.send.mutate({ roomId: group.id, body: 'after Cat', clientId: randomUUID() });
+    expect((await outsider.messages.list.query({ roomId: group.id })).items.map((m) => m.body)).toEqual(['after Cat']);
+
+    await outsider.rooms.leave.mutate({ roomId: group.id });
+    expect(await appCodeOf(outsider.messages.list.query({ roomId: group.id }))).toBe('FORBIDDEN');
+    expect((await outsider.rooms.list.query()).map((r) => r.id)).not.toContain(group.id);
+    const remaining = await as(ann).rooms.get.query({ roomId: group.id });
+    expect(remaining.members.map((m) => m.nickname).sort()).toEqual(['Ann', 'Bob']);
+    const direct = await as(ann).rooms.openDirect.mutate({ userId: bob.user.id });
+    expect(await appCodeOf(as(ann).rooms.invite.mutate({ roomId: direct.id, userIds: [cat.user.id] }))).toBe('BAD_INPUT');
+  });
+
+  it('lets only the sender edit or delete, and keeps a deleted message’s place without its words', async () => {
+    const room = await as(ann).rooms.openDirect.mutate({ userId: bob.user.id });
+    const message = await as(ann).messages.send.mutate({ roomId: room.id, body: 'tpyo', clientId: randomUUID() });
+    expect(await appCodeOf(as(bob).messages.edit.mutate({ messageId: message.id, body: 'hacked' }))).toBe('FORBIDDEN');
+    const edited = await as(ann).messages.edit.mutate({ messageId: message.id, body: 'typo' });
+    expect(edited).toMatchObject({ id: message.id, seq: message.seq, body: 'typo', editedAt: expect.any(String) });
+    const deleted = await as(ann).messages.delete.mutate({ messageId: message.id });
+    expect(deleted).toMatchObject({ id: message.id, body: '', deletedAt: expect.any(String) });
+    expect(await appCodeOf(as(ann).messages.edit.mutate({ messageId: message.id, body: 'again' }))).toBe('NOT_FOUND');
+    const page = await as(bob).messages.list.query({ roomId: room.id });
+    expect(page.items.find((m) => m.id === message.id)).toMatchObject({ body: '', deletedAt: expect.any(String) });
+  });
+
+  it('refuses empty, oversized and control-character bodies with BAD_INPUT', async () => {
+    const room = await as(ann).rooms.openDirect.mutate({ userId: bob.user.id });
+    for (const body of ['', '   \n ', 'x'.repeat(LIMITS.message.maxChars + 1), 'bell\u0007']) {
+      expect(await appCodeOf(as(ann).messages.send.mutate({ roomId: room.id, body, clientId: randomUUID() })), JSON.stringify(body.slice(0, 10))).toBe(
+        'BAD_INPUT',
+      );
+    }
+    const multiline = await as(ann).messages.send.mutate({ roomId: room.id, body: '  line one\nline two 👋  ', clientId: randomUUID() });
+    expect(multiline.body).toBe('line one\nline two 👋');
+  });
+}
+
+describe('rooms and messages, embedded mode', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server?.close());
+  chatSuite(() => server);
+});
+
+await describeWithServices('rooms and messages, real services', ['postgres', 'redis', 'rabbitmq'], () => {
+  let server: TestServer;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => {
+    const real = await realServicesEnv();
+    cleanup = real.cleanup;
+    server = await startTestServer(real.env);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await cleanup?.();
+  });
+  chatSuite(() => server);
+});

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { LIMITS } from '../limits.ts';
+import type { User } from './auth.ts';
+import { userIdSchema } from './profile.ts';
+
+const noControlChars = (v: string) => !/[\p{Cc}\p{Cf}]/u.test(v.replace(/[\n\t\u200d]/g, ''));
+
+export const roomIdSchema = z.string().uuid();
+export const messageIdSchema = z.string().uuid();
+
+export const messageBodySchema = z
+  .string()
+  .max(LIMITS.message.maxChars * 2)
+  .transform((v) => v.trim())
+  .pipe(
+    z
+      .string()
+      .min(1, 'must not be empty')
+      .max(LIMITS.message.maxChars)
+      .refine(noControlChars, 'must not contain control characters'),
+  );
+
+export const roomNameSchema = z
+  .string()
+  .trim()
+  .min(LIMITS.roomName.min)
+  .max(LIMITS.roomName.max)
+  .refine(noControlChars, 'must not contain control characters');
+
+export const roomsGetInput = z.object({ roomId: roomIdSchema });
+export const roomsOpenDirectInput = z.object({ userId: userIdSchema });
+export const roomsCreateGroupInput = z.object({
+  name: roomNameSchema,
+  memberIds: z.array(userIdSchema).min(1).max(LIMITS.groupMembers.max),
+});
+export const roomsInviteInput = z.object({
+  roomId: roomIdSchema,
+  userIds: z.array(userIdSchema).min(1).max(LIMITS.groupMembers.max),
+});
+export const roomsLeaveInput = z.object({ roomId: roomIdSchema });
+export const roomsMarkReadInput = z.object({ roomId: roomIdSchema, seq: z.number().int().min(0) });
+export const roomsSetTypingInput = z.object({ roomId: roomIdSchema });
+
+export const messagesListInput = z.object({
+  roomId: roomIdSchema,
+  /** The `nextCursor` of the previous page: history continues below this seq. */
+  cursor: z.number().int().min(1).nullish(),
+  limit: z.number().int().min(1).max(LIMITS.history.maxPage).default(LIMITS.history.defaultPage),
+});
+export const messagesSendInput = z.object({
+  roomId: roomIdSchema,
+  body: messageBodySchema,
+  /** Chosen by the client per message: a retry with the same clientId returns the original message. */
+  clientId: z.string().uuid(),
+});
+export const messagesEditInput = z.object({ messageId: messageIdSchema, body: messageBodySchema });
+export const messagesDeleteInput = z.object({ messageId: messageIdSchema });
+
+export interface Message {
+  id: string;
+  roomId: string;
+  seq: number;
+  senderId: string;
+  /** Empty once deleted. */
+  body: string;
+  clientId: string;
+  createdAt: string;
+  editedAt: string | null;
+  deletedAt: string | null;
+  /** How many members have not read it yet (KakaoTalk's "1"). */
+  unreadCount: number;
+}
+
+export interface Room {
+  id: string;
+  kind: 'direct' | 'group';
+  name: string;
+  members: User[];
+  lastMessage: Message | null;
+  /** Messages in this room the viewer has not read. */
+  unreadCount: number;
+}
+
+export interface MessagePage {
+  /** Newest first. */
+  items: Message[];
+  nextCursor: number | null;
+}
