@@ -54,6 +54,7 @@ const envSchema = z.object({
   TRUST_PROXY: booleanFlag.default(false),
   ACCESS_TOKEN_TTL_SEC: z.coerce.number().int().min(30).max(15 * 60).default(15 * 60),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(30),
+  MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(100),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   /** Set by npm to the directory `npm …` was run from. */
   INIT_CWD: z.string().optional(),
@@ -77,6 +78,8 @@ export interface Config {
   trustProxy: boolean;
   jwtSecret: string;
   accessTokenTtlMs: number;
+  /** Messages one user may send per minute, across all instances. */
+  messagesPerMinute: number;
   refreshTokenTtlMs: number;
   database: { url: string | undefined; poolSize: number };
   redis: { url: string | undefined; keyPrefix: string };
@@ -141,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     trustProxy: e.TRUST_PROXY,
     accessTokenTtlMs: e.ACCESS_TOKEN_TTL_SEC * 1000,
+    messagesPerMinute: e.MESSAGES_PER_MINUTE,
     refreshTokenTtlMs: e.REFRESH_TOKEN_TTL_DAYS * 86_400_000,
     jwtSecret: e.JWT_SECRET ?? embeddedJwtSecret(dataDir),
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },

@@ -19,10 +19,12 @@ import { createAccessTokens } from './modules/auth/access-token.ts';
 import { createAuthService } from './modules/auth/auth.service.ts';
 import { createRefreshTokens } from './modules/auth/refresh-tokens.ts';
 import { createProfileService } from './modules/profile/profile.service.ts';
+import { createEventsService } from './modules/events/events.service.ts';
 import { createMessagesService } from './modules/messages/messages.service.ts';
 import { createRoomsService } from './modules/rooms/rooms.service.ts';
 import { createSystemService } from './modules/system/system.service.ts';
 import { createUsersService } from './modules/users/users.service.ts';
+import { createEventHub } from './realtime/event-hub.ts';
 import { createSocketRegistry, type SocketRegistry } from './realtime/socket-registry.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
@@ -57,6 +59,7 @@ export interface AppDeps {
     users: ReturnType<typeof createUsersService>;
     rooms: ReturnType<typeof createRoomsService>;
     messages: ReturnType<typeof createMessagesService>;
+    events: ReturnType<typeof createEventsService>;
   };
   /** Every outside dependency, in the order they are closed (last opened first). */
   dependencies: Dependency[];
@@ -122,6 +125,7 @@ export async function buildDeps(config: Config, options: { logDestination?: Dest
         : createSqlRateLimiterFactory(database.db),
     );
     const sockets = createSocketRegistry(eventBus);
+    const hub = createEventHub(eventBus, logger);
 
     const adapters = {
       database: database.kind,
@@ -159,8 +163,9 @@ export async function buildDeps(config: Config, options: { logDestination?: Dest
         }),
         profile: createProfileService({ db: database.db, blobStore, logger }),
         users: createUsersService({ db: database.db, rateLimiters }),
-        rooms: createRoomsService({ db: database.db, bus: eventBus }),
-        messages: createMessagesService({ db: database.db }),
+        rooms: createRoomsService({ db: database.db, hub }),
+        messages: createMessagesService({ db: database.db, hub, rateLimiters, messagesPerMinute: config.messagesPerMinute }),
+        events: createEventsService({ db: database.db, hub }),
       },
       dependencies: opened,
     };

@@ -176,7 +176,7 @@ function chatSuite(getServer: () => TestServer) {
 describe('rooms and messages, embedded mode', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ MESSAGES_PER_MINUTE: '10000' });
   });
   afterAll(() => server?.close());
   chatSuite(() => server);
@@ -188,7 +188,7 @@ await describeWithServices('rooms and messages, real services', ['postgres', 're
   beforeAll(async () => {
     const real = await realServicesEnv();
     cleanup = real.cleanup;
-    server = await startTestServer(real.env);
+    server = await startTestServer({ ...real.env, MESSAGES_PER_MINUTE: '10000' });
   });
   afterAll(async () => {
     await server?.close();

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -62,6 +63,8 @@ export async function realServicesEnv(): Promise<{ env: Record<string, string>; 
   const exchange = uniqueName('yc_test');
   return {
     env: {
+      // Instances of one deployment share the signing key, or tokens from one are refused by the other.
+      JWT_SECRET: randomBytes(32).toString('base64url'),
       DATABASE_URL: database.url,
       DATABASE_POOL_SIZE: '5',
       REDIS_URL: SERVICES.redis,

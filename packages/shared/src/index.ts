@@ -1,4 +1,5 @@
 export * from './error-codes.ts';
+export * from './events.ts';
 export * from './limits.ts';
 export * from './schemas/auth.ts';
 export * from './schemas/chat.ts';

@@ -18,6 +18,15 @@ export interface UsersTable {
   avatar_key: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+  event_pos: Generated<number>;
+}
+
+export interface UserEventsTable {
+  user_id: string;
+  pos: number;
+  /** A DurableEvent from @youngchat/shared, as the recipient sees it. */
+  event: unknown;
+  created_at: Generated<Date>;
 }
 
 export interface RoomsTable {
@@ -57,6 +66,7 @@ export interface DatabaseSchema {
   rooms: RoomsTable;
   room_members: RoomMembersTable;
   messages: MessagesTable;
+  user_events: UserEventsTable;
 }
 
 export type Db = Kysely<DatabaseSchema>;

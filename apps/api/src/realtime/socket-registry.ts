@@ -44,6 +44,7 @@ export function createSocketRegistry(bus: EventBus) {
     },
 
     countFor: (userId: string) => byUser.get(userId)?.size ?? 0,
+    socketsOf: (userId: string): readonly WebSocket[] => [...(byUser.get(userId) ?? [])],
     close: unsubscribe,
   };
 }

@@ -1,4 +1,5 @@
 import { authRouter } from '../modules/auth/auth.router.ts';
+import { eventsRouter } from '../modules/events/events.router.ts';
 import { messagesRouter } from '../modules/messages/messages.router.ts';
 import { roomsRouter } from '../modules/rooms/rooms.router.ts';
 import { profileRouter } from '../modules/profile/profile.router.ts';
@@ -11,6 +12,7 @@ export const appRouter = router({
   profile: profileRouter,
   rooms: roomsRouter,
   messages: messagesRouter,
+  events: eventsRouter,
   system: systemRouter,
   users: usersRouter,
 });

@@ -35,8 +35,9 @@ function bearer(header: string | undefined): string | undefined {
 }
 
 /**
- * HTTP: `Authorization: Bearer <accessToken>`. WebSocket: `connectionParams.accessToken`, checked once per
- * connection; the socket is registered so that logout and token expiry can close it.
+ * HTTP: `Authorization: Bearer <accessToken>` (or, for SSE, `connectionParams.accessToken`). WebSocket:
+ * `connectionParams.accessToken`, checked once per connection; the socket is registered so that logout and
+ * token expiry can close it.
  */
 export function createContextFactory(deps: AppDeps) {
   return async (opts: {
@@ -46,7 +47,8 @@ export function createContextFactory(deps: AppDeps) {
   }): Promise<Context> => {
     const { req } = opts;
     const isWs = !('setHeader' in opts.res);
-    const token = isWs ? opts.info.connectionParams?.accessToken : bearer(req.headers.authorization);
+    // SSE (EventSource) cannot send headers, so tRPC passes connectionParams in the URL there too.
+    const token = (isWs ? undefined : bearer(req.headers.authorization)) ?? opts.info.connectionParams?.accessToken;
     let auth: AccessClaims | null = null;
     let authError: Error | null = null;
     if (token) {

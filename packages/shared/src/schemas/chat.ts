@@ -86,3 +86,17 @@ export interface MessagePage {
   items: Message[];
   nextCursor: number | null;
 }
+
+/** Resume after this position; omitted = start from now. */
+export const eventsLiveInput = z
+  .object({ lastEventId: z.string().regex(/^\d{1,15}$/).nullish() })
+  .optional()
+  .transform((v) => v ?? {});
+
+export const eventsPollInput = z
+  .object({
+    after: z.string().regex(/^\d{1,15}$/).nullish(),
+    waitMs: z.number().int().min(0).max(LIMITS.pollMaxWaitMs).default(LIMITS.pollMaxWaitMs),
+  })
+  .optional()
+  .transform((v) => v ?? { waitMs: LIMITS.pollMaxWaitMs });

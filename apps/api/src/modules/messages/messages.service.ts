@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { Message, MessagePage } from '@youngchat/shared';
+import type { DurableEvent, Message, MessagePage } from '@youngchat/shared';
 import type { Db } from '../../ports/database.ts';
+import type { RateLimiterFactory } from '../../ports/rate-limiter.ts';
+import type { EventHub } from '../../realtime/event-hub.ts';
 import { AppError } from '../../trpc/errors.ts';
 import { toMessage } from '../rooms/chat.mapper.ts';
 import { requireMember } from '../rooms/rooms.policy.ts';
+import { appendEvents, type StoredEvent } from '../events/events.repository.ts';
 import { activeMembers, lockRoom } from '../rooms/rooms.repository.ts';
 import {
   findBySenderClientId,
@@ -16,10 +19,38 @@ import {
 } from './messages.repository.ts';
 
 const UNIQUE_VIOLATION = '23505';
+export interface MessagesServiceDeps {
+  db: Db;
+  hub: EventHub;
+  rateLimiters: RateLimiterFactory;
+  messagesPerMinute: number;
+}
 
-export function createMessagesService({ db }: { db: Db }) {
+export function createMessagesService({ db, hub, rateLimiters, messagesPerMinute }: MessagesServiceDeps) {
+  // Per sender, counted by every instance alike (the limiter's store is shared).
+  const sends = rateLimiters.create({ name: 'messages_send', points: messagesPerMinute, durationSec: 60 });
+
   async function present(row: MessageRow): Promise<Message> {
     return toMessage(row, await activeMembers(db, [row.room_id]));
+  }
+
+  /**
+   * In the change's own transaction: the event for every current member of the room, so a member who is
+   * offline finds it later and one who left gets nothing more.
+   */
+  async function recordForRoom(tx: Db, row: MessageRow, toEvent: (message: Message) => DurableEvent) {
+    const members = await activeMembers(tx, [row.room_id]);
+    const message = toMessage(row, members);
+    const event = toEvent(message);
+    const stored = await appendEvents(tx, members.map((m) => ({ userId: m.user_id, event })));
+    return { message, stored };
+  }
+
+  /** Runs a change and its events in one transaction, then relays the events live. */
+  async function commitAndRelay(change: (tx: Db) => Promise<{ message: Message; stored: StoredEvent[] }>): Promise<Message> {
+    const { message, stored } = await db.transaction().execute(change);
+    await hub.publishStored(stored);
+    return message;
   }
 
   /** A retry of an earlier send: the original message, if it went to the same room. */
@@ -52,38 +83,45 @@ export function createMessagesService({ db }: { db: Db }) {
 
     /** Idempotent per (sender, clientId): a retry returns the original message, never a second row. */
     async send(viewerId: string, input: { roomId: string; body: string; clientId: string }): Promise<Message> {
-      let row: MessageRow;
+      const verdict = await sends.consume(viewerId);
+      if (!verdict.allowed) {
+        throw new AppError('RATE_LIMITED', 'You are sending very fast. Please wait a moment.', { retryAfterMs: verdict.retryAfterMs });
+      }
       try {
-        row = await db.transaction().execute(async (tx) => {
+        return await commitAndRelay(async (tx) => {
           await requireMember(tx, input.roomId, viewerId);
           // The lock orders sends to this room; a retry racing its original waits here, then finds it.
           await lockRoom(tx, input.roomId);
           const existing = await findBySenderClientId(tx, viewerId, input.clientId);
-          if (existing) return sameSend(existing, input.roomId);
-          return insertNextMessage(tx, { id: randomUUID(), roomId: input.roomId, senderId: viewerId, body: input.body, clientId: input.clientId });
+          if (existing) return { message: toMessage(sameSend(existing, input.roomId), await activeMembers(tx, [input.roomId])), stored: [] };
+          const row = await insertNextMessage(tx, { id: randomUUID(), roomId: input.roomId, senderId: viewerId, body: input.body, clientId: input.clientId });
+          return recordForRoom(tx, row, (message) => ({ type: 'message.created', roomId: row.room_id, message }));
         });
       } catch (error) {
         // The same clientId sent to two rooms at once: the loser finds the winner's row.
         if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
         const existing = await findBySenderClientId(db, viewerId, input.clientId);
         if (!existing) throw error;
-        row = sameSend(existing, input.roomId);
+        return present(sameSend(existing, input.roomId));
       }
-      return present(row);
     },
 
     async edit(viewerId: string, input: { messageId: string; body: string }): Promise<Message> {
       await ownMessage(viewerId, input.messageId);
-      const row = await updateBody(db, input.messageId, input.body);
-      if (!row) throw new AppError('NOT_FOUND', 'This message is gone.');
-      return present(row);
+      return commitAndRelay(async (tx) => {
+        const row = await updateBody(tx, input.messageId, input.body);
+        if (!row) throw new AppError('NOT_FOUND', 'This message is gone.');
+        return recordForRoom(tx, row, (message) => ({ type: 'message.updated', roomId: row.room_id, message }));
+      });
     },
 
     async delete(viewerId: string, input: { messageId: string }): Promise<Message> {
       await ownMessage(viewerId, input.messageId);
-      const row = await softDelete(db, input.messageId);
-      if (!row) throw new AppError('NOT_FOUND', 'This message is gone.');
-      return present(row);
+      return commitAndRelay(async (tx) => {
+        const row = await softDelete(tx, input.messageId);
+        if (!row) throw new AppError('NOT_FOUND', 'This message is gone.');
+        return recordForRoom(tx, row, () => ({ type: 'message.deleted', roomId: row.room_id, messageId: row.id, seq: row.seq }));
+      });
     },
   };
 }

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Room } from '@youngchat/shared';
+import type { DurableEvent, Room } from '@youngchat/shared';
 import type { Db } from '../../ports/database.ts';
-import type { EventBus } from '../../ports/event-bus.ts';
+import type { EventHub } from '../../realtime/event-hub.ts';
 import { AppError } from '../../trpc/errors.ts';
+import { appendEvents, type StoredEvent } from '../events/events.repository.ts';
 import { lastMessages } from '../messages/messages.repository.ts';
 import { toUser } from '../users/users.mapper.ts';
 import { findUsersByIds } from '../users/users.repository.ts';
@@ -23,9 +24,10 @@ import {
   type RoomRow,
 } from './rooms.repository.ts';
 
-export function createRoomsService({ db, bus }: { db: Db; bus: EventBus }) {
+export function createRoomsService({ db, hub }: { db: Db; hub: EventHub }) {
+  const defaultDb = db;
   /** Rooms as the viewer sees them, with members, last message and unread count, in a fixed number of queries. */
-  async function present(viewerId: string, rooms: RoomRow[]): Promise<Room[]> {
+  async function present(viewerId: string, rooms: RoomRow[], db: Db = defaultDb): Promise<Room[]> {
     const ids = rooms.map((r) => r.id);
     const [memberRows, last, unread] = await Promise.all([
       activeMembers(db, ids),
@@ -47,12 +49,33 @@ export function createRoomsService({ db, bus }: { db: Db; bus: EventBus }) {
     });
   }
 
-  async function presentOne(viewerId: string, roomId: string): Promise<Room> {
+  async function presentOne(viewerId: string, roomId: string, db: Db = defaultDb): Promise<Room> {
     const room = await findRoom(db, roomId);
     if (!room) throw new AppError('FORBIDDEN', 'You are not a member of this room.');
-    const [presented] = await present(viewerId, [room]);
+    const [presented] = await present(viewerId, [room], db);
     return presented!;
   }
+
+  /** Each listed user's own view of the room, as a durable event in the change's transaction. */
+  async function roomEvents(tx: Db, roomId: string, type: 'room.created' | 'room.updated', userIds: string[]) {
+    const entries: { userId: string; event: DurableEvent }[] = [];
+    for (const userId of userIds) entries.push({ userId, event: { type, room: await presentOne(userId, roomId, tx) } });
+    return entries;
+  }
+
+  /** Runs a change and records its events in one transaction, then relays them live. */
+  async function commitAndRelay<T>(change: (tx: Db) => Promise<{ result: T; events: { userId: string; event: DurableEvent }[] }>): Promise<T> {
+    let stored: StoredEvent[] = [];
+    const result = await db.transaction().execute(async (tx) => {
+      const { result, events } = await change(tx);
+      stored = await appendEvents(tx, events);
+      return result;
+    });
+    await hub.publishStored(stored);
+    return result;
+  }
+
+  const memberIds = async (tx: Db, roomId: string) => (await activeMembers(tx, [roomId])).map((m) => m.user_id);
 
   /** Everyone named must have an account. */
   async function assertUsersExist(userIds: string[]): Promise<void> {
@@ -72,10 +95,13 @@ export function createRoomsService({ db, bus }: { db: Db; bus: EventBus }) {
     async openDirect(viewerId: string, otherId: string): Promise<Room> {
       if (otherId === viewerId) throw new AppError('BAD_INPUT', 'Choose someone else to talk to.');
       await assertUsersExist([otherId]);
-      const roomId = await db.transaction().execute(async (tx) => {
-        const id = await upsertDirectRoom(tx, randomUUID(), directKey(viewerId, otherId));
+      const roomId = await commitAndRelay(async (tx) => {
+        const key = directKey(viewerId, otherId);
+        const id = await upsertDirectRoom(tx, randomUUID(), key);
+        const before = await memberIds(tx, id);
         await addMembers(tx, id, [viewerId, otherId], 0);
-        return id;
+        const arrived = [viewerId, otherId].filter((u) => !before.includes(u));
+        return { result: id, events: await roomEvents(tx, id, 'room.created', arrived) };
       });
       return presentOne(viewerId, roomId);
     },
@@ -84,9 +110,10 @@ export function createRoomsService({ db, bus }: { db: Db; bus: EventBus }) {
       const others = [...new Set(memberIds)].filter((id) => id !== viewerId);
       await assertUsersExist(others);
       const roomId = randomUUID();
-      await db.transaction().execute(async (tx) => {
+      await commitAndRelay(async (tx) => {
         await insertGroupRoom(tx, roomId, name);
         await addMembers(tx, roomId, [viewerId, ...others], 0);
+        return { result: roomId, events: await roomEvents(tx, roomId, 'room.created', [viewerId, ...others]) };
       });
       return presentOne(viewerId, roomId);
     },
@@ -94,30 +121,48 @@ export function createRoomsService({ db, bus }: { db: Db; bus: EventBus }) {
     async invite(viewerId: string, roomId: string, userIds: string[]): Promise<Room> {
       await requireMember(db, roomId, viewerId);
       await assertUsersExist(userIds);
-      await db.transaction().execute(async (tx) => {
+      await commitAndRelay(async (tx) => {
         const room = await lockRoom(tx, roomId);
         if (room?.kind !== 'group') throw new AppError('BAD_INPUT', 'Only group rooms take new members.');
+        const before = await memberIds(tx, roomId);
+        const arrived = [...new Set(userIds)].filter((u) => !before.includes(u));
         // Newcomers read from here on, not the conversation before them.
-        await addMembers(tx, roomId, [...new Set(userIds)], room.last_seq);
+        await addMembers(tx, roomId, arrived, room.last_seq);
+        const events = [
+          ...(await roomEvents(tx, roomId, 'room.created', arrived)),
+          ...(await roomEvents(tx, roomId, 'room.updated', before)),
+        ];
+        return { result: undefined, events };
       });
       return presentOne(viewerId, roomId);
     },
 
     async leave(viewerId: string, roomId: string): Promise<{ ok: true }> {
-      if (!(await leaveRoom(db, roomId, viewerId))) throw new AppError('FORBIDDEN', 'You are not a member of this room.');
-      return { ok: true };
+      return commitAndRelay(async (tx) => {
+        if (!(await leaveRoom(tx, roomId, viewerId))) throw new AppError('FORBIDDEN', 'You are not a member of this room.');
+        return { result: { ok: true as const }, events: await roomEvents(tx, roomId, 'room.updated', await memberIds(tx, roomId)) };
+      });
     },
 
+    /** Everyone in the room learns the new read position (their messages' unread numbers drop). */
     async markRead(viewerId: string, roomId: string, seq: number): Promise<{ roomId: string; seq: number }> {
-      const readSeq = await markRead(db, roomId, viewerId, seq);
-      if (readSeq === undefined) throw new AppError('FORBIDDEN', 'You are not a member of this room.');
-      return { roomId, seq: readSeq };
+      return commitAndRelay(async (tx) => {
+        const readSeq = await markRead(tx, roomId, viewerId, seq);
+        if (readSeq === undefined) throw new AppError('FORBIDDEN', 'You are not a member of this room.');
+        const read: DurableEvent = { type: 'room.read', roomId, userId: viewerId, seq: readSeq };
+        const events = [
+          ...(await memberIds(tx, roomId)).map((userId) => ({ userId, event: read })),
+          ...(await roomEvents(tx, roomId, 'room.updated', [viewerId])),
+        ];
+        return { result: { roomId, seq: readSeq }, events };
+      });
     },
 
-    /** Ephemeral: relayed to the room's sockets on every instance, never stored. */
+    /** Ephemeral: relayed to the other members' sockets on every instance, never stored. */
     async setTyping(viewerId: string, roomId: string): Promise<{ ok: true }> {
       await requireMember(db, roomId, viewerId);
-      await bus.publish({ type: 'typing', roomId, userId: viewerId });
+      const others = (await memberIds(db, roomId)).filter((u) => u !== viewerId);
+      await hub.publishEphemeral(others, { type: 'typing', roomId, userId: viewerId });
       return { ok: true };
     },
   };

@@ -3,6 +3,7 @@ import * as kvEntries from './20261125064500_kv_entries.ts';
 import * as users from './20261125074000_users.ts';
 import * as rateLimits from './20261125074500_rate_limits.ts';
 import * as roomsMessages from './20261125080000_rooms_messages.ts';
+import * as userEvents from './20261125081000_user_events.ts';
 
 /**
  * The migration list, oldest first. Static imports (rather than a folder scan) keep migrations
@@ -13,4 +14,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20261125074000_users': users,
   '20261125074500_rate_limits': rateLimits,
   '20261125080000_rooms_messages': roomsMessages,
+  '20261125081000_user_events': userEvents,
 };

@@ -1,0 +1,119 @@
+import type { ChatEvent } from '@youngchat/shared';
+import type { Db } from '../../ports/database.ts';
+import type { EventHub, HubItem } from '../../realtime/event-hub.ts';
+import { currentPosition, eventsAfter } from './events.repository.ts';
+
+/** Replayed from the database in pages of this size. */
+const PAGE = 500;
+/** More missed events than this: tell the client to resync rather than replay them all. */
+const MAX_REPLAY = 5_000;
+
+export interface StreamItem {
+  /** The position, for durable events; ephemeral events have none. */
+  id: string | null;
+  event: ChatEvent;
+}
+
+/** Pending hub items for one reader, and a way to wait for the next. */
+function inbox(hub: EventHub, userId: string) {
+  const items: HubItem[] = [];
+  let wake: (() => void) | undefined;
+  const stop = hub.listen(userId, (item) => {
+    items.push(item);
+    wake?.();
+  });
+  return {
+    items,
+    stop,
+    next(signal: AbortSignal | undefined, timeoutMs = Infinity): Promise<void> {
+      if (items.length > 0 || signal?.aborted) return Promise.resolve();
+      return new Promise((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', done);
+          wake = undefined;
+          resolve();
+        };
+        const timer = Number.isFinite(timeoutMs) ? setTimeout(done, timeoutMs) : undefined;
+        signal?.addEventListener('abort', done, { once: true });
+        wake = done;
+      });
+    },
+  };
+}
+
+export function createEventsService({ db, hub }: { db: Db; hub: EventHub }) {
+  return {
+    /**
+     * One user's stream: listen first, then replay from the database after `lastEventId`, then live events,
+     * dropping any the replay already delivered. A position that skips ahead means a live event was lost on
+     * the way: replay again from the database, which has it.
+     */
+    async *live(userId: string, lastEventId: string | null | undefined, signal: AbortSignal | undefined): AsyncGenerator<StreamItem> {
+      const box = inbox(hub, userId);
+      try {
+        let last = lastEventId == null ? await currentPosition(db, userId) : Number(lastEventId);
+
+        async function* replay(): AsyncGenerator<StreamItem> {
+          const latest = await currentPosition(db, userId);
+          if (latest - last > MAX_REPLAY) {
+            last = latest;
+            yield { id: null, event: { type: 'resync' } };
+            return;
+          }
+          for (;;) {
+            const page = await eventsAfter(db, userId, last, PAGE);
+            for (const stored of page) {
+              last = stored.pos;
+              yield { id: String(stored.pos), event: stored.event };
+            }
+            if (page.length < PAGE) return;
+          }
+        }
+
+        yield* replay();
+        while (!signal?.aborted) {
+          await box.next(signal);
+          const item = box.items.shift();
+          if (!item) continue;
+          if (item.kind === 'gap') yield* replay();
+          else if (item.kind === 'ephemeral') yield { id: null, event: item.event };
+          else if (item.pos === last + 1) {
+            last = item.pos;
+            yield { id: String(item.pos), event: item.event };
+          } else if (item.pos > last + 1) yield* replay();
+          // item.pos <= last: already delivered by a replay
+        }
+      } finally {
+        box.stop();
+      }
+    },
+
+    /** Long-polling: what is stored after `after`, waiting up to `waitMs` for something to arrive. */
+    async poll(
+      userId: string,
+      input: { after?: string | null; waitMs: number },
+      signal: AbortSignal | undefined,
+    ): Promise<{ events: StreamItem[]; cursor: string }> {
+      const box = inbox(hub, userId);
+      try {
+        const after = input.after == null ? await currentPosition(db, userId) : Number(input.after);
+        let stored = await eventsAfter(db, userId, after, PAGE);
+        const ephemeral: StreamItem[] = [];
+        if (stored.length === 0 && input.waitMs > 0) {
+          await box.next(signal, input.waitMs);
+          for (const item of box.items) if (item.kind === 'ephemeral') ephemeral.push({ id: null, event: item.event });
+          stored = await eventsAfter(db, userId, after, PAGE);
+        }
+        return {
+          events: [...stored.map((s) => ({ id: String(s.pos), event: s.event as ChatEvent })), ...ephemeral],
+          cursor: String(stored.at(-1)?.pos ?? after),
+        };
+      } finally {
+        box.stop();
+      }
+    },
+  };
+}
+
+export type EventsService = ReturnType<typeof createEventsService>;

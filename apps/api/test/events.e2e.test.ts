@@ -1,0 +1,189 @@
+import { randomUUID } from 'node:crypto';
+import type { Session } from '@youngchat/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendEvents } from '../src/modules/events/events.repository.ts';
+import { createAccount, httpClient } from './clients.ts';
+import { bodies, listen, type Received } from './streams.ts';
+import { realServicesEnv, startTestServer, type TestServer } from './harness.ts';
+import { describeWithServices } from './services.ts';
+
+function eventsSuite(getServer: () => TestServer) {
+  let ann: Session;
+  let bob: Session;
+  const as = (s: Session) => httpClient(getServer(), { accessToken: s.accessToken });
+  const send = (s: Session, roomId: string, body: string) => as(s).messages.send.mutate({ roomId, body, clientId: randomUUID() });
+
+  beforeAll(async () => {
+    [ann, bob] = await Promise.all([createAccount(getServer(), { nickname: 'Ann' }), createAccount(getServer(), { nickname: 'Bob' })]);
+  });
+
+  it('delivers room and message events live over WebSocket, in order, with increasing ids', async () => {
+    const stream = listen(getServer(), bob, 'ws');
+    await stream.ready;
+    const room = await as(ann).rooms.createGroup.mutate({ name: 'Live', memberIds: [bob.user.id] });
+    for (const body of ['one', 'two', 'three']) await send(ann, room.id, body);
+    await stream.until((r) => bodies(r).length === 3);
+    expect(stream.received[0]!.event).toMatchObject({ type: 'room.created', room: { id: room.id, name: 'Live' } });
+    expect(bodies(stream.received)).toEqual(['one', 'two', 'three']);
+    const ids = stream.durable().map((r) => Number(r.id));
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(new Set(ids).size).toBe(ids.length);
+    stream.close();
+  });
+
+  it('resumes after lastEventId with exactly the missed events, edits and deletes included', async () => {
+    const room = await as(ann).rooms.createGroup.mutate({ name: 'Resume', memberIds: [bob.user.id] });
+    const first = listen(getServer(), bob, 'ws');
+    await first.ready;
+    await send(ann, room.id, 'seen');
+    await first.until((r) => bodies(r).includes('seen'));
+    const resumeFrom = first.lastId();
+    first.close();
+
+    const missed = await send(ann, room.id, 'missed 1');
+    await send(ann, room.id, 'missed 2');
+    await as(ann).messages.edit.mutate({ messageId: missed.id, body: 'missed 1 (edited)' });
+    await as(ann).messages.delete.mutate({ messageId: missed.id });
+
+    const second = listen(getServer(), bob, 'ws', resumeFrom);
+    await second.until((r) => r.filter((x) => x.id !== null).length >= 4);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(second.durable().map((r) => r.event.type)).toEqual(['message.created', 'message.created', 'message.updated', 'message.deleted']);
+    expect(bodies(second.received)).toEqual(['missed 1', 'missed 2']);
+    second.close();
+  });
+
+  it('gets all 200 messages exactly once, in order, across a connection cut while they arrive', async () => {
+    const room = await as(ann).rooms.createGroup.mutate({ name: 'Storm', memberIds: [bob.user.id] });
+    const stream = listen(getServer(), bob, 'ws');
+    await stream.ready;
+    const sending = (async () => {
+      for (let i = 1; i <= 200; i++) await send(ann, room.id, `m${i}`);
+    })();
+    await stream.until((r) => bodies(r).length >= 50);
+    // Cut the socket from the server side; the client reconnects and resumes from its last id.
+    for (const ws of getServer().deps.sockets.socketsOf(bob.user.id)) ws.terminate();
+    await sending;
+    await stream.until((r) => bodies(r).filter((b) => b.startsWith('m')).length >= 200, 20_000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(bodies(stream.received).filter((b) => /^m\d+$/.test(b))).toEqual(Array.from({ length: 200 }, (_, i) => `m${i + 1}`));
+    stream.close();
+  });
+
+  it('backfills an event whose live relay was lost', async () => {
+    const room = await as(ann).rooms.createGroup.mutate({ name: 'Lost', memberIds: [bob.user.id] });
+    const stream = listen(getServer(), bob, 'ws');
+    await stream.ready;
+    // Committed, but never relayed: as if the broker dropped it.
+    await getServer().deps.database.db.transaction().execute((tx) =>
+      appendEvents(tx, [{ userId: bob.user.id, event: { type: 'room.read', roomId: room.id, userId: ann.user.id, seq: 0 } }]),
+    );
+    await send(ann, room.id, 'after the loss');
+    await stream.until((r) => bodies(r).includes('after the loss'));
+    expect(stream.durable().map((r) => r.event.type)).toEqual(['room.read', 'message.created']);
+    stream.close();
+  });
+
+  it('delivers the same events over WebSocket, SSE and long-polling', async () => {
+    const room = await as(ann).rooms.createGroup.mutate({ name: 'Transports', memberIds: [bob.user.id] });
+    const start = await as(bob).events.poll.query({ waitMs: 0 });
+    const viaWs = listen(getServer(), bob, 'ws', start.cursor);
+    const viaSse = listen(getServer(), bob, 'sse', start.cursor);
+    await Promise.all([viaWs.ready, viaSse.ready]);
+    const message = await send(ann, room.id, 'everywhere');
+    await as(ann).messages.edit.mutate({ messageId: message.id, body: 'everywhere!' });
+    await as(bob).rooms.markRead.mutate({ roomId: room.id, seq: message.seq });
+    const polled = await as(bob).events.poll.query({ after: start.cursor, waitMs: 0 });
+    await viaWs.until((r) => r.filter((x) => x.id !== null).length >= polled.events.length);
+    await viaSse.until((r) => r.filter((x) => x.id !== null).length >= polled.events.length);
+    const shape = (items: Received[]) => items.filter((r) => r.id !== null).map((r) => [r.id, r.event]);
+    expect(polled.events.map((e) => e.event.type)).toEqual(['message.created', 'message.updated', 'room.read', 'room.updated']);
+    expect(shape(viaWs.received)).toEqual(shape(polled.events));
+    expect(shape(viaSse.received)).toEqual(shape(polled.events));
+    viaWs.close();
+    viaSse.close();
+  });
+
+  it('long-polls: waits for the next event and answers as soon as it is stored', async () => {
+    const room = await as(ann).rooms.createGroup.mutate({ name: 'Poll', memberIds: [bob.user.id] });
+    const { cursor } = await as(bob).events.poll.query({ waitMs: 0 });
+    const started = Date.now();
+    const waiting = as(bob).events.poll.query({ after: cursor, waitMs: 10_000 });
+    await new Promise((r) => setTimeout(r, 300));
+    await send(ann, room.id, 'wake up');
+    const answer = await waiting;
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(answer.events.map((e) => e.event.type)).toEqual(['message.created']);
+    expect(Number(answer.cursor)).toBeGreaterThan(Number(cursor));
+  });
+
+  it('relays typing only to the other members, and nothing more to someone who left', async () => {
+    const cat = await createAccount(getServer(), { nickname: 'Cat' });
+    const room = await as(ann).rooms.createGroup.mutate({ name: 'Typing', memberIds: [bob.user.id, cat.user.id] });
+    const bobs = listen(getServer(), bob, 'ws');
+    const anns = listen(getServer(), ann, 'ws');
+    await Promise.all([bobs.ready, anns.ready]);
+    await as(ann).rooms.setTyping.mutate({ roomId: room.id });
+    await bobs.until((r) => r.some((x) => x.event.type === 'typing'));
+    expect(bobs.received.find((x) => x.event.type === 'typing')).toEqual({ id: null, event: { type: 'typing', roomId: room.id, userId: ann.user.id } });
+
+    await as(cat).rooms.leave.mutate({ roomId: room.id });
+    const cats = listen(getServer(), cat, 'ws');
+    await cats.ready;
+    await send(ann, room.id, 'after Cat left');
+    await bobs.until((r) => bodies(r).includes('after Cat left'));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(cats.received).toEqual([]);
+    expect(anns.received.some((x) => x.event.type === 'typing')).toBe(false);
+    for (const s of [bobs, anns, cats]) s.close();
+  });
+}
+
+describe('live events, embedded mode', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ MESSAGES_PER_MINUTE: '10000' });
+  });
+  afterAll(() => server?.close());
+  eventsSuite(() => server);
+});
+
+await describeWithServices('live events, real services and two instances', ['postgres', 'redis', 'rabbitmq'], () => {
+  let a: TestServer;
+  let b: TestServer;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => {
+    const real = await realServicesEnv();
+    cleanup = real.cleanup;
+    [a, b] = await Promise.all([startTestServer({ ...real.env, INSTANCE_ID: 'a', MESSAGES_PER_MINUTE: '10000' }), startTestServer({ ...real.env, INSTANCE_ID: 'b', MESSAGES_PER_MINUTE: '10000' })]);
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await cleanup?.();
+  });
+
+  eventsSuite(() => a);
+
+  it('relays a message sent through instance A to a subscriber on instance B', async () => {
+    const [ann, bob] = await Promise.all([createAccount(a, { nickname: 'Ann' }), createAccount(a, { nickname: 'Bob' })]);
+    const stream = listen(b, bob, 'ws');
+    await stream.ready;
+    const room = await httpClient(a, { accessToken: ann.accessToken }).rooms.createGroup.mutate({ name: 'Across', memberIds: [bob.user.id] });
+    await httpClient(a, { accessToken: ann.accessToken }).messages.send.mutate({ roomId: room.id, body: 'from A', clientId: randomUUID() });
+    await stream.until((r) => bodies(r).includes('from A'), 5_000);
+    stream.close();
+  });
+
+  it('closes the user’s socket on instance B when they log out on instance A', async () => {
+    const bob = await createAccount(a, { nickname: 'Bob' });
+    const stream = listen(b, bob, 'ws');
+    await stream.ready;
+    expect(b.deps.sockets.countFor(bob.user.id)).toBe(1);
+    await httpClient(a, { accessToken: bob.accessToken }).auth.logout.mutate();
+    const deadline = Date.now() + 2_000;
+    while (b.deps.sockets.countFor(bob.user.id) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(b.deps.sockets.countFor(bob.user.id)).toBe(0);
+    stream.close();
+  });
+});
