@@ -54,6 +54,7 @@ const envSchema = z.object({
   TRUST_PROXY: booleanFlag.default(false),
   ACCESS_TOKEN_TTL_SEC: z.coerce.number().int().min(30).max(15 * 60).default(15 * 60),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(30),
+  WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(16 * 1024).max(256 * 1024 * 1024).default(4 * 1024 * 1024),
   MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(100),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   /** Set by npm to the directory `npm …` was run from. */
@@ -78,6 +79,8 @@ export interface Config {
   trustProxy: boolean;
   jwtSecret: string;
   accessTokenTtlMs: number;
+  /** Unsent bytes a WebSocket may hold before the server cuts it (a client that stopped reading). */
+  wsMaxBufferedBytes: number;
   /** Messages one user may send per minute, across all instances. */
   messagesPerMinute: number;
   refreshTokenTtlMs: number;
@@ -145,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     accessTokenTtlMs: e.ACCESS_TOKEN_TTL_SEC * 1000,
     messagesPerMinute: e.MESSAGES_PER_MINUTE,
+    wsMaxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
     refreshTokenTtlMs: e.REFRESH_TOKEN_TTL_DAYS * 86_400_000,
     jwtSecret: e.JWT_SECRET ?? embeddedJwtSecret(dataDir),
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },

@@ -24,7 +24,7 @@ import { createMessagesService } from './modules/messages/messages.service.ts';
 import { createRoomsService } from './modules/rooms/rooms.service.ts';
 import { createSystemService } from './modules/system/system.service.ts';
 import { createUsersService } from './modules/users/users.service.ts';
-import { createEventHub } from './realtime/event-hub.ts';
+import { createEventHub, type EventHub } from './realtime/event-hub.ts';
 import { createSocketRegistry, type SocketRegistry } from './realtime/socket-registry.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
@@ -52,6 +52,8 @@ export interface AppDeps {
   rateLimiters: RateLimiterFactory;
   /** This instance's authenticated WebSockets. */
   sockets: SocketRegistry;
+  /** This instance's live event subscribers. */
+  hub: EventHub;
   services: {
     system: ReturnType<typeof createSystemService>;
     auth: ReturnType<typeof createAuthService>;
@@ -148,6 +150,7 @@ export async function buildDeps(config: Config, options: { logDestination?: Dest
       blobStore,
       rateLimiters,
       sockets,
+      hub,
       services: {
         system: createSystemService({ version, instanceId: config.instanceId, adapters }),
         auth: createAuthService({

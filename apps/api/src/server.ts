@@ -12,6 +12,7 @@ import { isAllowedOrigin, isLoopback } from './http/origin-policy.ts';
 import { createSpaHandler } from './http/spa.ts';
 import { FILE_CSP, setSecurityHeaders } from './http/security-headers.ts';
 import { enterTrace, newTraceId, runWithTrace } from './observability/trace.ts';
+import { cutSlowConsumers } from './realtime/slow-consumers.ts';
 import { appRouter } from './trpc/app-router.ts';
 import { createContextFactory } from './trpc/context.ts';
 
@@ -129,6 +130,10 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
     ws.once('close', () => metrics.wsOpen.dec());
   });
   const wsHandler = applyWSSHandler({ wss, router: appRouter, createContext, keepAlive: KEEPALIVE });
+  const slowConsumerCheck = setInterval(() => {
+    metrics.wsSlowConsumersCut.inc(cutSlowConsumers(wss.clients, config.wsMaxBufferedBytes));
+  }, 500);
+  slowConsumerCheck.unref();
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -141,6 +146,7 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
   const shutdown = () =>
     (stopping ??= (async () => {
       logger.info({ openSockets: wss.clients.size }, 'shutting down');
+      clearInterval(slowConsumerCheck);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       wsHandler.broadcastReconnectNotification();
       server.closeIdleConnections();

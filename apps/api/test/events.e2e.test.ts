@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Session } from '@youngchat/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { appendEvents } from '../src/modules/events/events.repository.ts';
 import { createAccount, httpClient } from './clients.ts';
 import { bodies, listen, type Received } from './streams.ts';
@@ -185,5 +186,40 @@ await describeWithServices('live events, real services and two instances', ['pos
     while (b.deps.sockets.countFor(bob.user.id) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(b.deps.sockets.countFor(bob.user.id)).toBe(0);
     stream.close();
+  });
+});
+
+describe('a client that stops reading', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ WS_MAX_BUFFERED_BYTES: String(256 * 1024) });
+  });
+  afterAll(() => server?.close());
+
+  it('is cut off once its unsent data passes the limit, and the server keeps serving others', async () => {
+    const [slow, fine] = await Promise.all([createAccount(server), createAccount(server)]);
+    // A raw socket speaking tRPC's protocol that subscribes, then stops reading.
+    const ws = new WebSocket(`${server.wsUrl}?connectionParams=1`);
+    await new Promise((resolve) => ws.once('open', resolve));
+    ws.send(JSON.stringify({ method: 'connectionParams', data: { accessToken: slow.accessToken } }));
+    ws.send(JSON.stringify({ id: 1, method: 'subscription', params: { path: 'events.live', input: {} } }));
+    await new Promise((r) => setTimeout(r, 300));
+    (ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
+
+    const blob = 'x'.repeat(64 * 1024);
+    const deadline = Date.now() + 15_000;
+    let cut = false;
+    void closed.then(() => (cut = true));
+    while (!cut && Date.now() < deadline && server.deps.sockets.countFor(slow.user.id) > 0) {
+      await server.deps.hub.publishEphemeral([slow.user.id], { type: 'typing', roomId: blob, userId: slow.user.id });
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(server.deps.sockets.countFor(slow.user.id)).toBe(0);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/^ws_slow_consumers_cut_total [1-9]/m);
+    // Everyone else is unaffected.
+    expect((await httpClient(server, { accessToken: fine.accessToken }).auth.me.query()).id).toBe(fine.user.id);
+    ws.terminate();
   });
 });

@@ -37,6 +37,11 @@ export function createMetrics() {
       help: 'WebSocket messages received',
       registers: [registry],
     }),
+    wsSlowConsumersCut: new Counter({
+      name: 'ws_slow_consumers_cut_total',
+      help: 'WebSockets closed because the client stopped reading',
+      registers: [registry],
+    }),
     wsMessagesOut: new Counter({
       name: 'ws_messages_sent_total',
       help: 'WebSocket messages sent',
