@@ -6,7 +6,7 @@ import type { EventHub } from '../../realtime/event-hub.ts';
 import { AppError } from '../../trpc/errors.ts';
 import { toMessage } from '../rooms/chat.mapper.ts';
 import { requireMember } from '../rooms/rooms.policy.ts';
-import { appendEvents, type StoredEvent } from '../events/events.repository.ts';
+import { commitWithEvents, type Change } from '../events/events.commit.ts';
 import { activeMembers, lockRoom } from '../rooms/rooms.repository.ts';
 import {
   findBySenderClientId,
@@ -34,24 +34,15 @@ export function createMessagesService({ db, hub, rateLimiters, messagesPerMinute
     return toMessage(row, await activeMembers(db, [row.room_id]));
   }
 
-  /**
-   * In the change's own transaction: the event for every current member of the room, so a member who is
-   * offline finds it later and one who left gets nothing more.
-   */
-  async function recordForRoom(tx: Db, row: MessageRow, toEvent: (message: Message) => DurableEvent) {
+  /** The event for every current member of the room: offline members find it later, leavers get nothing. */
+  async function forRoom(tx: Db, row: MessageRow, toEvent: (message: Message) => DurableEvent): Promise<Change<Message>> {
     const members = await activeMembers(tx, [row.room_id]);
     const message = toMessage(row, members);
     const event = toEvent(message);
-    const stored = await appendEvents(tx, members.map((m) => ({ userId: m.user_id, event })));
-    return { message, stored };
+    return { result: message, events: members.map((m) => ({ userId: m.user_id, event })) };
   }
 
-  /** Runs a change and its events in one transaction, then relays the events live. */
-  async function commitAndRelay(change: (tx: Db) => Promise<{ message: Message; stored: StoredEvent[] }>): Promise<Message> {
-    const { message, stored } = await db.transaction().execute(change);
-    await hub.publishStored(stored);
-    return message;
-  }
+  const commitAndRelay = (change: (tx: Db) => Promise<Change<Message>>) => commitWithEvents(db, hub, change);
 
   /** A retry of an earlier send: the original message, if it went to the same room. */
   function sameSend(existing: MessageRow, roomId: string): MessageRow {
@@ -93,9 +84,9 @@ export function createMessagesService({ db, hub, rateLimiters, messagesPerMinute
           // The lock orders sends to this room; a retry racing its original waits here, then finds it.
           await lockRoom(tx, input.roomId);
           const existing = await findBySenderClientId(tx, viewerId, input.clientId);
-          if (existing) return { message: toMessage(sameSend(existing, input.roomId), await activeMembers(tx, [input.roomId])), stored: [] };
+          if (existing) return { result: toMessage(sameSend(existing, input.roomId), await activeMembers(tx, [input.roomId])), events: [] };
           const row = await insertNextMessage(tx, { id: randomUUID(), roomId: input.roomId, senderId: viewerId, body: input.body, clientId: input.clientId });
-          return recordForRoom(tx, row, (message) => ({ type: 'message.created', roomId: row.room_id, message }));
+          return forRoom(tx, row, (message) => ({ type: 'message.created', roomId: row.room_id, message }));
         });
       } catch (error) {
         // The same clientId sent to two rooms at once: the loser finds the winner's row.
@@ -111,7 +102,7 @@ export function createMessagesService({ db, hub, rateLimiters, messagesPerMinute
       return commitAndRelay(async (tx) => {
         const row = await updateBody(tx, input.messageId, input.body);
         if (!row) throw new AppError('NOT_FOUND', 'This message is gone.');
-        return recordForRoom(tx, row, (message) => ({ type: 'message.updated', roomId: row.room_id, message }));
+        return forRoom(tx, row, (message) => ({ type: 'message.updated', roomId: row.room_id, message }));
       });
     },
 
@@ -120,7 +111,7 @@ export function createMessagesService({ db, hub, rateLimiters, messagesPerMinute
       return commitAndRelay(async (tx) => {
         const row = await softDelete(tx, input.messageId);
         if (!row) throw new AppError('NOT_FOUND', 'This message is gone.');
-        return recordForRoom(tx, row, () => ({ type: 'message.deleted', roomId: row.room_id, messageId: row.id, seq: row.seq }));
+        return forRoom(tx, row, () => ({ type: 'message.deleted', roomId: row.room_id, messageId: row.id, seq: row.seq }));
       });
     },
   };

@@ -3,7 +3,7 @@ import type { DurableEvent, Room } from '@youngchat/shared';
 import type { Db } from '../../ports/database.ts';
 import type { EventHub } from '../../realtime/event-hub.ts';
 import { AppError } from '../../trpc/errors.ts';
-import { appendEvents, type StoredEvent } from '../events/events.repository.ts';
+import { commitWithEvents, type Change } from '../events/events.commit.ts';
 import { lastMessages } from '../messages/messages.repository.ts';
 import { toUser } from '../users/users.mapper.ts';
 import { findUsersByIds } from '../users/users.repository.ts';
@@ -25,16 +25,18 @@ import {
 } from './rooms.repository.ts';
 
 export function createRoomsService({ db, hub }: { db: Db; hub: EventHub }) {
-  const defaultDb = db;
-  /** Rooms as the viewer sees them, with members, last message and unread count, in a fixed number of queries. */
-  async function present(viewerId: string, rooms: RoomRow[], db: Db = defaultDb): Promise<Room[]> {
+  /**
+   * Rooms as the viewer sees them, with members, last message and unread count, in a fixed number of queries;
+   * `from` is a transaction when the view goes into an event of that transaction.
+   */
+  async function present(viewerId: string, rooms: RoomRow[], from: Db = db): Promise<Room[]> {
     const ids = rooms.map((r) => r.id);
     const [memberRows, last, unread] = await Promise.all([
-      activeMembers(db, ids),
-      lastMessages(db, ids),
-      unreadCounts(db, viewerId, ids),
+      activeMembers(from, ids),
+      lastMessages(from, ids),
+      unreadCounts(from, viewerId, ids),
     ]);
-    const users = new Map((await findUsersByIds(db, [...new Set(memberRows.map((m) => m.user_id))])).map((u) => [u.id, u]));
+    const users = new Map((await findUsersByIds(from, [...new Set(memberRows.map((m) => m.user_id))])).map((u) => [u.id, u]));
     return rooms.map((room) => {
       const rows = memberRows.filter((m) => m.room_id === room.id);
       return toRoom(room, viewerId, {
@@ -49,10 +51,10 @@ export function createRoomsService({ db, hub }: { db: Db; hub: EventHub }) {
     });
   }
 
-  async function presentOne(viewerId: string, roomId: string, db: Db = defaultDb): Promise<Room> {
-    const room = await findRoom(db, roomId);
+  async function presentOne(viewerId: string, roomId: string, from: Db = db): Promise<Room> {
+    const room = await findRoom(from, roomId);
     if (!room) throw new AppError('FORBIDDEN', 'You are not a member of this room.');
-    const [presented] = await present(viewerId, [room], db);
+    const [presented] = await present(viewerId, [room], from);
     return presented!;
   }
 
@@ -63,17 +65,7 @@ export function createRoomsService({ db, hub }: { db: Db; hub: EventHub }) {
     return entries;
   }
 
-  /** Runs a change and records its events in one transaction, then relays them live. */
-  async function commitAndRelay<T>(change: (tx: Db) => Promise<{ result: T; events: { userId: string; event: DurableEvent }[] }>): Promise<T> {
-    let stored: StoredEvent[] = [];
-    const result = await db.transaction().execute(async (tx) => {
-      const { result, events } = await change(tx);
-      stored = await appendEvents(tx, events);
-      return result;
-    });
-    await hub.publishStored(stored);
-    return result;
-  }
+  const commitAndRelay = <T>(change: (tx: Db) => Promise<Change<T>>) => commitWithEvents(db, hub, change);
 
   const memberIds = async (tx: Db, roomId: string) => (await activeMembers(tx, [roomId])).map((m) => m.user_id);
 
