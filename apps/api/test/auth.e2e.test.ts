@@ -1,26 +1,14 @@
-import { TRPCClientError } from '@trpc/client';
 import { Redis } from 'ioredis';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppRouter } from '../src/index.ts';
 import WebSocket from 'ws';
-import { createAccount, httpClient, outboxCodes, waitForCode, type CodeReader } from './clients.ts';
+import { appCodeOf, createAccount, httpClient, outboxCodes, waitForCode, type CodeReader } from './clients.ts';
 import { realServicesEnv, startTestServer, type TestServer } from './harness.ts';
 import { SERVICES, describeWithServices } from './services.ts';
 import { startSmtpServer, textsTo } from './smtp-server.ts';
 
 type Api = ReturnType<typeof httpClient>;
-
-/** The appCode a call failed with (and fails the test if it succeeded). */
-async function appCodeOf(call: Promise<unknown>): Promise<string | undefined> {
-  const error = await call.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error, 'the call should have failed').toBeInstanceOf(TRPCClientError);
-  return ((error as TRPCClientError<AppRouter>).data as { appCode?: string } | undefined)?.appCode;
-}
 
 /** A client whose requests look as if they came from `ip` (the test server trusts X-Forwarded-For). */
 function fromIp(server: TestServer, ip: string, accessToken?: string): Api {

@@ -1,20 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { TRPCClientError } from '@trpc/client';
 import { LIMITS, type Session } from '@youngchat/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppRouter } from '../src/index.ts';
-import { createAccount, httpClient } from './clients.ts';
+import { appCodeOf, createAccount, httpClient } from './clients.ts';
 import { realServicesEnv, startTestServer, type TestServer } from './harness.ts';
 import { describeWithServices } from './services.ts';
-
-async function appCodeOf(call: Promise<unknown>): Promise<string | undefined> {
-  const error = await call.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error, 'the call should have failed').toBeInstanceOf(TRPCClientError);
-  return ((error as TRPCClientError<AppRouter>).data as { appCode?: string } | undefined)?.appCode;
-}
 
 function chatSuite(getServer: () => TestServer) {
   let ann: Session;

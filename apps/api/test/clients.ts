@@ -1,5 +1,6 @@
-import { createTRPCClient, createWSClient, httpBatchLink, httpLink, isNonJsonSerializable, splitLink, wsLink } from '@trpc/client';
+import { TRPCClientError, createTRPCClient, createWSClient, httpBatchLink, httpLink, isNonJsonSerializable, splitLink, wsLink } from '@trpc/client';
 import type { Session } from '@youngchat/shared';
+import { expect } from 'vitest';
 import WebSocket from 'ws';
 import type { AppRouter } from '../src/index.ts';
 import type { TestServer } from './harness.ts';
@@ -72,3 +73,14 @@ export async function createAccount(
   const session = await api.auth.verifyEmail.mutate({ email, code, session: 'token' });
   return { ...session, password };
 }
+
+/** The appCode a call failed with (and fails the test if it succeeded). */
+export async function appCodeOf(call: Promise<unknown>): Promise<string | undefined> {
+  const error = await call.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error, 'the call should have failed').toBeInstanceOf(TRPCClientError);
+  return ((error as TRPCClientError<AppRouter>).data as { appCode?: string } | undefined)?.appCode;
+}
+
