@@ -105,6 +105,15 @@ function eventsSuite(getServer: () => TestServer) {
     viaSse.close();
   });
 
+  it('answers resync to a resume position it never gave out, then carries on live', async () => {
+    const room = await as(ann).rooms.createGroup.mutate({ name: 'Bogus', memberIds: [bob.user.id] });
+    const stream = listen(getServer(), bob, 'ws', '999999999');
+    await stream.until((r) => r.some((x) => x.event.type === 'resync'));
+    await send(ann, room.id, 'after resync');
+    await stream.until((r) => bodies(r).includes('after resync'));
+    stream.close();
+  });
+
   it('long-polls: waits for the next event and answers as soon as it is stored', async () => {
     const room = await as(ann).rooms.createGroup.mutate({ name: 'Poll', memberIds: [bob.user.id] });
     const { cursor } = await as(bob).events.poll.query({ waitMs: 0 });

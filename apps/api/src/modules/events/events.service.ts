@@ -56,7 +56,8 @@ export function createEventsService({ db, hub }: { db: Db; hub: EventHub }) {
 
         async function* replay(): AsyncGenerator<StreamItem> {
           const latest = await currentPosition(db, userId);
-          if (latest - last > MAX_REPLAY) {
+          // Too far behind, or a position we never gave out (another account's, a restored backup): start afresh.
+          if (latest - last > MAX_REPLAY || last > latest) {
             last = latest;
             yield { id: null, event: { type: 'resync' } };
             return;
