@@ -3,6 +3,7 @@ import type { i18n as I18n } from 'i18next';
 import { I18nextProvider, useTranslation } from 'react-i18next';
 import { useAuth } from '../features/auth/auth.hooks.ts';
 import { LogoutButton } from '../features/auth/logout-button.tsx';
+import { ChatLive } from '../features/chat/chat.feed.ts';
 import { queryClient } from '../lib/query-client.ts';
 import { PATHS } from '../lib/router.ts';
 import { TRPCProvider, trpcClient } from '../lib/trpc.ts';
@@ -30,6 +31,7 @@ function Shell() {
       <main id="main" tabIndex={-1}>
         <Routes />
       </main>
+      {auth.status === 'signed-in' ? <ChatLive key={auth.user.id} userId={auth.user.id} /> : null}
     </>
   );
 }

@@ -4,9 +4,13 @@ import { useAuth } from '../features/auth/auth.hooks.ts';
 import { LoginPage } from '../features/auth/login.page.tsx';
 import { SignUpPage } from '../features/auth/signup.page.tsx';
 import { VerifyPage } from '../features/auth/verify.page.tsx';
+import { ChatsPage } from '../features/chat/chats.page.tsx';
+import { NewChatPage } from '../features/chat/new-chat.page.tsx';
+import { NewGroupPage } from '../features/chat/new-group.page.tsx';
+import { RoomPage } from '../features/chat/room.page.tsx';
 import { HomePage } from '../features/home/home.page.tsx';
 import { ProfilePage } from '../features/profile/profile.page.tsx';
-import { matchRoute, navigate, PATHS, useLocation } from '../lib/router.ts';
+import { matchRoute, navigate, PATHS, roomIdFromPath, useLocation } from '../lib/router.ts';
 import { NotFoundPage } from './not-found.page.tsx';
 
 /** Sends the person elsewhere without leaving the wrong page in their history (Back must not bounce). */
@@ -30,9 +34,20 @@ export function Routes() {
     );
   }
 
+  const toLogin = <Redirect to={`${PATHS.login}?${new URLSearchParams({ next: pathname + search })}`} />;
+
   switch (route) {
     case 'home':
-      return <HomePage auth={auth} />;
+      return auth.status === 'signed-in' ? <ChatsPage key={auth.user.id} user={auth.user} /> : <HomePage auth={auth} />;
+    case 'new-chat':
+      return auth.status === 'signed-in' ? <NewChatPage key={auth.user.id} me={auth.user} /> : toLogin;
+    case 'new-group':
+      return auth.status === 'signed-in' ? <NewGroupPage key={auth.user.id} me={auth.user} /> : toLogin;
+    case 'room': {
+      const roomId = roomIdFromPath(pathname)!;
+      // Keyed by room: another room is a fresh view (scroll position, composer, edit states).
+      return auth.status === 'signed-in' ? <RoomPage key={`${auth.user.id}:${roomId}`} me={auth.user} roomId={roomId} /> : toLogin;
+    }
     case 'signup':
       return auth.status === 'signed-in' ? <Redirect to={PATHS.home} /> : <SignUpPage />;
     case 'verify':
@@ -40,11 +55,7 @@ export function Routes() {
     case 'login':
       return auth.status === 'signed-in' ? <Redirect to={PATHS.home} /> : <LoginPage />;
     case 'profile':
-      return auth.status === 'signed-in' ? (
-        <ProfilePage key={auth.user.id} user={auth.user} />
-      ) : (
-        <Redirect to={`${PATHS.login}?${new URLSearchParams({ next: pathname + search })}`} />
-      );
+      return auth.status === 'signed-in' ? <ProfilePage key={auth.user.id} user={auth.user} /> : toLogin;
     case 'not-found':
       return <NotFoundPage />;
   }

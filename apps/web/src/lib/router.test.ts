@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchRoute, safeNextPath } from './router.ts';
+import { matchRoute, roomIdFromPath, roomPath, safeNextPath } from './router.ts';
 
 describe('matchRoute', () => {
   it('knows each page, with or without a trailing slash', () => {
@@ -8,6 +8,19 @@ describe('matchRoute', () => {
     expect(matchRoute('/verify/')).toBe('verify');
     expect(matchRoute('/login')).toBe('login');
     expect(matchRoute('/profile')).toBe('profile');
+    expect(matchRoute('/new-chat')).toBe('new-chat');
+    expect(matchRoute('/new-group/')).toBe('new-group');
+  });
+
+  it('knows a chat view by its room id, and only a well-formed one', () => {
+    const id = '0b7c1d2e-3f40-4a5b-8c6d-7e8f90a1b2c3';
+    expect(matchRoute(roomPath(id))).toBe('room');
+    expect(roomIdFromPath(`${roomPath(id)}/`)).toBe(id);
+    expect(roomIdFromPath(`/rooms/${id.toUpperCase()}`)).toBe(id);
+    for (const bad of ['/rooms/', '/rooms/abc', `/rooms/${id}/x`, `/rooms/${id}x`, '/rooms/..%2Fprofile']) {
+      expect(matchRoute(bad), bad).toBe('not-found');
+      expect(roomIdFromPath(bad), bad).toBeNull();
+    }
   });
 
   it('says not-found for anything else', () => {

@@ -4,7 +4,7 @@ import { useSyncExternalStore } from 'react';
  * A router small enough to read in one go: five pages do not need a library. URLs stay meaningful and the
  * browser's Back button works because every move goes through the History API.
  */
-export type RouteName = 'home' | 'signup' | 'verify' | 'login' | 'profile' | 'not-found';
+export type RouteName = 'home' | 'signup' | 'verify' | 'login' | 'profile' | 'new-chat' | 'new-group' | 'room' | 'not-found';
 
 export const PATHS = {
   home: '/',
@@ -12,15 +12,34 @@ export const PATHS = {
   verify: '/verify',
   login: '/login',
   profile: '/profile',
-} as const satisfies Record<Exclude<RouteName, 'not-found'>, string>;
+  'new-chat': '/new-chat',
+  'new-group': '/new-group',
+} as const satisfies Record<Exclude<RouteName, 'not-found' | 'room'>, string>;
+
+const ROOM_PATH = /^\/rooms\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+
+function clean(pathname: string): string {
+  return pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
+}
 
 /** Which page a path shows; a trailing slash is forgiven because people type URLs by hand. */
 export function matchRoute(pathname: string): RouteName {
-  const clean = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
-  for (const [name, path] of Object.entries(PATHS) as [RouteName, string][]) {
-    if (clean === path) return name;
+  const path = clean(pathname);
+  for (const [name, known] of Object.entries(PATHS) as [RouteName, string][]) {
+    if (path === known) return name;
   }
+  if (ROOM_PATH.test(path)) return 'room';
   return 'not-found';
+}
+
+/** The chat view of one room. */
+export function roomPath(roomId: string): string {
+  return `/rooms/${encodeURIComponent(roomId)}`;
+}
+
+/** The room id of a chat view path (lower case, as the API writes ids), or null. */
+export function roomIdFromPath(pathname: string): string | null {
+  return ROOM_PATH.exec(clean(pathname))?.[1]?.toLowerCase() ?? null;
 }
 
 /**

@@ -7,14 +7,15 @@ import {
   splitLink,
   wsLink,
 } from '@trpc/client';
-import { createTRPCContext } from '@trpc/tanstack-react-query';
+import { createTRPCContext, createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import { useSyncExternalStore } from 'react';
 import type { AppRouter } from '@youngchat/api';
 import { SESSION_ENDED_CLOSE_CODE } from '@youngchat/shared';
 import { getAccessToken } from '../features/auth/auth.store.ts';
 import { authRetryLink } from './auth-link.ts';
-import { toConnectionStatus, sameOriginWsUrl, type ConnectionStatus } from './connection.ts';
+import { toConnectionStatus, sameOriginWsUrl, type ConnectionStatus, type WsConnectionSnapshot } from './connection.ts';
 import { toProblem } from './problems.ts';
+import { queryClient } from './query-client.ts';
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
@@ -57,16 +58,25 @@ export const wsClient = createWSClient({
  * socket makes wsClient reconnect at once and resume the open subscriptions. Callers wait for this before showing
  * the new person's screens, because in @trpc/client 11.22 a subscription started while the old socket is still
  * closing goes to a connection that the reconnect then closes, and fails ("Active connection is not open").
+ * That includes a socket the server is closing already (it ends a session's sockets on logout): its close frame
+ * can arrive just before the logout's answer, so it reads as closing, and the wait is for the socket after it.
  */
 export function reconnectSocket(timeoutMs = 3_000): Promise<void> {
+  if (wsClient.connectionState.get().state === 'idle') return Promise.resolve(); // it will read the token when it opens
   const connection = wsClient.connection;
-  if (!connection || connection.state === 'closed') return Promise.resolve(); // it will read the token when it opens
-  const old = connection.ws;
+  const old = connection?.ws ?? null;
   switchingIdentity = true;
   notifyConnection();
+  const opened = nextOpenSocket(old, timeoutMs);
+  if (old && (connection?.state === 'open' || connection?.state === 'connecting')) old.close(1000, 'identity changed');
+  return opened;
+}
+
+/** Resolves when a socket other than `old` is open (tRPC's 'pending'), or after `timeoutMs`. */
+function nextOpenSocket(old: WebSocket | null, timeoutMs: number): Promise<void> {
   return new Promise<void>((resolve) => {
-    let finished = false;
     let watching: { unsubscribe: () => void } | null = null;
+    let finished = false;
     const done = () => {
       if (finished) return;
       finished = true;
@@ -75,20 +85,13 @@ export function reconnectSocket(timeoutMs = 3_000): Promise<void> {
       resolve();
     };
     const timer = setTimeout(done, timeoutMs);
-    old.addEventListener(
-      'close',
-      () => {
-        // wsClient's own close listener ran first and started the reconnect; wait for the new socket.
-        watching = wsClient.connectionState.subscribe({
-          next: (state) => {
-            if (state.state === 'pending' && wsClient.connection?.ws !== old) done();
-          },
-        });
-        if (finished) watching.unsubscribe(); // the current state already was the answer
+    watching = wsClient.connectionState.subscribe({
+      next: (state) => {
+        const ws = wsClient.connection?.ws ?? null;
+        if (state.state === 'pending' && ws !== null && ws !== old) done();
       },
-      { once: true },
-    );
-    old.close(1000, 'identity changed');
+    });
+    if (finished) watching.unsubscribe(); // the current state already was the answer
   });
 }
 
@@ -117,7 +120,8 @@ export const trpcClient = createTRPCClient<AppRouter>({
       true: wsLink<AppRouter>({ client: wsClient }),
       false: splitLink({
         // Files (profile pictures) go as multipart FormData, one request each: they cannot join a JSON batch.
-        condition: (op) => isNonJsonSerializable(op.input),
+        // A long poll waits up to ~25 s for events: in a batch it would hold back every call sent alongside it.
+        condition: (op) => isNonJsonSerializable(op.input) || op.path === 'events.poll',
         true: httpLink({ url: '/trpc', headers: authHeaders }),
         false: httpBatchLink({ url: '/trpc', headers: authHeaders }),
       }),
@@ -125,8 +129,21 @@ export const trpcClient = createTRPCClient<AppRouter>({
   ],
 });
 
+/** Sockets in a row that failed or dropped since one was last open (the chat feed polls after a few). */
+let failedAttempts = 0;
+let lastFailedConnection: number | null = null;
+
 wsClient.connectionState.subscribe({
   next: (state) => {
+    if (state.state === 'pending') {
+      failedAttempts = 0;
+      lastFailedConnection = null;
+    } else if (state.state === 'connecting' && state.error != null && !switchingIdentity) {
+      // One failed socket reports twice (error, then close): count sockets, not reports.
+      const id = wsClient.connection?.id ?? null;
+      if (id === null || id !== lastFailedConnection) failedAttempts++;
+      lastFailedConnection = id;
+    }
     if (state.state === 'pending' || state.state === 'idle') switchingIdentity = false;
     notifyConnection();
   },
@@ -152,3 +169,19 @@ function connectionSnapshot(): ConnectionStatus {
 export function useConnectionStatus(): ConnectionStatus {
   return useSyncExternalStore(subscribeConnection, connectionSnapshot);
 }
+
+/** The socket as the live chat feed needs it: tRPC's state, how many tries failed, and whether we closed it. */
+export interface SocketSnapshot extends WsConnectionSnapshot {
+  failedAttempts: number;
+  closedOnPurpose: boolean;
+}
+
+export function socketSnapshot(): SocketSnapshot {
+  const { state, error } = wsClient.connectionState.get();
+  return { state, error, failedAttempts, closedOnPurpose: switchingIdentity };
+}
+
+export { subscribeConnection as subscribeSocket };
+
+/** Query keys and options outside React (the live event feed writes into the cache with these). */
+export const trpc = createTRPCOptionsProxy<AppRouter>({ client: trpcClient, queryClient });

@@ -10,7 +10,7 @@ export function initialOf(nickname: string): string {
 
 interface AvatarProps {
   user: Pick<User, 'nickname' | 'avatarUrl'>;
-  size: 'small' | 'large';
+  size: 'tiny' | 'small' | 'large';
   /** The accessible name when the picture means something on its own; omit when the name is already next to it. */
   label?: string;
 }

@@ -3,7 +3,9 @@ import { useTranslation } from 'react-i18next';
 import { toProblem, type Problem } from '../../lib/problems.ts';
 import { navigate, PATHS } from '../../lib/router.ts';
 import { ProblemMessage } from '../../ui/messages.tsx';
+import { forgetChatData } from '../chat/chat.outbox.ts';
 import { signOut } from './auth.session.ts';
+import { getAuthState } from './auth.store.ts';
 
 export function LogoutButton() {
   const { t } = useTranslation();
@@ -14,7 +16,12 @@ export function LogoutButton() {
     if (busy) return;
     setBusy(true);
     setProblem(null);
-    signOut(() => navigate(PATHS.home))
+    const state = getAuthState();
+    const userId = state.status === 'signed-in' ? state.user.id : null;
+    signOut(() => {
+      if (userId) forgetChatData(userId);
+      navigate(PATHS.home);
+    })
       .catch((error: unknown) => setProblem(toProblem(error)))
       .finally(() => setBusy(false));
   };

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { createI18n } from '../../lib/i18n.ts';
+import { preview, shortTime, typingText } from './chat.format.ts';
+import { noteTyping, stopTyping, TYPING_SHOWN_MS, typingIn } from './chat.typing.ts';
+
+describe('preview (what a notification shows)', () => {
+  it('keeps short messages whole, on one line', () => {
+    expect(preview('Hello\n\nthere  ')).toBe('Hello there');
+  });
+
+  it('cuts at 80 characters as people count them, never inside a Korean syllable or an emoji', () => {
+    expect(preview('a'.repeat(81))).toBe(`${'a'.repeat(80)}…`);
+    expect(preview('a'.repeat(80))).toBe('a'.repeat(80));
+    const korean = '안녕하세요'.repeat(20); // 100 syllables
+    expect(preview(korean)).toBe(`${korean.slice(0, 80)}…`);
+    const family = '👨‍👩‍👧'; // one grapheme, several code points
+    expect(preview(family.repeat(81))).toBe(`${family.repeat(80)}…`);
+  });
+});
+
+describe('typing', () => {
+  it('shows someone for a few seconds after their last typing event, and not after their message', () => {
+    noteTyping('r', 'bo', 1_000);
+    noteTyping('r', 'cy', 2_000);
+    expect(typingIn('r', 1_500)).toEqual({ userIds: ['bo', 'cy'], nextExpiry: 1_000 + TYPING_SHOWN_MS });
+    expect(typingIn('r', 1_000 + TYPING_SHOWN_MS).userIds).toEqual(['cy']);
+    stopTyping('r', 'cy');
+    expect(typingIn('r', 2_500)).toEqual({ userIds: [], nextExpiry: null });
+  });
+
+  it('says it in words', () => {
+    const { t } = createI18n('en');
+    expect(typingText([], t)).toBeNull();
+    expect(typingText(['Bo'], t)).toBe('Bo is typing…');
+    expect(typingText(['Bo', 'Cy'], t)).toBe('Bo and Cy are typing…');
+    expect(typingText(['Bo', 'Cy', 'Di'], t)).toBe('Several people are typing…');
+    expect(typingText(['보람'], createI18n('ko').t)).toBe('보람님이 입력하고 있어요…');
+  });
+});
+
+describe('shortTime', () => {
+  const now = new Date(2030, 5, 15, 18, 0);
+  it('the time today, the date this year, the full date before', () => {
+    expect(shortTime(new Date(2030, 5, 15, 9, 5).toISOString(), 'en', now)).toMatch(/^9:05\sAM$/);
+    expect(shortTime(new Date(2030, 0, 3, 9, 5).toISOString(), 'en', now)).toBe('Jan 3');
+    expect(shortTime(new Date(2029, 0, 3, 9, 5).toISOString(), 'en', now)).toBe('Jan 3, 2029');
+    expect(shortTime('not a date', 'en', now)).toBe('');
+  });
+});

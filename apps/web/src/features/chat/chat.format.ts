@@ -1,0 +1,45 @@
+import type { TFunction } from 'i18next';
+import type { Room, User } from '@youngchat/shared';
+
+/** "14:05" today, "3 Jan" this year, "3 Jan 2029" before: as short as still clear, in the person's language. */
+export function shortTime(iso: string, language: string, now = new Date()): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '';
+  const sameDay = date.toDateString() === now.toDateString();
+  if (sameDay) return new Intl.DateTimeFormat(language, { hour: 'numeric', minute: '2-digit' }).format(date);
+  const sameYear = date.getFullYear() === now.getFullYear();
+  return new Intl.DateTimeFormat(language, sameYear ? { month: 'short', day: 'numeric' } : { dateStyle: 'medium' }).format(date);
+}
+
+/** The full date and time, for a tooltip and screen readers. */
+export function longTime(iso: string, language: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '';
+  return new Intl.DateTimeFormat(language, { dateStyle: 'full', timeStyle: 'short' }).format(date);
+}
+
+export function nicknameOf(room: Pick<Room, 'members'> | undefined, userId: string, t: TFunction): string {
+  return room?.members.find((m) => m.id === userId)?.nickname ?? t('chat.someone');
+}
+
+/** Everyone but me: the people a room is "with". */
+export function othersIn(room: Pick<Room, 'members'>, me: string): User[] {
+  return room.members.filter((m) => m.id !== me);
+}
+
+export function typingText(names: readonly string[], t: TFunction): string | null {
+  if (names.length === 0) return null;
+  if (names.length === 1) return t('chat.typingOne', { name: names[0] });
+  if (names.length === 2) return t('chat.typingTwo', { first: names[0], second: names[1] });
+  return t('chat.typingMany');
+}
+
+/** What a notification shows of a message. */
+export const PREVIEW_CHARS = 80;
+
+/** The first `max` characters as people count them (a Korean syllable or an emoji is one), with "…" if cut. */
+export function preview(body: string, max = PREVIEW_CHARS): string {
+  const flat = body.replace(/\s+/g, ' ').trim();
+  const graphemes = [...new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(flat)].map((s) => s.segment);
+  return graphemes.length <= max ? flat : `${graphemes.slice(0, max).join('').trimEnd()}…`;
+}

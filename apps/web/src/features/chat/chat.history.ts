@@ -1,0 +1,139 @@
+import type { Message, MessagePage } from '@youngchat/shared';
+
+/** One room's history as TanStack's infinite query keeps it: page 0 is the newest, each page newest first. */
+export interface History {
+  pages: MessagePage[];
+  pageParams: unknown[];
+}
+
+/** A message the person wrote that the server has not confirmed yet (or refused). */
+export interface OutgoingMessage {
+  clientId: string;
+  roomId: string;
+  body: string;
+  createdAt: string;
+  status: 'sending' | 'failed';
+}
+
+export type DeliveryStatus = 'sending' | 'sent' | 'failed';
+
+/** What the chat view draws, oldest first. */
+export interface ShownMessage {
+  /**
+   * Stable across the optimistic copy turning into the real one (my messages are keyed by clientId), so the row
+   * is updated in place and keeps focus instead of being replaced.
+   */
+  key: string;
+  id: string | null;
+  seq: number | null;
+  senderId: string;
+  body: string;
+  clientId: string;
+  createdAt: string;
+  editedAt: string | null;
+  deletedAt: string | null;
+  unreadCount: number;
+  /** Only on my own messages. */
+  status: DeliveryStatus | null;
+}
+
+/** Of two copies of one message, the one that knows more: deleted beats edited beats original. */
+export function fresher(a: Message, b: Message): Message {
+  if (a.deletedAt || b.deletedAt) return a.deletedAt ? a : b;
+  if ((a.editedAt ?? '') !== (b.editedAt ?? '')) return (a.editedAt ?? '') > (b.editedAt ?? '') ? a : b;
+  // Same version: the later copy carries the later unread count (reads only ever lower it).
+  return b.unreadCount <= a.unreadCount ? b : a;
+}
+
+function find(history: History, messageId: string): { page: number; index: number } | null {
+  for (let page = 0; page < history.pages.length; page++) {
+    const index = history.pages[page]!.items.findIndex((m) => m.id === messageId);
+    if (index >= 0) return { page, index };
+  }
+  return null;
+}
+
+/** Replaces one message (by id) wherever it is; the same object when it is not there. */
+export function replaceMessage(history: History, messageId: string, change: (m: Message) => Message): History {
+  const at = find(history, messageId);
+  if (!at) return history;
+  const pages = history.pages.slice();
+  const items = pages[at.page]!.items.slice();
+  items[at.index] = change(items[at.index]!);
+  pages[at.page] = { ...pages[at.page]!, items };
+  return { ...history, pages };
+}
+
+/**
+ * Puts a message that arrived live (or the answer to my send) into the history, once. A message older than
+ * everything loaded while more history remains is left out: it will come with its page when the person scrolls
+ * up, and adding it now would leave a hole between it and the loaded part.
+ */
+export function upsertMessage(history: History, message: Message): History {
+  if (find(history, message.id)) return replaceMessage(history, message.id, (old) => fresher(old, message));
+  const first = history.pages[0];
+  if (!first) return { pages: [{ items: [message], nextCursor: null }], pageParams: [null] };
+  const last = history.pages.at(-1)!;
+  const oldest = last.items.at(-1);
+  if (last.nextCursor !== null && oldest && message.seq < oldest.seq) return history;
+  const pages = history.pages.slice();
+  const items = [...first.items, message].sort((a, b) => b.seq - a.seq);
+  pages[0] = { ...first, items };
+  return { ...history, pages };
+}
+
+/**
+ * The list to draw: every loaded message once (by id, the freshest copy), in seq order, then my messages still
+ * on their way. A sent message is recognised by its clientId, so its optimistic copy disappears the moment the
+ * real one is here — whichever came first, the send's answer or the live event.
+ */
+export function mergeMessages(pages: readonly MessagePage[] | undefined, outgoing: readonly OutgoingMessage[], me: string): ShownMessage[] {
+  const byId = new Map<string, Message>();
+  for (const page of pages ?? []) {
+    for (const message of page.items) {
+      const seen = byId.get(message.id);
+      byId.set(message.id, seen ? fresher(seen, message) : message);
+    }
+  }
+  const confirmed = [...byId.values()].sort((a, b) => a.seq - b.seq);
+  const mine = new Set(confirmed.filter((m) => m.senderId === me).map((m) => m.clientId));
+  const shown: ShownMessage[] = confirmed.map((m) => ({
+    key: m.senderId === me ? `c:${m.clientId}` : `m:${m.id}`,
+    id: m.id,
+    seq: m.seq,
+    senderId: m.senderId,
+    body: m.body,
+    clientId: m.clientId,
+    createdAt: m.createdAt,
+    editedAt: m.editedAt,
+    deletedAt: m.deletedAt,
+    unreadCount: m.unreadCount,
+    status: m.senderId === me ? 'sent' : null,
+  }));
+  const waiting = outgoing
+    .filter((o) => !mine.has(o.clientId))
+    .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+  for (const o of waiting) {
+    shown.push({
+      key: `c:${o.clientId}`,
+      id: null,
+      seq: null,
+      senderId: me,
+      body: o.body,
+      clientId: o.clientId,
+      createdAt: o.createdAt,
+      editedAt: null,
+      deletedAt: null,
+      unreadCount: 0,
+      status: o.status,
+    });
+  }
+  return shown;
+}
+
+/** The newest confirmed seq in a history (what "read up to here" means), or 0. */
+export function newestSeq(pages: readonly MessagePage[] | undefined): number {
+  let newest = 0;
+  for (const page of pages ?? []) for (const m of page.items) if (m.seq > newest) newest = m.seq;
+  return newest;
+}

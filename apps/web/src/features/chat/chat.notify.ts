@@ -1,0 +1,40 @@
+import type { QueryClient } from '@tanstack/react-query';
+import type { Message } from '@youngchat/shared';
+import { roomKey, roomsKey } from './chat.cache.ts';
+import { preview } from './chat.format.ts';
+import { roomPath } from '../../lib/router.ts';
+
+export function notificationsSupported(): boolean {
+  return typeof window !== 'undefined' && 'Notification' in window;
+}
+
+const shown = new Set<string>();
+
+/**
+ * A browser notification for messages from other people while this tab is hidden. Permission is only ever asked
+ * from a button (never on page load); without it this does nothing.
+ */
+export function notifyArrived(
+  queryClient: QueryClient,
+  messages: readonly Message[],
+  fallbackTitle: string,
+  open: (path: string) => void,
+): void {
+  if (!notificationsSupported() || Notification.permission !== 'granted' || document.visibilityState !== 'hidden') return;
+  for (const message of messages) {
+    if (shown.has(message.id) || message.deletedAt) continue;
+    shown.add(message.id);
+    const room = queryClient.getQueryData(roomsKey())?.find((r) => r.id === message.roomId) ?? queryClient.getQueryData(roomKey(message.roomId));
+    const sender = room?.members.find((m) => m.id === message.senderId)?.nickname;
+    try {
+      const notification = new Notification(sender ?? fallbackTitle, { body: preview(message.body), tag: message.roomId });
+      notification.onclick = () => {
+        window.focus();
+        open(roomPath(message.roomId));
+        notification.close();
+      };
+    } catch {
+      // Some browsers (Android Chrome) only allow notifications from a service worker; the badge still shows.
+    }
+  }
+}

@@ -1,0 +1,133 @@
+import type { OutgoingMessage } from './chat.history.ts';
+import { browserStorage, clearDrafts, type StorageLike } from './chat.drafts.ts';
+
+/**
+ * Messages on their way, per account, kept in localStorage like drafts: a message written just before a reload
+ * or a lost connection is still there afterwards, marked "not sent", with Retry (which reuses its clientId, so
+ * the server never stores it twice even if the first try did arrive).
+ */
+const PREFIX = 'youngchat.outbox.';
+const EMPTY: readonly OutgoingMessage[] = [];
+
+export class Outbox {
+  private items: OutgoingMessage[];
+  private byRoom = new Map<string, readonly OutgoingMessage[]>();
+  private listeners = new Set<() => void>();
+
+  constructor(
+    readonly userId: string,
+    private readonly storage: StorageLike | null = browserStorage(),
+  ) {
+    // Whatever was "sending" when the page went away did not get an answer here: offer Retry.
+    this.items = this.read().map((item) => ({ ...item, status: 'failed' as const }));
+  }
+
+  private read(): OutgoingMessage[] {
+    try {
+      const raw = this.storage?.getItem(PREFIX + this.userId);
+      const parsed: unknown = raw ? JSON.parse(raw) : [];
+      return Array.isArray(parsed) ? parsed.filter(isOutgoing) : [];
+    } catch {
+      return [];
+    }
+  }
+
+  private write(): void {
+    try {
+      if (this.items.length) this.storage?.setItem(PREFIX + this.userId, JSON.stringify(this.items));
+      else this.storage?.removeItem(PREFIX + this.userId);
+    } catch {
+      // kept in memory for this visit
+    }
+  }
+
+  private changed(): void {
+    this.byRoom.clear();
+    this.write();
+    for (const listener of this.listeners) listener();
+  }
+
+  /** The same array until something in the room changes (useSyncExternalStore compares with Object.is). */
+  inRoom(roomId: string): readonly OutgoingMessage[] {
+    let list = this.byRoom.get(roomId);
+    if (!list) {
+      const found = this.items.filter((i) => i.roomId === roomId);
+      list = found.length ? found : EMPTY;
+      this.byRoom.set(roomId, list);
+    }
+    return list;
+  }
+
+  get(clientId: string): OutgoingMessage | undefined {
+    return this.items.find((i) => i.clientId === clientId);
+  }
+
+  put(item: OutgoingMessage): void {
+    this.items = [...this.items.filter((i) => i.clientId !== item.clientId), item];
+    this.changed();
+  }
+
+  setStatus(clientId: string, status: OutgoingMessage['status']): void {
+    if (!this.items.some((i) => i.clientId === clientId && i.status !== status)) return;
+    this.items = this.items.map((i) => (i.clientId === clientId ? { ...i, status } : i));
+    this.changed();
+  }
+
+  remove(clientId: string): void {
+    if (!this.items.some((i) => i.clientId === clientId)) return;
+    this.items = this.items.filter((i) => i.clientId !== clientId);
+    this.changed();
+  }
+
+  /** Drops what the server has confirmed (a send answered after a reload, found in the history). */
+  confirm(clientIds: Iterable<string>): void {
+    const done = new Set(clientIds);
+    if (!this.items.some((i) => done.has(i.clientId))) return;
+    this.items = this.items.filter((i) => !done.has(i.clientId));
+    this.changed();
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** On logout. */
+  clear(): void {
+    this.items = [];
+    this.changed();
+  }
+}
+
+function isOutgoing(value: unknown): value is OutgoingMessage {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.clientId === 'string' && typeof v.roomId === 'string' && typeof v.body === 'string' && typeof v.createdAt === 'string';
+}
+
+let current: Outbox | null = null;
+
+/** The signed-in person's outbox (one per account, made on first use). */
+export function outboxFor(userId: string): Outbox {
+  if (current?.userId !== userId) current = new Outbox(userId);
+  return current;
+}
+
+/**
+ * A clientId for a new message. crypto.randomUUID exists only on secure origins; getRandomValues everywhere, so
+ * a plain-http LAN address still works.
+ */
+export function newClientId(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** Logging out on a shared computer: drafts and unsent messages of this account go too. */
+export function forgetChatData(userId: string): void {
+  clearDrafts(browserStorage(), userId);
+  outboxFor(userId).clear();
+}

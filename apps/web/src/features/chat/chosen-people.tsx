@@ -1,0 +1,41 @@
+import type { User } from '@youngchat/shared';
+import { useTranslation } from 'react-i18next';
+import { Avatar } from '../../ui/avatar.tsx';
+
+/** The people picked so far, each with a way to take them off again. */
+export function ChosenPeople({ people, error, onRemove }: { people: User[]; error?: string | null; onRemove: (user: User) => void }) {
+  const { t } = useTranslation();
+  return (
+    <section className="form-section chosen" aria-labelledby="chosen-heading">
+      <h2 id="chosen-heading">{t('chat.chosenHeading')}</h2>
+      {error ? (
+        // Focusable, so a failed submit can put the person right on the explanation.
+        <p className="field-error" tabIndex={-1} data-invalid="true">
+          <span aria-hidden="true">⚠ </span>
+          {error}
+        </p>
+      ) : null}
+      {people.length === 0 ? <p className="hint">{t('chat.chosenNone')}</p> : null}
+      {people.length > 0 ? (
+        <ul className="people">
+          {people.map((user) => (
+            <li key={user.id} className="person">
+              <Avatar user={user} size="small" />
+              <span className="person-text">
+                <span className="person-name">{user.nickname}</span>
+              </span>
+              <button
+                type="button"
+                className="button-secondary"
+                aria-label={t('chat.removeNickname', { nickname: user.nickname })}
+                onClick={() => onRemove(user)}
+              >
+                {t('chat.remove')}
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,197 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { Room, User } from '@youngchat/shared';
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { toProblem, type Problem } from '../../lib/problems.ts';
+import { navigate, PATHS } from '../../lib/router.ts';
+import { useTRPC } from '../../lib/trpc.ts';
+import { Link } from '../../ui/link.tsx';
+import { Notice, ProblemMessage } from '../../ui/messages.tsx';
+import { PageHeading } from '../../ui/page-heading.tsx';
+import { applyRoom, forgetRoom } from './chat.cache.ts';
+import { ChosenPeople } from './chosen-people.tsx';
+import { PeopleSearch } from './people-search.tsx';
+import { LiveStatusLine } from './live-status.tsx';
+import { RoomAvatars } from './room-avatars.tsx';
+import { typingText } from './chat.format.ts';
+import { useTypingIn } from './chat.typing.ts';
+
+/** The room's name, who is in it, and (for groups) adding people and leaving. */
+export function RoomHeader({ room, me }: { room: Room; me: User }) {
+  const { t } = useTranslation();
+  const names = room.members.map((m) => (m.id === me.id ? t('chat.you') : m.nickname));
+  return (
+    <header className="chat-header">
+      <div className="chat-header-top">
+        <Link to={PATHS.home} className="back-link">
+          <span aria-hidden="true" className="back-arrow">
+            ←
+          </span>
+          {t('chat.chats')}
+        </Link>
+        <LiveStatusLine />
+      </div>
+      <div className="chat-title">
+        <RoomAvatars room={room} me={me.id} />
+        <PageHeading title={room.name} />
+      </div>
+      {room.kind === 'group' ? (
+        <details className="members">
+          <summary>
+            {t('chat.members')} ({t('chat.peopleCount', { count: room.members.length })})
+          </summary>
+          <p className="member-names">{names.join(', ')}</p>
+          <GroupActions room={room} me={me} />
+        </details>
+      ) : null}
+    </header>
+  );
+}
+
+function GroupActions({ room, me }: { room: Room; me: User }) {
+  const { t } = useTranslation();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [panel, setPanel] = useState<'none' | 'invite' | 'leave'>('none');
+  const [chosen, setChosen] = useState<User[]>([]);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [invited, setInvited] = useState(false);
+  const invite = useMutation(trpc.rooms.invite.mutationOptions());
+  const leave = useMutation(trpc.rooms.leave.mutationOptions());
+  const stayRef = useRef<HTMLButtonElement>(null);
+  const inviteRef = useRef<HTMLButtonElement>(null);
+  const leaveRef = useRef<HTMLButtonElement>(null);
+  const members = new Set(room.members.map((m) => m.id));
+  const chosenIds = new Set(chosen.map((u) => u.id));
+
+  useEffect(() => {
+    // The safe answer first: a stray Enter must not take the person out of the group.
+    if (panel === 'leave') stayRef.current?.focus();
+  }, [panel]);
+
+  const close = (focus: 'invite' | 'leave') => {
+    setPanel('none');
+    setProblem(null);
+    setChosen([]);
+    requestAnimationFrame(() => (focus === 'invite' ? inviteRef : leaveRef).current?.focus());
+  };
+
+  const onInvite = () => {
+    if (invite.isPending || chosen.length === 0) return;
+    setProblem(null);
+    invite.mutate(
+      { roomId: room.id, userIds: chosen.map((u) => u.id) },
+      {
+        onSuccess: (updated) => {
+          applyRoom(queryClient, updated, me.id);
+          setChosen([]);
+          setInvited(true);
+        },
+        onError: (error) => setProblem(toProblem(error)),
+      },
+    );
+  };
+
+  const onLeave = () => {
+    if (leave.isPending) return;
+    leave.mutate(
+      { roomId: room.id },
+      {
+        onSuccess: () => {
+          navigate(PATHS.home);
+          forgetRoom(queryClient, room.id);
+        },
+        onError: (error) => setProblem(toProblem(error)),
+      },
+    );
+  };
+
+  return (
+    <div className="group-actions">
+      <p className="actions">
+        <button
+          type="button"
+          ref={inviteRef}
+          className="button-secondary"
+          aria-expanded={panel === 'invite'}
+          onClick={() => {
+            setInvited(false);
+            setProblem(null);
+            setPanel(panel === 'invite' ? 'none' : 'invite');
+          }}
+        >
+          {t('chat.invite')}
+        </button>
+        <button type="button" ref={leaveRef} className="button-danger" aria-expanded={panel === 'leave'} onClick={() => setPanel(panel === 'leave' ? 'none' : 'leave')}>
+          {t('chat.leave')}
+        </button>
+      </p>
+      {panel === 'invite' ? (
+        <section className="panel" aria-labelledby="invite-heading">
+          <h2 id="invite-heading">{t('chat.inviteHeading')}</h2>
+          <PeopleSearch
+            me={me.id}
+            headingLevel={3}
+            exclude={members}
+            action={(user) =>
+              chosenIds.has(user.id) ? (
+                <span className="person-added">{t('chat.added')}</span>
+              ) : (
+                <button
+                  type="button"
+                  className="button-secondary"
+                  aria-label={t('chat.addNickname', { nickname: user.nickname })}
+                  onClick={() => {
+                    setInvited(false);
+                    setChosen((list) => [...list, user]);
+                  }}
+                >
+                  {t('chat.add')}
+                </button>
+              )
+            }
+          />
+          <ChosenPeople people={chosen} onRemove={(user) => setChosen((list) => list.filter((u) => u.id !== user.id))} />
+          <ProblemMessage problem={problem} />
+          <Notice>{invited ? t('chat.invited') : null}</Notice>
+          <p className="actions">
+            {chosen.length > 0 ? (
+              <button type="button" className="button-primary" onClick={onInvite}>
+                {invite.isPending ? t('chat.inviting') : t('chat.inviteButton', { count: chosen.length })}
+              </button>
+            ) : null}
+            <button type="button" className="button-secondary" onClick={() => close('invite')}>
+              {t('chat.closeInvite')}
+            </button>
+          </p>
+        </section>
+      ) : null}
+      {panel === 'leave' ? (
+        <div className="confirm" role="group" aria-labelledby="leave-question">
+          <p id="leave-question">{t('chat.leaveQuestion', { name: room.name })}</p>
+          <p className="actions">
+            <button type="button" ref={stayRef} className="button-secondary" onClick={() => close('leave')}>
+              {t('chat.leaveNo')}
+            </button>
+            <button type="button" className="button-danger" onClick={onLeave}>
+              {leave.isPending ? t('chat.leaving') : t('chat.leaveYes')}
+            </button>
+          </p>
+          <ProblemMessage problem={problem} />
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+/** "Bo is typing…", polite, under the messages. */
+export function TypingLine({ room, me }: { room: Room; me: string }) {
+  const { t } = useTranslation();
+  const typing = useTypingIn(room.id).filter((id) => id !== me);
+  const names = typing.map((id) => room.members.find((m) => m.id === id)?.nickname).filter((n): n is string => Boolean(n));
+  return (
+    <p className="typing" role="status">
+      {typingText(names, t)}
+    </p>
+  );
+}

@@ -1,0 +1,67 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import type { User } from '@youngchat/shared';
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { toProblem } from '../../lib/problems.ts';
+import { PATHS } from '../../lib/router.ts';
+import { useTRPC } from '../../lib/trpc.ts';
+import { Link } from '../../ui/link.tsx';
+import { PageHeading } from '../../ui/page-heading.tsx';
+import { roomsKey, setVisibleRoom } from './chat.cache.ts';
+import { Composer } from './composer.tsx';
+import { MessageList } from './message-list.tsx';
+import { RoomHeader, TypingLine } from './room-header.tsx';
+import { usePageVisible } from './use-page-visible.ts';
+
+/** One conversation: its name and people, the messages, who is typing, and the composer. */
+export function RoomPage({ me, roomId }: { me: User; roomId: string }) {
+  const { t } = useTranslation();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const visible = usePageVisible();
+  const room = useQuery(
+    trpc.rooms.get.queryOptions(
+      { roomId },
+      // The list already knows the room: draw at once, confirm in the background.
+      { placeholderData: () => queryClient.getQueryData(roomsKey())?.find((r) => r.id === roomId), retry: (n, error) => n < 2 && toProblem(error).code === 'NETWORK' },
+    ),
+  );
+
+  // While this room is on screen, its new messages are read as they come, not counted as unread.
+  useEffect(() => {
+    setVisibleRoom(visible ? roomId : null);
+    return () => setVisibleRoom(null);
+  }, [roomId, visible]);
+
+  if (!room.data) {
+    const gone = room.isError && toProblem(room.error).code !== 'NETWORK';
+    return (
+      <div className="page narrow" aria-busy={room.isPending}>
+        {room.isPending ? (
+          <p className="lead">{t('app.loading')}</p>
+        ) : (
+          <>
+            <PageHeading title={t('notFound.title')}>{gone ? t('chat.roomGone') : t('chat.roomsError')}</PageHeading>
+            {!gone ? (
+              <button type="button" className="button-secondary" onClick={() => void room.refetch()}>
+                {t('chat.tryAgain')}
+              </button>
+            ) : null}
+            <p className="aside">
+              <Link to={PATHS.home}>{t('chat.backToChats')}</Link>
+            </p>
+          </>
+        )}
+      </div>
+    );
+  }
+
+  return (
+    <div className="chat-view">
+      <RoomHeader room={room.data} me={me} />
+      <MessageList room={room.data} me={me.id} visible={visible} />
+      <TypingLine room={room.data} me={me.id} />
+      <Composer key={roomId} roomId={roomId} me={me.id} />
+    </div>
+  );
+}
