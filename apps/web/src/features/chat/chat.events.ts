@@ -79,19 +79,18 @@ export function applyToRoom(room: Room, event: ChatEvent, ctx: EventContext): { 
       return { room: isMember(event.room, ctx.me) ? event.room : null, refetch: false };
     case 'room.read': {
       let next = room;
-      let refetch = false;
       if (event.userId === ctx.me) {
         const last = room.lastMessage;
-        // Read up to the newest message: nothing is unread. Read part-way: only the server can count the rest.
+        // Read up to the newest message: nothing is unread. Read part-way: the server follows my room.read with a
+        // room.updated that carries the exact count, so there is nothing to reload.
         if (!last || event.seq >= last.seq) next = { ...next, unreadCount: 0 };
-        else refetch = true;
       }
       // The list does not show a group's per-message counts, so they are not worth a reload here.
       if (next.lastMessage && room.kind === 'direct') {
         const lastMessage = readsInDirect(next.lastMessage, event.userId, event.seq);
         if (lastMessage !== next.lastMessage) next = { ...next, lastMessage };
       }
-      return { room: next, refetch };
+      return { room: next, refetch: false };
     }
     case 'typing':
     case 'presence':
