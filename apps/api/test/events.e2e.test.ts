@@ -137,7 +137,13 @@ function eventsSuite(getServer: () => TestServer) {
     await bobs.until((r) => r.some((x) => x.event.type === 'typing'));
     expect(bobs.received.find((x) => x.event.type === 'typing')).toEqual({ id: null, event: { type: 'typing', roomId: room.id, userId: ann.user.id } });
 
+    const catsOtherDevice = listen(getServer(), cat, 'ws');
+    await catsOtherDevice.ready;
     await as(cat).rooms.leave.mutate({ roomId: room.id });
+    await catsOtherDevice.until((r) => r.some((x) => x.event.type === 'room.updated'));
+    const leaveNotice = catsOtherDevice.received.find((x) => x.event.type === 'room.updated')!.event as { room: { members: { id: string }[] } };
+    expect(leaveNotice.room.members.map((m) => m.id)).not.toContain(cat.user.id);
+    catsOtherDevice.close();
     const cats = listen(getServer(), cat, 'ws');
     await cats.ready;
     await send(ann, room.id, 'after Cat left');

@@ -132,7 +132,9 @@ export function createRoomsService({ db, hub }: { db: Db; hub: EventHub }) {
     async leave(viewerId: string, roomId: string): Promise<{ ok: true }> {
       return commitAndRelay(async (tx) => {
         if (!(await leaveRoom(tx, roomId, viewerId))) throw new AppError('FORBIDDEN', 'You are not a member of this room.');
-        return { result: { ok: true as const }, events: await roomEvents(tx, roomId, 'room.updated', await memberIds(tx, roomId)) };
+        // The leaver gets the room without them in it (their other devices drop it), then nothing more.
+        const audience = [...(await memberIds(tx, roomId)), viewerId];
+        return { result: { ok: true as const }, events: await roomEvents(tx, roomId, 'room.updated', audience) };
       });
     },
 
