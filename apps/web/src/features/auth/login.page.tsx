@@ -5,13 +5,13 @@ import { useTranslation } from 'react-i18next';
 import { checkInput, fieldIssues, toProblem, type Problem } from '../../lib/problems.ts';
 import { navigate, PATHS, safeNextPath, useLocation } from '../../lib/router.ts';
 import { useTRPC } from '../../lib/trpc.ts';
-import { Field } from '../../ui/field.tsx';
 import { Link } from '../../ui/link.tsx';
 import { ProblemMessage } from '../../ui/messages.tsx';
 import { PageHeading } from '../../ui/page-heading.tsx';
 import { useFocusFirstInvalid } from '../../ui/use-focus-invalid.ts';
 import { useAuth } from './auth.hooks.ts';
 import { signIn } from './auth.session.ts';
+import { EmailField } from './email-field.tsx';
 import { PasswordField } from './password-field.tsx';
 
 const FIELDS = ['email', 'password'] as const;
@@ -54,16 +54,10 @@ export function LoginPage() {
       <p className="lead">{t('auth.logInIntro')}</p>
       {expired ? <ProblemMessage problem={{ code: 'SESSION_EXPIRED', issues: [] }} /> : null}
       <form ref={formRef} className="form" noValidate onSubmit={onSubmit} aria-busy={login.isPending || finishing}>
-        <Field
-          label={t('auth.email')}
-          error={byField.email ? t('fields.email') : null}
-          type="email"
-          name="email"
+        <EmailField
+          // Password managers pair the sign-in email with the saved password as the "username".
           autoComplete="username"
-          inputMode="email"
-          autoCapitalize="none"
-          spellCheck={false}
-          required
+          invalid={!!byField.email}
           value={values.email}
           onChange={(e) => setValues((v) => ({ ...v, email: e.target.value }))}
         />

@@ -10,6 +10,7 @@ import { Link } from '../../ui/link.tsx';
 import { ProblemMessage } from '../../ui/messages.tsx';
 import { PageHeading } from '../../ui/page-heading.tsx';
 import { useFocusFirstInvalid } from '../../ui/use-focus-invalid.ts';
+import { EmailField } from './email-field.tsx';
 import { PasswordField } from './password-field.tsx';
 import { savePendingSignUp } from './pending-signup.ts';
 
@@ -50,20 +51,7 @@ export function SignUpPage() {
       <PageHeading title={t('auth.signUpTitle')} />
       <p className="lead">{t('auth.signUpIntro')}</p>
       <form ref={formRef} className="form" noValidate onSubmit={onSubmit} aria-busy={signUp.isPending}>
-        <Field
-          label={t('auth.email')}
-          hint={t('auth.emailHint')}
-          error={byField.email ? t('fields.email') : null}
-          type="email"
-          name="email"
-          autoComplete="email"
-          inputMode="email"
-          autoCapitalize="none"
-          spellCheck={false}
-          required
-          value={values.email}
-          onChange={set('email')}
-        />
+        <EmailField hint={t('auth.emailHint')} invalid={!!byField.email} value={values.email} onChange={set('email')} />
         <PasswordField
           label={t('auth.password')}
           hint={t('auth.newPasswordHint')}

@@ -5,6 +5,7 @@ import { Trans, useTranslation } from 'react-i18next';
 import { checkInput, fieldIssues, toProblem, type Problem } from '../../lib/problems.ts';
 import { navigate, PATHS } from '../../lib/router.ts';
 import { useTRPC } from '../../lib/trpc.ts';
+import { EmailField } from './email-field.tsx';
 import { Field } from '../../ui/field.tsx';
 import { Link } from '../../ui/link.tsx';
 import { Notice, ProblemMessage } from '../../ui/messages.tsx';
@@ -100,20 +101,7 @@ export function VerifyPage() {
       </p>
       <form ref={formRef} className="form" noValidate onSubmit={onSubmit} aria-busy={verify.isPending || finishing}>
         {knownEmail ? null : (
-          <Field
-            label={t('auth.email')}
-            hint={t('auth.emailHint')}
-            error={byField.email ? t('fields.email') : null}
-            type="email"
-            name="email"
-            autoComplete="email"
-            inputMode="email"
-            autoCapitalize="none"
-            spellCheck={false}
-            required
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-          />
+          <EmailField hint={t('auth.emailHint')} invalid={!!byField.email} value={email} onChange={(e) => setEmail(e.target.value)} />
         )}
         <Field
           className="code-field"
