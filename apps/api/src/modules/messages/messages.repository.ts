@@ -1,17 +1,8 @@
-import { sql } from 'kysely';
-import type { Db } from '../../ports/database.ts';
+import { sql, type Selectable } from 'kysely';
+import type { Db, MessagesTable } from '../../ports/database.ts';
 
-export interface MessageRow {
-  id: string;
-  room_id: string;
-  seq: number;
-  sender_id: string;
-  body: string;
-  client_id: string;
-  created_at: Date;
-  edited_at: Date | null;
-  deleted_at: Date | null;
-}
+/** Every column of a message is public to the room's members. */
+export type MessageRow = Selectable<MessagesTable>;
 
 const COLUMNS = ['id', 'room_id', 'seq', 'sender_id', 'body', 'client_id', 'created_at', 'edited_at', 'deleted_at'] as const;
 

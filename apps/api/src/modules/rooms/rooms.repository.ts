@@ -1,25 +1,11 @@
-import { sql } from 'kysely';
-import type { Db } from '../../ports/database.ts';
-
-export interface MemberRow {
-  room_id: string;
-  user_id: string;
-  joined_seq: number;
-  last_read_seq: number;
-  left_at: Date | null;
-}
-
-export interface RoomRow {
-  id: string;
-  kind: 'direct' | 'group';
-  name: string;
-  last_seq: number;
-  last_message_at: Date | null;
-  created_at: Date;
-}
+import { sql, type Selectable } from 'kysely';
+import type { Db, RoomMembersTable, RoomsTable } from '../../ports/database.ts';
 
 const ROOM_COLUMNS = ['id', 'kind', 'name', 'last_seq', 'last_message_at', 'created_at'] as const;
 const MEMBER_COLUMNS = ['room_id', 'user_id', 'joined_seq', 'last_read_seq', 'left_at'] as const;
+
+export type RoomRow = Pick<Selectable<RoomsTable>, (typeof ROOM_COLUMNS)[number]>;
+export type MemberRow = Pick<Selectable<RoomMembersTable>, (typeof MEMBER_COLUMNS)[number]>;
 
 /** "<smaller id>:<larger id>": one direct room per pair, whoever opens it. */
 export const directKey = (a: string, b: string) => (a < b ? `${a}:${b}` : `${b}:${a}`);

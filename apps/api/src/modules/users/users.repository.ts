@@ -1,16 +1,10 @@
-import { sql } from 'kysely';
-import type { Db } from '../../ports/database.ts';
+import { sql, type Selectable } from 'kysely';
+import type { Db, UsersTable } from '../../ports/database.ts';
 
 /** Public columns only: the password hash is selected in exactly one place, findCredentials. */
 const PUBLIC_COLUMNS = ['id', 'email', 'nickname', 'status_message', 'avatar_key'] as const;
 
-export type UserRow = {
-  id: string;
-  email: string;
-  nickname: string;
-  status_message: string;
-  avatar_key: string | null;
-};
+export type UserRow = Pick<Selectable<UsersTable>, (typeof PUBLIC_COLUMNS)[number]>;
 
 export async function insertUser(
   db: Db,

@@ -18,21 +18,15 @@ export interface OutgoingMessage {
 export type DeliveryStatus = 'sending' | 'sent' | 'failed';
 
 /** What the chat view draws, oldest first. */
-export interface ShownMessage {
+export interface ShownMessage extends Omit<Message, 'id' | 'seq' | 'roomId'> {
   /**
    * Stable across the optimistic copy turning into the real one (my messages are keyed by clientId), so the row
    * is updated in place and keeps focus instead of being replaced.
    */
   key: string;
+  /** Null until the server has confirmed an optimistic copy. */
   id: string | null;
   seq: number | null;
-  senderId: string;
-  body: string;
-  clientId: string;
-  createdAt: string;
-  editedAt: string | null;
-  deletedAt: string | null;
-  unreadCount: number;
   /** Only on my own messages. */
   status: DeliveryStatus | null;
 }
