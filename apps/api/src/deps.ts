@@ -17,6 +17,7 @@ import { createSqlRateLimiterFactory } from './adapters/embedded/sql-rate-limite
 import { createRedisRateLimiterFactory } from './adapters/redis/redis-rate-limiter.ts';
 import { createAccessTokens } from './modules/auth/access-token.ts';
 import { createAuthService } from './modules/auth/auth.service.ts';
+import { createBlocksService } from './modules/blocks/blocks.service.ts';
 import { createRefreshTokens } from './modules/auth/refresh-tokens.ts';
 import { createProfileService } from './modules/profile/profile.service.ts';
 import { createEventsService } from './modules/events/events.service.ts';
@@ -60,6 +61,7 @@ export interface AppDeps {
     profile: ReturnType<typeof createProfileService>;
     users: ReturnType<typeof createUsersService>;
     rooms: ReturnType<typeof createRoomsService>;
+    blocks: ReturnType<typeof createBlocksService>;
     messages: ReturnType<typeof createMessagesService>;
     events: ReturnType<typeof createEventsService>;
   };
@@ -128,6 +130,7 @@ export async function buildDeps(config: Config, options: { logDestination?: Dest
     );
     const sockets = createSocketRegistry(eventBus);
     const hub = createEventHub(eventBus, logger);
+    const rooms = createRoomsService({ db: database.db, hub });
 
     const adapters = {
       database: database.kind,
@@ -166,7 +169,8 @@ export async function buildDeps(config: Config, options: { logDestination?: Dest
         }),
         profile: createProfileService({ db: database.db, blobStore, logger }),
         users: createUsersService({ db: database.db, rateLimiters }),
-        rooms: createRoomsService({ db: database.db, hub }),
+        rooms,
+        blocks: createBlocksService({ db: database.db, rooms }),
         messages: createMessagesService({ db: database.db, hub, rateLimiters, messagesPerMinute: config.messagesPerMinute }),
         events: createEventsService({ db: database.db, hub }),
       },

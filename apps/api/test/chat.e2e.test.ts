@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appCodeOf, createAccount, httpClient } from './clients.ts';
 import { realServicesEnv, startTestServer, type TestServer } from './harness.ts';
 import { describeWithServices } from './services.ts';
+import { bodies, listen } from './streams.ts';
 
 function chatSuite(getServer: () => TestServer) {
   let ann: Session;
@@ -159,6 +160,43 @@ function chatSuite(getServer: () => TestServer) {
     }
     const multiline = await as(ann).messages.send.mutate({ roomId: room.id, body: '  line one\nline two 👋  ', clientId: randomUUID() });
     expect(multiline.body).toBe('line one\nline two 👋');
+  });
+
+  it('blocking: the blocker leaves the 1:1 room, hears nothing more from it, and cannot be pulled back', async () => {
+    const [dan, eve] = await Promise.all([
+      createAccount(getServer(), { nickname: 'Dan' }),
+      createAccount(getServer(), { nickname: 'Eve' }),
+    ]);
+    const room = await as(eve).rooms.openDirect.mutate({ userId: dan.user.id });
+    await as(eve).messages.send.mutate({ roomId: room.id, body: 'before', clientId: randomUUID() });
+    const danStream = listen(getServer(), dan, 'ws');
+    await danStream.ready;
+
+    await as(dan).users.block.mutate({ userId: eve.user.id });
+    await danStream.until((r) => r.some((x) => x.event.type === 'room.updated'));
+    expect((await as(dan).rooms.list.query()).map((r) => r.id)).not.toContain(room.id);
+    expect((await as(dan).users.blocked.query()).map((u) => u.nickname)).toEqual(['Eve']);
+    expect(await appCodeOf(as(dan).rooms.openDirect.mutate({ userId: eve.user.id }))).toBe('BLOCKED');
+    expect(await appCodeOf(as(dan).users.block.mutate({ userId: dan.user.id }))).toBe('BAD_INPUT');
+
+    // Eve can still write into the room, but it no longer reaches Dan; she cannot bring him back either.
+    const reopened = await as(eve).rooms.openDirect.mutate({ userId: dan.user.id });
+    expect(reopened.id).toBe(room.id);
+    expect(reopened.members.map((m) => m.nickname)).toEqual(['Eve']);
+    await as(eve).messages.send.mutate({ roomId: room.id, body: 'while blocked', clientId: randomUUID() });
+    const group = await as(eve).rooms.createGroup.mutate({ name: 'Trap', memberIds: [dan.user.id, ann.user.id] });
+    expect(group.members.map((m) => m.nickname).sort()).toEqual(['Ann', 'Eve']);
+    await as(eve).rooms.invite.mutate({ roomId: group.id, userIds: [dan.user.id] });
+    expect(await appCodeOf(as(dan).rooms.get.query({ roomId: group.id }))).toBe('FORBIDDEN');
+    await as(eve).messages.send.mutate({ roomId: group.id, body: 'in the trap', clientId: randomUUID() });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(bodies(danStream.received)).toEqual([]);
+    danStream.close();
+
+    await as(dan).users.unblock.mutate({ userId: eve.user.id });
+    expect(await as(dan).users.blocked.query()).toEqual([]);
+    const back = await as(dan).rooms.openDirect.mutate({ userId: eve.user.id });
+    expect(back.members.map((m) => m.nickname).sort()).toEqual(['Dan', 'Eve']);
   });
 }
 

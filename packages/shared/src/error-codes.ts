@@ -17,6 +17,8 @@ export const APP_CODES = [
   'UNAUTHORIZED',
   'FORBIDDEN',
   'NOT_FOUND',
+  /** You blocked this person: unblock them to talk again. */
+  'BLOCKED',
   'CONFLICT',
   'PAYLOAD_TOO_LARGE',
   'RATE_LIMITED',

@@ -60,6 +60,12 @@ export interface MessagesTable {
   deleted_at: Date | null;
 }
 
+export interface UserBlocksTable {
+  blocker_id: string;
+  blocked_id: string;
+  created_at: Generated<Date>;
+}
+
 export interface DatabaseSchema {
   kv_entries: KvEntriesTable;
   users: UsersTable;
@@ -67,6 +73,7 @@ export interface DatabaseSchema {
   room_members: RoomMembersTable;
   messages: MessagesTable;
   user_events: UserEventsTable;
+  user_blocks: UserBlocksTable;
 }
 
 export type Db = Kysely<DatabaseSchema>;

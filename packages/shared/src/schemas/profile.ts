@@ -21,3 +21,7 @@ export const profileUpdateInput = z
 export const usersSearchInput = z.object({
   query: z.string().trim().min(LIMITS.searchQuery.min).max(LIMITS.searchQuery.max),
 });
+
+/** Blocking someone: you leave your 1:1 room with them, they cannot bring you back or add you to a group. */
+export const usersBlockInput = z.object({ userId: userIdSchema });
+export const usersUnblockInput = z.object({ userId: userIdSchema });

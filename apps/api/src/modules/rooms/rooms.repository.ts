@@ -23,6 +23,11 @@ export async function upsertDirectRoom(db: Db, id: string, key: string): Promise
   return existing.id;
 }
 
+export async function findDirectRoomId(db: Db, key: string): Promise<string | undefined> {
+  const row = await db.selectFrom('rooms').select('id').where('direct_key', '=', key).executeTakeFirst();
+  return row?.id;
+}
+
 export async function insertGroupRoom(db: Db, id: string, name: string): Promise<void> {
   await db.insertInto('rooms').values({ id, kind: 'group', name }).execute();
 }

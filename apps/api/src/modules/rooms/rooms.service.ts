@@ -3,6 +3,7 @@ import type { DurableEvent, Room } from '@youngchat/shared';
 import type { Db } from '../../ports/database.ts';
 import type { EventHub } from '../../realtime/event-hub.ts';
 import { AppError } from '../../trpc/errors.ts';
+import { blockersAmong, blockedBy } from '../blocks/blocks.repository.ts';
 import { commitWithEvents, type Change } from '../events/events.commit.ts';
 import { lastMessages } from '../messages/messages.repository.ts';
 import { toUser } from '../users/users.mapper.ts';
@@ -13,6 +14,7 @@ import {
   activeMembers,
   addMembers,
   directKey,
+  findDirectRoomId,
   findRoom,
   insertGroupRoom,
   leaveRoom,
@@ -69,6 +71,21 @@ export function createRoomsService({ db, hub }: { db: Db; hub: EventHub }) {
 
   const memberIds = async (tx: Db, roomId: string) => (await activeMembers(tx, [roomId])).map((m) => m.user_id);
 
+  /** Those named, without anyone who has blocked the viewer: a blocker is never pulled back into a room. */
+  async function withoutBlockers(tx: Db, viewerId: string, userIds: string[]): Promise<string[]> {
+    const blockers = await blockersAmong(tx, viewerId, userIds);
+    return userIds.filter((u) => !blockers.has(u));
+  }
+
+  async function leave(viewerId: string, roomId: string): Promise<{ ok: true }> {
+    return commitAndRelay(async (tx) => {
+      if (!(await leaveRoom(tx, roomId, viewerId))) throw new AppError('FORBIDDEN', 'You are not a member of this room.');
+      // The leaver gets the room without them in it (their other devices drop it), then nothing more.
+      const audience = [...(await memberIds(tx, roomId)), viewerId];
+      return { result: { ok: true as const }, events: await roomEvents(tx, roomId, 'room.updated', audience) };
+    });
+  }
+
   /** Everyone named must have an account. */
   async function assertUsersExist(userIds: string[]): Promise<void> {
     const found = await findUsersByIds(db, userIds);
@@ -83,26 +100,34 @@ export function createRoomsService({ db, hub }: { db: Db; hub: EventHub }) {
       return presentOne(viewerId, roomId);
     },
 
-    /** The same room for a pair, whoever opens it and however often. */
+    /**
+     * The same room for a pair, whoever opens it and however often. Someone the other person has blocked gets
+     * the room without them in it.
+     */
     async openDirect(viewerId: string, otherId: string): Promise<Room> {
       if (otherId === viewerId) throw new AppError('BAD_INPUT', 'Choose someone else to talk to.');
       await assertUsersExist([otherId]);
+      if ((await blockedBy(db, viewerId)).includes(otherId)) {
+        throw new AppError('BLOCKED', 'You blocked this person. Unblock them to talk again.');
+      }
       const roomId = await commitAndRelay(async (tx) => {
         const key = directKey(viewerId, otherId);
         const id = await upsertDirectRoom(tx, randomUUID(), key);
         const before = await memberIds(tx, id);
-        await addMembers(tx, id, [viewerId, otherId], 0);
-        const arrived = [viewerId, otherId].filter((u) => !before.includes(u));
+        const joining = await withoutBlockers(tx, viewerId, [viewerId, otherId]);
+        await addMembers(tx, id, joining, 0);
+        const arrived = joining.filter((u) => !before.includes(u));
         return { result: id, events: await roomEvents(tx, id, 'room.created', arrived) };
       });
       return presentOne(viewerId, roomId);
     },
 
     async createGroup(viewerId: string, name: string, memberIds: string[]): Promise<Room> {
-      const others = [...new Set(memberIds)].filter((id) => id !== viewerId);
-      await assertUsersExist(others);
+      const named = [...new Set(memberIds)].filter((id) => id !== viewerId);
+      await assertUsersExist(named);
       const roomId = randomUUID();
       await commitAndRelay(async (tx) => {
+        const others = await withoutBlockers(tx, viewerId, named);
         await insertGroupRoom(tx, roomId, name);
         await addMembers(tx, roomId, [viewerId, ...others], 0);
         return { result: roomId, events: await roomEvents(tx, roomId, 'room.created', [viewerId, ...others]) };
@@ -117,7 +142,7 @@ export function createRoomsService({ db, hub }: { db: Db; hub: EventHub }) {
         const room = await lockRoom(tx, roomId);
         if (room?.kind !== 'group') throw new AppError('BAD_INPUT', 'Only group rooms take new members.');
         const before = await memberIds(tx, roomId);
-        const arrived = [...new Set(userIds)].filter((u) => !before.includes(u));
+        const arrived = (await withoutBlockers(tx, viewerId, [...new Set(userIds)])).filter((u) => !before.includes(u));
         // Newcomers read from here on, not the conversation before them.
         await addMembers(tx, roomId, arrived, room.last_seq);
         const events = [
@@ -129,13 +154,12 @@ export function createRoomsService({ db, hub }: { db: Db; hub: EventHub }) {
       return presentOne(viewerId, roomId);
     },
 
-    async leave(viewerId: string, roomId: string): Promise<{ ok: true }> {
-      return commitAndRelay(async (tx) => {
-        if (!(await leaveRoom(tx, roomId, viewerId))) throw new AppError('FORBIDDEN', 'You are not a member of this room.');
-        // The leaver gets the room without them in it (their other devices drop it), then nothing more.
-        const audience = [...(await memberIds(tx, roomId)), viewerId];
-        return { result: { ok: true as const }, events: await roomEvents(tx, roomId, 'room.updated', audience) };
-      });
+    leave,
+
+    /** Leaves the 1:1 room with `otherId`, if the viewer is in one. */
+    async leaveDirectWith(viewerId: string, otherId: string): Promise<void> {
+      const roomId = await findDirectRoomId(db, directKey(viewerId, otherId));
+      if (roomId && (await memberIds(db, roomId)).includes(viewerId)) await leave(viewerId, roomId);
     },
 
     /** Everyone in the room learns the new read position (their messages' unread numbers drop). */

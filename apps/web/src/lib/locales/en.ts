@@ -107,6 +107,7 @@ export const en = {
     UNAUTHORIZED: 'Please log in first.',
     FORBIDDEN: 'You can’t do that.',
     NOT_FOUND: 'We couldn’t find that.',
+    BLOCKED: 'You blocked this person. Unblock them to talk again.',
     CONFLICT: 'That changed somewhere else at the same time. Please try again.',
     PAYLOAD_TOO_LARGE: 'That file is too big. Please choose one under {{maxMb}} MB.',
     RATE_LIMITED_one: 'Too many tries. Please wait {{count}} second, then try again.',

@@ -106,6 +106,7 @@ export const ko: Messages = {
     UNAUTHORIZED: '먼저 로그인해 주세요.',
     FORBIDDEN: '이 일은 할 수 없어요.',
     NOT_FOUND: '찾을 수 없어요.',
+    BLOCKED: '차단한 사람이에요. 차단을 풀면 다시 대화할 수 있어요.',
     CONFLICT: '다른 곳에서 동시에 바뀌었어요. 다시 해 주세요.',
     PAYLOAD_TOO_LARGE: '파일이 너무 커요. {{maxMb}}MB보다 작은 파일을 골라 주세요.',
     RATE_LIMITED_one: '너무 여러 번 시도했어요. {{count}}초 기다렸다가 다시 해 주세요.',

@@ -4,6 +4,7 @@ import * as users from './20261125074000_users.ts';
 import * as rateLimits from './20261125074500_rate_limits.ts';
 import * as roomsMessages from './20261125080000_rooms_messages.ts';
 import * as userEvents from './20261125081000_user_events.ts';
+import * as userBlocks from './20261125090000_user_blocks.ts';
 
 /**
  * The migration list, oldest first. Static imports (rather than a folder scan) keep migrations
@@ -15,4 +16,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20261125074500_rate_limits': rateLimits,
   '20261125080000_rooms_messages': roomsMessages,
   '20261125081000_user_events': userEvents,
+  '20261125090000_user_blocks': userBlocks,
 };
