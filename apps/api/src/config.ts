@@ -56,6 +56,8 @@ const envSchema = z.object({
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(30),
   WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(16 * 1024).max(256 * 1024 * 1024).default(4 * 1024 * 1024),
   MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(100),
+  PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(5_000),
+  PRESENCE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   /** Set by npm to the directory `npm …` was run from. */
   INIT_CWD: z.string().optional(),
@@ -84,6 +86,8 @@ export interface Config {
   /** Messages one user may send per minute, across all instances. */
   messagesPerMinute: number;
   refreshTokenTtlMs: number;
+  /** Going offline is announced this long after a user's last connection ends; instances repeat their online set every heartbeat. */
+  presence: { graceMs: number; heartbeatMs: number };
   database: { url: string | undefined; poolSize: number };
   redis: { url: string | undefined; keyPrefix: string };
   amqp: { url: string | undefined; exchange: string };
@@ -151,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     wsMaxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
     refreshTokenTtlMs: e.REFRESH_TOKEN_TTL_DAYS * 86_400_000,
     jwtSecret: e.JWT_SECRET ?? embeddedJwtSecret(dataDir),
+    presence: { graceMs: e.PRESENCE_GRACE_MS, heartbeatMs: e.PRESENCE_HEARTBEAT_MS },
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
     redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
     amqp: { url: e.AMQP_URL, exchange: e.AMQP_EXCHANGE },

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { LIMITS } from '@youngchat/shared';
 import type { DestinationStream } from 'pino';
 import { createConsoleMailer } from './adapters/embedded/console-mailer.ts';
 import { createDiskBlobStore } from './adapters/embedded/disk-blob-store.ts';
@@ -26,6 +27,7 @@ import { createRoomsService } from './modules/rooms/rooms.service.ts';
 import { createSystemService } from './modules/system/system.service.ts';
 import { createUsersService } from './modules/users/users.service.ts';
 import { createEventHub, type EventHub } from './realtime/event-hub.ts';
+import { createPresence, type Presence } from './realtime/presence.ts';
 import { createSocketRegistry, type SocketRegistry } from './realtime/socket-registry.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
@@ -55,6 +57,8 @@ export interface AppDeps {
   sockets: SocketRegistry;
   /** This instance's live event subscribers. */
   hub: EventHub;
+  /** Who is online on any instance. */
+  presence: Presence;
   services: {
     system: ReturnType<typeof createSystemService>;
     auth: ReturnType<typeof createAuthService>;
@@ -131,6 +135,12 @@ export async function buildDeps(config: Config, options: { logDestination?: Dest
     const sockets = createSocketRegistry(eventBus);
     const hub = createEventHub(eventBus, logger);
     const rooms = createRoomsService({ db: database.db, hub });
+    const presence = createPresence(eventBus, {
+      instanceId: config.instanceId,
+      ...config.presence,
+      // A polling client asks again as soon as a poll answers; one missed poll is not yet going away.
+      pollLeaseMs: LIMITS.pollMaxWaitMs + 10_000,
+    });
 
     const adapters = {
       database: database.kind,
@@ -154,6 +164,7 @@ export async function buildDeps(config: Config, options: { logDestination?: Dest
       rateLimiters,
       sockets,
       hub,
+      presence,
       services: {
         system: createSystemService({ version, instanceId: config.instanceId, adapters }),
         auth: createAuthService({
@@ -172,7 +183,7 @@ export async function buildDeps(config: Config, options: { logDestination?: Dest
         rooms,
         blocks: createBlocksService({ db: database.db, rooms }),
         messages: createMessagesService({ db: database.db, hub, rateLimiters, messagesPerMinute: config.messagesPerMinute }),
-        events: createEventsService({ db: database.db, hub }),
+        events: createEventsService({ db: database.db, hub, presence, logger }),
       },
       dependencies: opened,
     };

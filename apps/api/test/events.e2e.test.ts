@@ -153,12 +153,36 @@ function eventsSuite(getServer: () => TestServer) {
     expect(anns.received.some((x) => x.event.type === 'typing')).toBe(false);
     for (const s of [bobs, anns, cats]) s.close();
   });
+
+  it('tells people who share a room who is online: the current set when a stream opens, then each change', async () => {
+    const [cat, dan] = await Promise.all([createAccount(getServer(), { nickname: 'Cat' }), createAccount(getServer(), { nickname: 'Dan' })]);
+    await as(cat).rooms.openDirect.mutate({ userId: dan.user.id });
+    const presence = (items: Received[]) => items.flatMap((r) => (r.event.type === 'presence' ? [r.event] : []));
+    const anns = listen(getServer(), ann, 'ws'); // shares no room with Cat or Dan
+    const cats = listen(getServer(), cat, 'ws');
+    await Promise.all([anns.ready, cats.ready]);
+
+    const dans = listen(getServer(), dan, 'sse');
+    await dans.until((r) => presence(r).length > 0);
+    expect(presence(dans.received)).toEqual([{ type: 'presence', userId: cat.user.id, online: true }]);
+    await cats.until((r) => presence(r).length > 0);
+    expect(presence(cats.received)).toEqual([{ type: 'presence', userId: dan.user.id, online: true }]);
+    const firstPoll = await as(cat).events.poll.query({ waitMs: 0 });
+    expect(firstPoll.events.map((e) => e.event)).toContainEqual({ type: 'presence', userId: dan.user.id, online: true });
+
+    dans.close();
+    await cats.until((r) => presence(r).length > 1);
+    expect(presence(cats.received).at(-1)).toEqual({ type: 'presence', userId: dan.user.id, online: false });
+    expect(presence(anns.received).filter((e) => e.userId === cat.user.id || e.userId === dan.user.id)).toEqual([]);
+    anns.close();
+    cats.close();
+  });
 }
 
 describe('live events, embedded mode', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ MESSAGES_PER_MINUTE: '10000' });
+    server = await startTestServer({ MESSAGES_PER_MINUTE: '10000', PRESENCE_GRACE_MS: '200' });
   });
   afterAll(() => server?.close());
   eventsSuite(() => server);
@@ -171,7 +195,8 @@ await describeWithServices('live events, real services and two instances', ['pos
   beforeAll(async () => {
     const real = await realServicesEnv();
     cleanup = real.cleanup;
-    [a, b] = await Promise.all([startTestServer({ ...real.env, INSTANCE_ID: 'a', MESSAGES_PER_MINUTE: '10000' }), startTestServer({ ...real.env, INSTANCE_ID: 'b', MESSAGES_PER_MINUTE: '10000' })]);
+    const env = { ...real.env, MESSAGES_PER_MINUTE: '10000', PRESENCE_GRACE_MS: '200' };
+    [a, b] = await Promise.all([startTestServer({ ...env, INSTANCE_ID: 'a' }), startTestServer({ ...env, INSTANCE_ID: 'b' })]);
   });
   afterAll(async () => {
     await a?.close();
@@ -189,6 +214,21 @@ await describeWithServices('live events, real services and two instances', ['pos
     await httpClient(a, { accessToken: ann.accessToken }).messages.send.mutate({ roomId: room.id, body: 'from A', clientId: randomUUID() });
     await stream.until((r) => bodies(r).includes('from A'), 5_000);
     stream.close();
+  });
+
+  it('shows someone connected to instance B as online to a contact on instance A, then offline when they go', async () => {
+    const [ann, bob] = await Promise.all([createAccount(a, { nickname: 'Ann' }), createAccount(a, { nickname: 'Bob' })]);
+    await httpClient(a, { accessToken: ann.accessToken }).rooms.openDirect.mutate({ userId: bob.user.id });
+    const anns = listen(a, ann, 'ws');
+    await anns.ready;
+    const bobs = listen(b, bob, 'ws');
+    await bobs.until((r) => r.some((x) => x.event.type === 'presence'), 5_000);
+    expect(bobs.received.map((x) => x.event)).toContainEqual({ type: 'presence', userId: ann.user.id, online: true });
+    await anns.until((r) => r.some((x) => x.event.type === 'presence'), 5_000);
+    bobs.close();
+    await anns.until((r) => r.some((x) => x.event.type === 'presence' && !x.event.online), 5_000);
+    expect(a.deps.presence.isOnline(bob.user.id)).toBe(false);
+    anns.close();
   });
 
   it('closes the user’s socket on instance B when they log out on instance A', async () => {

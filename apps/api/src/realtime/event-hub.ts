@@ -67,6 +67,14 @@ export function createEventHub(bus: EventBus, logger: Logger) {
       await bus.publish({ type: EPHEMERAL, userIds, event });
     },
 
+    /** Straight to this instance's subscribers, for events every instance works out for itself (presence). */
+    deliverLocal(userIds: Iterable<string>, event: EphemeralEvent): void {
+      for (const userId of userIds) deliver(userId, { kind: 'ephemeral', event });
+    },
+
+    /** Users with a live subscriber on this instance. */
+    localUserIds: () => [...listeners.keys()],
+
     subscriberCount: () => [...listeners.values()].reduce((n, s) => n + s.size, 0),
   };
 }

@@ -1,6 +1,9 @@
 import type { ChatEvent } from '@youngchat/shared';
+import type { Logger } from 'pino';
 import type { Db } from '../../ports/database.ts';
 import type { EventHub, HubItem } from '../../realtime/event-hub.ts';
+import type { Presence } from '../../realtime/presence.ts';
+import { contactsOf } from '../rooms/rooms.repository.ts';
 import { currentPosition, eventsAfter } from './events.repository.ts';
 
 /** Replayed from the database in pages of this size. */
@@ -42,16 +45,39 @@ function inbox(hub: EventHub, userId: string) {
   };
 }
 
-export function createEventsService({ db, hub }: { db: Db; hub: EventHub }) {
+export interface EventsServiceDeps {
+  db: Db;
+  hub: EventHub;
+  presence: Presence;
+  logger: Logger;
+}
+
+export function createEventsService({ db, hub, presence, logger }: EventsServiceDeps) {
+  // Every instance learns of every presence change and tells its own subscribers who share a room with that person.
+  presence.onChange((userId) => {
+    contactsOf(db, userId, hub.localUserIds())
+      // The state is read at delivery, so of two quick changes whichever lands last carries the current one.
+      .then((audience) => hub.deliverLocal(audience, { type: 'presence', userId, online: presence.isOnline(userId) }))
+      .catch((error: unknown) => logger.warn({ err: error }, 'presence not delivered'));
+  });
+
+  /** Who of the user's contacts is online now; anyone not named is offline. */
+  async function onlineContacts(userId: string): Promise<StreamItem[]> {
+    const online = (await contactsOf(db, userId)).filter((id) => presence.isOnline(id));
+    return online.map((id) => ({ id: null, event: { type: 'presence', userId: id, online: true } }));
+  }
+
   return {
     /**
-     * One user's stream: listen first, then replay from the database after `lastEventId`, then live events,
-     * dropping any the replay already delivered. A position that skips ahead means a live event was lost on
-     * the way: replay again from the database, which has it.
+     * One user's stream: listen first, then who is online, then replay from the database after `lastEventId`,
+     * then live events, dropping any the replay already delivered. A position that skips ahead means a live event
+     * was lost on the way: replay again from the database, which has it.
      */
     async *live(userId: string, lastEventId: string | null | undefined, signal: AbortSignal | undefined): AsyncGenerator<StreamItem> {
       const box = inbox(hub, userId);
+      const release = presence.hold(userId);
       try {
+        yield* await onlineContacts(userId);
         let last = lastEventId == null ? await currentPosition(db, userId) : Number(lastEventId);
 
         async function* replay(): AsyncGenerator<StreamItem> {
@@ -86,22 +112,27 @@ export function createEventsService({ db, hub }: { db: Db; hub: EventHub }) {
           // item.pos <= last: already delivered by a replay
         }
       } finally {
+        release();
         box.stop();
       }
     },
 
-    /** Long-polling: what is stored after `after`, waiting up to `waitMs` for something to arrive. */
+    /**
+     * Long-polling: what is stored after `after`, waiting up to `waitMs` for something to arrive. A first poll
+     * (no `after`) also says who is online, as a live stream does when it opens.
+     */
     async poll(
       userId: string,
       input: { after?: string | null; waitMs: number },
       signal: AbortSignal | undefined,
     ): Promise<{ events: StreamItem[]; cursor: string }> {
       const box = inbox(hub, userId);
+      presence.touch(userId);
       try {
         const after = input.after == null ? await currentPosition(db, userId) : Number(input.after);
         let stored = await eventsAfter(db, userId, after, PAGE);
-        const ephemeral: StreamItem[] = [];
-        if (stored.length === 0 && input.waitMs > 0) {
+        const ephemeral: StreamItem[] = input.after == null ? await onlineContacts(userId) : [];
+        if (stored.length === 0 && ephemeral.length === 0 && input.waitMs > 0) {
           await box.next(signal, input.waitMs);
           for (const item of box.items) if (item.kind === 'ephemeral') ephemeral.push({ id: null, event: item.event });
           stored = await eventsAfter(db, userId, after, PAGE);
