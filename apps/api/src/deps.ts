@@ -21,6 +21,7 @@ import { createAuthService } from './modules/auth/auth.service.ts';
 import { createBlocksService } from './modules/blocks/blocks.service.ts';
 import { createRefreshTokens } from './modules/auth/refresh-tokens.ts';
 import { createProfileService } from './modules/profile/profile.service.ts';
+import { startEventRetention, type EventRetention } from './modules/events/events.retention.ts';
 import { createEventsService } from './modules/events/events.service.ts';
 import { createMessagesService } from './modules/messages/messages.service.ts';
 import { createRoomsService } from './modules/rooms/rooms.service.ts';
@@ -59,6 +60,8 @@ export interface AppDeps {
   hub: EventHub;
   /** Who is online on any instance. */
   presence: Presence;
+  /** Prunes old events in the background. */
+  eventRetention: EventRetention;
   services: {
     system: ReturnType<typeof createSystemService>;
     auth: ReturnType<typeof createAuthService>;
@@ -165,6 +168,14 @@ export async function buildDeps(config: Config, options: { logDestination?: Dest
       sockets,
       hub,
       presence,
+      eventRetention: startEventRetention({
+        db: database.db,
+        kv: keyValue,
+        instanceId: config.instanceId,
+        logger,
+        retentionMs: config.eventRetentionMs,
+        everyMs: 60 * 60_000,
+      }),
       services: {
         system: createSystemService({ version, instanceId: config.instanceId, adapters }),
         auth: createAuthService({

@@ -162,6 +162,7 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
       for (const ws of wss.clients) ws.terminate();
       server.closeAllConnections();
       wss.close();
+      deps.eventRetention.stop();
       await deps.presence.close();
       await closeAll(deps.dependencies, logger);
       logger.info('stopped');

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Session } from '@youngchat/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { appendEvents } from '../src/modules/events/events.repository.ts';
+import { appendEvents, pruneEventsBefore } from '../src/modules/events/events.repository.ts';
 import { createAccount, httpClient } from './clients.ts';
 import { bodies, listen, type Received } from './streams.ts';
 import { realServicesEnv, startTestServer, type TestServer } from './harness.ts';
@@ -176,6 +176,28 @@ function eventsSuite(getServer: () => TestServer) {
     expect(presence(anns.received).filter((e) => e.userId === cat.user.id || e.userId === dan.user.id)).toEqual([]);
     anns.close();
     cats.close();
+  });
+
+  // Last in the suite: it prunes every stored event.
+  it('prunes old events: a client resuming from before what is kept resyncs, an up-to-date one carries on', async () => {
+    const room = await as(ann).rooms.createGroup.mutate({ name: 'Pruned', memberIds: [bob.user.id] });
+    const { cursor: old } = await as(bob).events.poll.query({ waitMs: 0 });
+    await send(ann, room.id, 'soon pruned');
+    const { cursor: latest } = await as(bob).events.poll.query({ after: old, waitMs: 0 });
+    expect(await pruneEventsBefore(getServer().deps.database.db, new Date(Date.now() + 60_000), 2)).toBeGreaterThan(0);
+
+    const polled = await as(bob).events.poll.query({ after: old, waitMs: 0 });
+    expect(polled).toEqual({ events: [{ id: null, event: { type: 'resync' } }], cursor: latest });
+    const behind = listen(getServer(), bob, 'ws', old);
+    const current = listen(getServer(), bob, 'sse', latest);
+    await behind.until((r) => r.some((x) => x.event.type === 'resync'));
+    await current.ready;
+    await send(ann, room.id, 'after pruning');
+    await behind.until((r) => bodies(r).includes('after pruning'));
+    await current.until((r) => bodies(r).includes('after pruning'));
+    expect(current.received.some((x) => x.event.type === 'resync')).toBe(false);
+    behind.close();
+    current.close();
   });
 }
 

@@ -64,3 +64,20 @@ export async function currentPosition(db: Db, userId: string): Promise<number> {
   const row = await db.selectFrom('users').select('event_pos').where('id', '=', userId).executeTakeFirst();
   return row?.event_pos ?? 0;
 }
+
+/**
+ * Deletes events stored before `cutoff`, a batch at a time so no transaction holds many locks; returns how many.
+ * A client whose cursor falls before what remains gets `resync`.
+ */
+export async function pruneEventsBefore(db: Db, cutoff: Date, batchSize = 10_000): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const result = await sql`
+      delete from user_events where ctid in (
+        select ctid from user_events where created_at < ${cutoff} limit ${batchSize}
+      )`.execute(db);
+    const deleted = Number(result.numAffectedRows ?? 0n);
+    total += deleted;
+    if (deleted < batchSize) return total;
+  }
+}

@@ -17,6 +17,8 @@ export interface StreamItem {
   event: ChatEvent;
 }
 
+const RESYNC: StreamItem = { id: null, event: { type: 'resync' } };
+
 /** Pending hub items for one reader, and a way to wait for the next. */
 function inbox(hub: EventHub, userId: string) {
   const items: HubItem[] = [];
@@ -67,6 +69,19 @@ export function createEventsService({ db, hub, presence, logger }: EventsService
     return online.map((id) => ({ id: null, event: { type: 'presence', userId: id, online: true } }));
   }
 
+  /**
+   * The latest position, if everything after `last` can be replayed; null when the client must resync instead:
+   * too far behind, behind the retention window (pruned), or at a position we never gave out (another account's,
+   * a restored backup).
+   */
+  async function replayableUpTo(userId: string, last: number): Promise<number | null> {
+    const latest = await currentPosition(db, userId);
+    if (last > latest || latest - last > MAX_REPLAY) return null;
+    if (last === latest) return latest;
+    const [next] = await eventsAfter(db, userId, last, 1);
+    return next?.pos === last + 1 ? latest : null;
+  }
+
   return {
     /**
      * One user's stream: listen first, then who is online, then replay from the database after `lastEventId`,
@@ -81,11 +96,10 @@ export function createEventsService({ db, hub, presence, logger }: EventsService
         let last = lastEventId == null ? await currentPosition(db, userId) : Number(lastEventId);
 
         async function* replay(): AsyncGenerator<StreamItem> {
-          const latest = await currentPosition(db, userId);
-          // Too far behind, or a position we never gave out (another account's, a restored backup): start afresh.
-          if (latest - last > MAX_REPLAY || last > latest) {
-            last = latest;
-            yield { id: null, event: { type: 'resync' } };
+          const latest = await replayableUpTo(userId, last);
+          if (latest === null) {
+            last = await currentPosition(db, userId);
+            yield RESYNC;
             return;
           }
           for (;;) {
@@ -129,6 +143,9 @@ export function createEventsService({ db, hub, presence, logger }: EventsService
       const box = inbox(hub, userId);
       presence.touch(userId);
       try {
+        if (input.after != null && (await replayableUpTo(userId, Number(input.after))) === null) {
+          return { events: [RESYNC], cursor: String(await currentPosition(db, userId)) };
+        }
         const after = input.after == null ? await currentPosition(db, userId) : Number(input.after);
         let stored = await eventsAfter(db, userId, after, PAGE);
         const ephemeral: StreamItem[] = input.after == null ? await onlineContacts(userId) : [];

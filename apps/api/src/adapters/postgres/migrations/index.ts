@@ -5,6 +5,7 @@ import * as rateLimits from './20261125074500_rate_limits.ts';
 import * as roomsMessages from './20261125080000_rooms_messages.ts';
 import * as userEvents from './20261125081000_user_events.ts';
 import * as userBlocks from './20261125090000_user_blocks.ts';
+import * as userEventsCreatedAt from './20261125093000_user_events_created_at.ts';
 
 /**
  * The migration list, oldest first. Static imports (rather than a folder scan) keep migrations
@@ -17,4 +18,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20261125080000_rooms_messages': roomsMessages,
   '20261125081000_user_events': userEvents,
   '20261125090000_user_blocks': userBlocks,
+  '20261125093000_user_events_created_at': userEventsCreatedAt,
 };
