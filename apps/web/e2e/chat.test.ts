@@ -8,7 +8,7 @@ import { axeViolations, codeFromOutbox, openPage, signUpThroughUi, startStack, t
  * Two people in two browsers (separate contexts: separate cookies, sockets and storage), chatting through the
  * real API: finding each other, the room list's unread badge, the per-message unread number, typing, edit and
  * delete reaching the other side live, a failed send retried without a duplicate, drafts kept across a reload,
- * scrolling up through history, notifications while the tab is hidden, and groups.
+ * scrolling up through history, notifications while the tab is hidden, groups, who is online, and blocking.
  */
 
 /** Stands in for the browser's Notification API and page visibility, which headless Chromium cannot show. */
@@ -66,15 +66,25 @@ function breakWebSocket(): void {
 /** A person made through the API (as an external typed client would), with a token for further calls. */
 async function apiPerson(baseUrl: string, nickname: string) {
   const email = `${nickname.toLowerCase()}.${Date.now()}@example.com`;
-  const password = 'a pass phrase for the api';
+  const password = `a pass phrase for ${nickname}`;
   const anonymous = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${baseUrl}/trpc` })] });
   await anonymous.auth.signUp.mutate({ email, password, nickname });
   const session = await anonymous.auth.verifyEmail.mutate({ email, code: await codeFromOutbox(baseUrl, email), session: 'token' });
   const client = createTRPCClient<AppRouter>({
     links: [httpBatchLink({ url: `${baseUrl}/trpc`, headers: { authorization: `Bearer ${session.accessToken}` } })],
   });
-  return { user: session.user, client };
+  return { user: session.user, client, email, password, nickname };
 }
+
+async function logInThroughUi(page: Page, baseUrl: string, person: { email: string; password: string; nickname: string }): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('Email', { exact: true }).fill(person.email);
+  await page.getByLabel('Password', { exact: true }).fill(person.password);
+  await page.getByRole('button', { name: 'Log in', exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: `Hello, ${person.nickname}!` }).waitFor();
+}
+
+const focused = (locator: Locator) => locator.evaluate((el) => el === document.activeElement);
 
 const setHidden = (page: Page, hidden: boolean) =>
   page.evaluate((h) => (window as unknown as { __setHidden: (h: boolean) => void }).__setHidden(h), hidden);
@@ -99,7 +109,8 @@ describe('chat in a real browser', () => {
   let stack: Stack;
 
   beforeAll(async () => {
-    stack = await startStack();
+    // Someone who closes the app is reported offline after this grace (a reload should not flicker them offline).
+    stack = await startStack({ PRESENCE_GRACE_MS: '500' });
   });
 
   afterAll(async () => {
@@ -366,6 +377,128 @@ describe('chat in a real browser', () => {
     ]);
     await status.filter({ hasText: 'Up to date' }).waitFor();
 
+    expect(problems, stack.api.output()).toEqual([]);
+    await context.close();
+  });
+  it('who is online: a dot and the word while the other person has the app open, gone soon after they close it', { timeout: 90_000 }, async () => {
+    const ann = await apiPerson(stack.baseUrl, 'Ann');
+    const ben = await apiPerson(stack.baseUrl, 'Ben');
+    await ann.client.rooms.openDirect.mutate({ userId: ben.user.id });
+    await ann.client.rooms.createGroup.mutate({ name: 'Walkers', memberIds: [ben.user.id] });
+    const b = await openPage(stack.browser);
+    await logInThroughUi(b.page, stack.baseUrl, ben);
+    const annRow = b.page.getByRole('link', { name: /^Ann/ });
+    await annRow.waitFor();
+    expect(await annRow.locator('.presence-dot').count()).toBe(0); // Ann's typed client is not the app
+
+    // Ann opens the app: each sees the other online, in the list (dot + words) and in the chat's header.
+    const a = await openPage(stack.browser);
+    await logInThroughUi(a.page, stack.baseUrl, ann);
+    await b.page.getByRole('link', { name: /^Ann ?\(Online\)/ }).waitFor({ timeout: 15_000 });
+    expect(await annRow.locator('.presence-dot').count()).toBe(1);
+    await a.page.getByRole('link', { name: /^Ben ?\(Online\)/ }).waitFor({ timeout: 15_000 });
+    await expectNoAxeViolations(b.page, 'chat list with someone online');
+    await annRow.click();
+    await b.page.getByRole('heading', { level: 1, name: 'Ann' }).waitFor();
+    await b.page.locator('.chat-title').getByText('Online', { exact: true }).waitFor();
+    await expectNoAxeViolations(b.page, '1:1 chat with the other person online');
+
+    // In a group: how many are online, and who.
+    await b.page.getByRole('link', { name: 'Chats', exact: true }).click();
+    await b.page.getByRole('link', { name: /^Walkers/ }).click();
+    const people = b.page.getByText('People in this chat (2 people)');
+    await people.filter({ hasText: '1 online' }).waitFor();
+    await people.click();
+    const annItem = b.page.locator('.member-list li', { hasText: 'Ann' });
+    await annItem.getByText('Online', { exact: true }).waitFor();
+    expect(await b.page.locator('.member-list li', { hasText: 'You' }).getByText('Online').count()).toBe(0);
+    await expectNoAxeViolations(b.page, 'group with its people shown');
+
+    // Ann closes the app: after the server's grace she is offline for Ben.
+    expect(a.problems, stack.api.output()).toEqual([]);
+    await a.context.close();
+    await expect.poll(() => annItem.getByText('Online', { exact: true }).count(), { timeout: 15_000 }).toBe(0);
+    expect(await people.filter({ hasText: 'online' }).count()).toBe(0);
+    await b.page.getByRole('link', { name: 'Chats', exact: true }).click();
+    await annRow.waitFor();
+    expect(await annRow.locator('.presence-dot').count()).toBe(0);
+    expect(await b.page.getByRole('link', { name: /\(Online\)/ }).count()).toBe(0);
+
+    expect(b.problems, stack.api.output()).toEqual([]);
+    await b.context.close();
+  });
+
+  it('blocking from the chat: it leaves my list, nothing more arrives from them, and unblocking brings it back', { timeout: 90_000 }, async () => {
+    const cal = await apiPerson(stack.baseUrl, 'Cal');
+    const dee = await apiPerson(stack.baseUrl, 'Dee');
+    const direct = await dee.client.rooms.openDirect.mutate({ userId: cal.user.id });
+    const group = await dee.client.rooms.createGroup.mutate({ name: 'Book club', memberIds: [cal.user.id] });
+    await dee.client.messages.send.mutate({ roomId: direct.id, body: 'Hi Cal, it is Dee', clientId: crypto.randomUUID() });
+    const { context, page, problems } = await openPage(stack.browser);
+    await logInThroughUi(page, stack.baseUrl, cal);
+    const deeRow = page.getByRole('link', { name: /^Dee/ });
+    await deeRow.click();
+    await page.getByRole('heading', { level: 1, name: 'Dee' }).waitFor();
+    await messageItem(page, 'Hi Cal, it is Dee').waitFor();
+
+    // Block, from the chat's header, after a plain question whose safe answer has focus.
+    await page.getByText('About Dee').click();
+    await page.getByRole('button', { name: 'Block Dee' }).click();
+    await page.getByText('Block Dee? You will leave this chat and Dee can no longer reach you here.').waitFor();
+    expect(await focused(page.getByRole('button', { name: 'Don’t block' }))).toBe(true);
+    await expectNoAxeViolations(page, 'the question before blocking');
+    await page.keyboard.press('Escape'); // changed my mind…
+    expect(await page.getByRole('button', { name: 'Yes, block' }).count()).toBe(0);
+    expect(await focused(page.getByRole('button', { name: 'Block Dee' }))).toBe(true);
+    await page.keyboard.press('Enter'); // …and back again, by keyboard
+    await page.getByRole('button', { name: 'Yes, block' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Your chats' }).waitFor();
+    await expect.poll(() => deeRow.count()).toBe(0);
+
+    // Dee writes in the 1:1, then in the group they still share: the group's message arrives, the other never.
+    await dee.client.messages.send.mutate({ roomId: direct.id, body: 'Are you there?', clientId: crypto.randomUUID() });
+    await dee.client.messages.send.mutate({ roomId: group.id, body: 'Book club on Friday', clientId: crypto.randomUUID() });
+    await page.getByRole('link', { name: /^Book club.*1 unread message/ }).waitFor();
+    expect(await deeRow.count()).toBe(0);
+    expect(await page.getByText('Are you there?').count()).toBe(0);
+
+    // Opening the chat again is refused in plain words, with the way out next to it.
+    await page.getByRole('link', { name: 'New chat' }).click();
+    await page.getByLabel('Name or email').fill('Dee');
+    await page.getByRole('button', { name: 'Chat with Dee' }).click();
+    await page.getByRole('alert').filter({ hasText: 'You blocked this person. Unblock them to talk again.' }).waitFor();
+    await page.getByRole('button', { name: 'Unblock Dee and chat' }).waitFor();
+    await expectNoAxeViolations(page, 'new chat with someone I blocked');
+
+    // Unblock on the profile page; the chat opens again, with what Dee wrote meanwhile.
+    await page.getByRole('link', { name: 'Back to your chats' }).click();
+    await page.getByRole('link', { name: 'Your profile' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Blocked people' }).waitFor();
+    const unblock = page.getByRole('button', { name: 'Unblock Dee', exact: true });
+    await unblock.waitFor();
+    await expectNoAxeViolations(page, 'profile with a blocked person');
+    await unblock.click();
+    await page.getByRole('status').filter({ hasText: 'You unblocked Dee.' }).waitFor();
+    await page.getByText('You have not blocked anyone.').waitFor();
+    await page.getByRole('link', { name: 'New chat', exact: true }).click();
+    await page.getByLabel('Name or email').fill('Dee');
+    await page.getByRole('button', { name: 'Chat with Dee' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Dee' }).waitFor();
+    await messageItem(page, 'Are you there?').waitFor();
+
+    // Blocked again, and this time unblocked right where opening the chat is refused.
+    await page.getByText('About Dee').click();
+    await page.getByRole('button', { name: 'Block Dee' }).click();
+    await page.getByRole('button', { name: 'Yes, block' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Your chats' }).waitFor();
+    await page.getByRole('link', { name: 'New chat' }).click();
+    await page.getByLabel('Name or email').fill('Dee');
+    await page.getByRole('button', { name: 'Chat with Dee' }).click();
+    await page.getByRole('button', { name: 'Unblock Dee and chat' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Dee' }).waitFor();
+    await messageItem(page, 'Hi Cal, it is Dee').waitFor({ state: 'attached' });
+
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     expect(problems, stack.api.output()).toEqual([]);
     await context.close();
   });

@@ -6,6 +6,7 @@ import { socketSnapshot, subscribeSocket, trpcClient } from '../../lib/trpc.ts';
 import { applyEvents, eventContext, forgetRecentEvents, refetchShown, replayAfterFetches } from './chat.cache.ts';
 import { LiveFeed, type LiveStatus } from './chat.live.ts';
 import { notifyArrived } from './chat.notify.ts';
+import { applyPresence, resetPresence } from './chat.presence.ts';
 import { clearTyping, noteTyping, stopTyping } from './chat.typing.ts';
 
 let status: LiveStatus = 'connecting';
@@ -54,13 +55,19 @@ export function ChatLive({ userId }: { userId: string }) {
           if (event.type === 'typing' && event.userId !== userId) noteTyping(event.roomId, event.userId);
           if (event.type === 'message.created') stopTyping(event.roomId, event.message.senderId);
         }
+        applyPresence(events);
         const effects = applyEvents(queryClient, events, eventContext(userId));
         if (effects.arrived.length) notifyArrived(queryClient, effects.arrived, fallbackTitle.current, navigate);
       },
       refetchAll: () => refetchShown(queryClient),
+      started: resetPresence,
     });
     const stopReplay = replayAfterFetches(queryClient, userId);
-    const stopStatus = live.subscribeStatus(() => publish(live.status));
+    const stopStatus = live.subscribeStatus(() => {
+      // Without a stream we cannot vouch for anyone being online; the next stream says again who is.
+      if (live.status === 'connecting' || live.status === 'offline') resetPresence();
+      publish(live.status);
+    });
     live.start();
     publish(live.status);
     return () => {
@@ -70,6 +77,7 @@ export function ChatLive({ userId }: { userId: string }) {
       live.stop();
       publish('connecting');
       clearTyping();
+      resetPresence();
     };
   }, [queryClient, userId]);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createI18n } from '../../lib/i18n.ts';
-import { preview, shortTime, typingText } from './chat.format.ts';
+import { preview, roomTitle, shortTime, typingText } from './chat.format.ts';
 import { noteTyping, stopTyping, TYPING_SHOWN_MS, typingIn } from './chat.typing.ts';
 
 describe('preview (what a notification shows)', () => {
@@ -45,5 +45,14 @@ describe('shortTime', () => {
     expect(shortTime(new Date(2030, 0, 3, 9, 5).toISOString(), 'en', now)).toBe('Jan 3');
     expect(shortTime(new Date(2029, 0, 3, 9, 5).toISOString(), 'en', now)).toBe('Jan 3, 2029');
     expect(shortTime('not a date', 'en', now)).toBe('');
+  });
+});
+
+describe('roomTitle', () => {
+  const t = createI18n('en').t;
+
+  it('is the room’s name, or says the other person left when a 1:1 room has none', () => {
+    expect(roomTitle({ name: 'Family' }, t)).toBe('Family');
+    expect(roomTitle({ name: '' }, t)).toBe('Someone who left');
   });
 });

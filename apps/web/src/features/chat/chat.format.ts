@@ -22,6 +22,11 @@ export function nicknameOf(room: Pick<Room, 'members'> | undefined, userId: stri
   return room?.members.find((m) => m.id === userId)?.nickname ?? t('chat.someone');
 }
 
+/** A 1:1 room is named after the other person, and has no name once they have left it (or blocked me). */
+export function roomTitle(room: Pick<Room, 'name'>, t: TFunction): string {
+  return room.name.trim() ? room.name : t('chat.someone');
+}
+
 /** Everyone but me: the people a room is "with". */
 export function othersIn(room: Pick<Room, 'members'>, me: string): User[] {
   return room.members.filter((m) => m.id !== me);

@@ -5,6 +5,7 @@ import { CATCH_UP_IDLE_MS, LiveFeed, POLL_AFTER_MS, unwrap, type LivePorts, type
 
 const typing = (userId: string): ChatEvent => ({ type: 'typing', roomId: 'r', userId });
 const read = (seq: number): ChatEvent => ({ type: 'room.read', roomId: 'r', userId: 'u', seq });
+const presence = (userId: string, online = true): ChatEvent => ({ type: 'presence', userId, online });
 
 /** A socket, a stream and a poll endpoint under the test's control. */
 function harness() {
@@ -13,6 +14,8 @@ function harness() {
   const streams: { input: { lastEventId: string | null }; handlers: Parameters<LivePorts['subscribe']>[1]; closed: boolean }[] = [];
   const polls: { input: { after: string | null; waitMs: number }; resolve: (a: PollAnswer) => void; reject: (e: unknown) => void; signal: AbortSignal }[] = [];
   const delivered: ChatEvent[] = [];
+  /** How many events had been delivered at each start: what came after a start belongs to that stream. */
+  const starts: number[] = [];
   let refetches = 0;
   const ports: LivePorts = {
     socket: {
@@ -35,12 +38,13 @@ function harness() {
       }),
     deliver: (events) => delivered.push(...events),
     refetchAll: () => void refetches++,
+    started: () => void starts.push(delivered.length),
   };
   const setSocket = (next: Partial<SocketSnapshot>) => {
     socket = { ...socket, ...next };
     for (const l of socketListeners) l();
   };
-  return { ports, setSocket, streams, polls, delivered, refetches: () => refetches };
+  return { ports, setSocket, streams, polls, delivered, starts, refetches: () => refetches };
 }
 
 describe('LiveFeed', () => {
@@ -92,22 +96,29 @@ describe('LiveFeed', () => {
     h.setSocket({ state: 'connecting', error: new Error('failed'), failedAttempts: 3 });
     expect(feed.via).toBe('polling');
     expect(h.streams[0]!.closed).toBe(true);
-    expect(h.polls[0]!.input).toEqual({ after: '41', waitMs: 25_000 });
+    // Who is online comes only with a poll from "now"; of its answer only that is kept.
+    expect(h.polls[0]!.input).toEqual({ after: null, waitMs: 0 });
     expect(feed.status).toBe('connecting');
+    h.polls[0]!.resolve({ events: [{ id: null, event: presence('bo') }], cursor: '99' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(h.starts.at(-1)).toBe(h.delivered.length - 1);
+    expect(h.delivered.at(-1)).toEqual(presence('bo'));
+    expect(h.polls[1]!.input).toEqual({ after: '41', waitMs: 25_000 });
 
     // Events since 41 come back at once: catching up. The next poll hangs: up to date.
-    h.polls[0]!.resolve({ events: [{ id: '42', event: read(42) }, { id: null, event: typing('bo') }], cursor: '42' });
+    h.polls[1]!.resolve({ events: [{ id: '42', event: read(42) }, { id: null, event: typing('bo') }], cursor: '42' });
     await vi.advanceTimersByTimeAsync(0);
     expect(h.delivered.slice(-2)).toEqual([read(42), typing('bo')]);
     expect(feed.status).toBe('catching-up');
-    expect(h.polls[1]!.input.after).toBe('42');
+    expect(h.polls[2]!.input.after).toBe('42');
     await vi.advanceTimersByTimeAsync(CATCH_UP_IDLE_MS);
     expect(feed.status).toBe('up-to-date');
+    expect(h.polls).toHaveLength(3); // known now: no more snapshots
 
     // The socket gets through again: polling stops, the stream resumes from the poll's position.
     h.setSocket({ state: 'pending', error: null, failedAttempts: 0 });
     expect(feed.via).toBe('websocket');
-    expect(h.polls[1]!.signal.aborted).toBe(true);
+    expect(h.polls[2]!.signal.aborted).toBe(true);
     expect(h.streams.at(-1)!.input).toEqual({ lastEventId: '42' });
     h.streams.at(-1)!.handlers.onStarted();
     expect(h.refetches()).toBe(1); // only the very first start had no position
@@ -140,7 +151,11 @@ describe('LiveFeed', () => {
     expect(feed.status).toBe('offline');
     expect(h.polls).toHaveLength(2);
     await vi.advanceTimersByTimeAsync(1000);
-    expect(h.polls[2]!.input.after).toBe('3');
+    // Presence changes during the gap are lost with it: ask who is online now, then resume from the position.
+    expect(h.polls[2]!.input).toEqual({ after: null, waitMs: 0 });
+    h.polls[2]!.resolve({ events: [{ id: null, event: presence('bo') }], cursor: '8' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(h.polls[3]!.input.after).toBe('3');
     feed.stop();
   });
 
@@ -166,6 +181,40 @@ describe('LiveFeed', () => {
     online = false;
     feed.refresh();
     expect(feed.status).toBe('offline');
+    feed.stop();
+  });
+
+  it('each (re)started socket stream says so before its burst of who is online', () => {
+    const h = harness();
+    const feed = new LiveFeed(h.ports);
+    feed.start();
+    h.setSocket({ state: 'pending' });
+    h.streams[0]!.handlers.onStarted();
+    h.streams[0]!.handlers.onData(presence('bo'));
+    expect(h.starts).toEqual([0]);
+
+    // wsClient re-sends the subscription after a reconnect: the same stream object starts again.
+    h.setSocket({ state: 'connecting', error: new Error('closed'), failedAttempts: 1 });
+    h.setSocket({ state: 'pending', error: null, failedAttempts: 0 });
+    h.streams[0]!.handlers.onStarted();
+    h.streams[0]!.handlers.onData(presence('cy'));
+    expect(h.starts).toEqual([0, 1]);
+    expect(h.delivered).toEqual([presence('bo'), presence('cy')]);
+    feed.stop();
+  });
+
+  it('a poll from "now" is a start too, and needs no separate question about who is online', async () => {
+    const h = harness();
+    const feed = new LiveFeed(h.ports);
+    feed.start();
+    await vi.advanceTimersByTimeAsync(POLL_AFTER_MS);
+    expect(h.polls[0]!.input).toEqual({ after: null, waitMs: 0 });
+    h.polls[0]!.resolve({ events: [{ id: null, event: presence('bo') }], cursor: '7' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(h.starts).toEqual([0]);
+    expect(h.delivered).toEqual([presence('bo')]);
+    expect(h.polls).toHaveLength(2);
+    expect(h.polls[1]!.input).toEqual({ after: '7', waitMs: 25_000 });
     feed.stop();
   });
 });

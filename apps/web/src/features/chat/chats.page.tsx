@@ -6,7 +6,8 @@ import { useTRPC } from '../../lib/trpc.ts';
 import { Avatar } from '../../ui/avatar.tsx';
 import { Link } from '../../ui/link.tsx';
 import { PageHeading } from '../../ui/page-heading.tsx';
-import { nicknameOf, shortTime } from './chat.format.ts';
+import { nicknameOf, othersIn, roomTitle, shortTime } from './chat.format.ts';
+import { useOnline, type OnlineSet } from './chat.presence.ts';
 import { LiveStatusLine } from './live-status.tsx';
 import { NotificationsControl } from './notifications-control.tsx';
 import { RoomAvatars } from './room-avatars.tsx';
@@ -16,6 +17,7 @@ export function ChatsPage({ user }: { user: User }) {
   const { t } = useTranslation();
   const trpc = useTRPC();
   const rooms = useQuery(trpc.rooms.list.queryOptions());
+  const online = useOnline();
 
   return (
     <div className="page">
@@ -48,7 +50,7 @@ export function ChatsPage({ user }: { user: User }) {
         {rooms.data?.length ? (
           <ul className="room-list">
             {rooms.data.map((room) => (
-              <RoomRow key={room.id} room={room} me={user.id} />
+              <RoomRow key={room.id} room={room} me={user.id} online={online} />
             ))}
           </ul>
         ) : null}
@@ -71,16 +73,19 @@ function lastLine(room: Room, me: string, t: ReturnType<typeof useTranslation>['
   return room.kind === 'group' ? `${nicknameOf(room, last.senderId, t)}: ${body}` : body;
 }
 
-function RoomRow({ room, me }: { room: Room; me: string }) {
+function RoomRow({ room, me, online }: { room: Room; me: string; online: OnlineSet }) {
   const { t, i18n } = useTranslation();
   const count = room.unreadCount;
+  const other = room.kind === 'direct' ? othersIn(room, me)[0] : undefined;
+  const otherOnline = other !== undefined && online.has(other.id);
   return (
     <li>
       <Link to={roomPath(room.id)} className="room-row" data-unread={count > 0 || undefined}>
-        <RoomAvatars room={room} me={me} />
+        <RoomAvatars room={room} me={me} online={otherOnline} />
         <span className="room-text">
           <span className="room-top">
-            <span className="room-name">{room.name}</span>
+            <span className="room-name">{roomTitle(room, t)}</span>
+            {otherOnline ? <span className="visually-hidden">({t('chat.online')})</span> : null}
             {room.lastMessage ? (
               <time className="room-time" dateTime={room.lastMessage.createdAt}>
                 {shortTime(room.lastMessage.createdAt, i18n.language)}

@@ -17,7 +17,10 @@ export function NewChatPage({ me }: { me: User }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const open = useMutation(trpc.rooms.openDirect.mutationOptions());
+  const unblock = useMutation(trpc.users.unblock.mutationOptions());
   const [problem, setProblem] = useState<Problem | null>(null);
+  /** Whom the problem is about: BLOCKED offers to unblock them right here. */
+  const [problemWith, setProblemWith] = useState<User | null>(null);
 
   const start = (user: User) => {
     if (open.isPending) return;
@@ -28,6 +31,24 @@ export function NewChatPage({ me }: { me: User }) {
         onSuccess: (room) => {
           applyRoom(queryClient, room, me.id);
           navigate(roomPath(room.id));
+        },
+        onError: (error) => {
+          setProblem(toProblem(error));
+          setProblemWith(user);
+        },
+      },
+    );
+  };
+
+  const unblockAndStart = (user: User) => {
+    if (unblock.isPending || open.isPending) return;
+    // The question stays on screen (and the button with focus) until the chat opens.
+    unblock.mutate(
+      { userId: user.id },
+      {
+        onSuccess: () => {
+          void queryClient.invalidateQueries({ queryKey: trpc.users.blocked.queryKey() });
+          start(user);
         },
         onError: (error) => setProblem(toProblem(error)),
       },
@@ -53,6 +74,13 @@ export function NewChatPage({ me }: { me: User }) {
         )}
       />
       <ProblemMessage problem={problem} />
+      {problem?.code === 'BLOCKED' && problemWith ? (
+        <p className="actions">
+          <button type="button" className="button-primary" aria-disabled={unblock.isPending || undefined} onClick={() => unblockAndStart(problemWith)}>
+            {unblock.isPending ? t('profile.unblocking') : t('chat.unblockAndChat', { nickname: problemWith.nickname })}
+          </button>
+        </p>
+      ) : null}
       <p className="aside">
         <Link to={PATHS.home}>{t('chat.backToChats')}</Link>
       </p>

@@ -13,13 +13,18 @@ import { ChosenPeople } from './chosen-people.tsx';
 import { PeopleSearch } from './people-search.tsx';
 import { LiveStatusLine } from './live-status.tsx';
 import { RoomAvatars } from './room-avatars.tsx';
-import { typingText } from './chat.format.ts';
+import { othersIn, roomTitle, typingText } from './chat.format.ts';
+import { onlineMembers, useOnline } from './chat.presence.ts';
 import { useTypingIn } from './chat.typing.ts';
+import { BlockPerson } from './block-person.tsx';
 
-/** The room's name, who is in it, and (for groups) adding people and leaving. */
+/** The room's name, who is in it and who of them is online, and what can be done: block (1:1), add or leave (group). */
 export function RoomHeader({ room, me }: { room: Room; me: User }) {
   const { t } = useTranslation();
-  const names = room.members.map((m) => (m.id === me.id ? t('chat.you') : m.nickname));
+  const online = useOnline();
+  const onlineNow = new Set(onlineMembers(room, online, me.id).map((u) => u.id));
+  const other = room.kind === 'direct' ? othersIn(room, me.id)[0] : undefined;
+  const otherOnline = other !== undefined && onlineNow.has(other.id);
   return (
     <header className="chat-header">
       <div className="chat-header-top">
@@ -32,18 +37,47 @@ export function RoomHeader({ room, me }: { room: Room; me: User }) {
         <LiveStatusLine />
       </div>
       <div className="chat-title">
-        <RoomAvatars room={room} me={me.id} />
-        <PageHeading title={room.name} />
+        <RoomAvatars room={room} me={me.id} online={otherOnline} />
+        <div className="chat-title-text">
+          <PageHeading title={roomTitle(room, t)} />
+          {otherOnline ? (
+            <p className="presence-line">
+              <span className="presence-mark" aria-hidden="true" />
+              {t('chat.online')}
+            </p>
+          ) : null}
+        </div>
       </div>
       {room.kind === 'group' ? (
         <details className="members">
           <summary>
             {t('chat.members')} ({t('chat.peopleCount', { count: room.members.length })})
+            {onlineNow.size > 0 ? ` · ${t('chat.onlineCount', { count: onlineNow.size })}` : null}
           </summary>
-          <p className="member-names">{names.join(', ')}</p>
+          <ul className="member-list">
+            {room.members.map((member) => (
+              <li key={member.id}>
+                <span className="member-name">{member.id === me.id ? t('chat.you') : member.nickname}</span>
+                {onlineNow.has(member.id) ? (
+                  <span className="presence-line">
+                    <span className="presence-mark" aria-hidden="true" />
+                    {t('chat.online')}
+                  </span>
+                ) : null}
+              </li>
+            ))}
+          </ul>
           <GroupActions room={room} me={me} />
         </details>
-      ) : null}
+      ) : other ? (
+        <details className="members">
+          <summary>{t('chat.aboutNickname', { nickname: other.nickname })}</summary>
+          {other.statusMessage ? <p className="member-status">{other.statusMessage}</p> : null}
+          <BlockPerson person={other} room={room} />
+        </details>
+      ) : (
+        <p className="lead other-gone">{t('chat.otherGone')}</p>
+      )}
     </header>
   );
 }

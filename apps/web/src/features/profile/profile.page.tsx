@@ -4,6 +4,7 @@ import { PATHS } from '../../lib/router.ts';
 import { Link } from '../../ui/link.tsx';
 import { PageHeading } from '../../ui/page-heading.tsx';
 import { AboutForm } from './about-form.tsx';
+import { BlockedPeople } from './blocked-people.tsx';
 import { PictureSection } from './picture-section.tsx';
 
 export function ProfilePage({ user }: { user: User }) {
@@ -14,6 +15,7 @@ export function ProfilePage({ user }: { user: User }) {
       <div className="panels">
         <PictureSection user={user} />
         <AboutForm user={user} />
+        <BlockedPeople />
       </div>
       <p className="aside">
         <Link to={PATHS.home}>{t('profile.back')}</Link>
