@@ -92,16 +92,8 @@ export function createEventsService({ db, hub, presence, logger }: EventsService
       const box = inbox(hub, userId);
       const release = presence.hold(userId);
       try {
-        yield* await onlineContacts(userId);
-        let last = lastEventId == null ? await currentPosition(db, userId) : Number(lastEventId);
-
-        async function* replay(): AsyncGenerator<StreamItem> {
-          const latest = await replayableUpTo(userId, last);
-          if (latest === null) {
-            last = await currentPosition(db, userId);
-            yield RESYNC;
-            return;
-          }
+        async function* replay(last: number): AsyncGenerator<StreamItem> {
+          if ((await replayableUpTo(userId, last)) === null) return yield RESYNC;
           for (;;) {
             const page = await eventsAfter(db, userId, last, PAGE);
             for (const stored of page) {
@@ -112,18 +104,45 @@ export function createEventsService({ db, hub, presence, logger }: EventsService
           }
         }
 
-        yield* replay();
-        while (!signal?.aborted) {
-          await box.next(signal);
-          const item = box.items.shift();
-          if (!item) continue;
-          if (item.kind === 'gap') yield* replay();
-          else if (item.kind === 'ephemeral') yield { id: null, event: item.event };
-          else if (item.pos === last + 1) {
-            last = item.pos;
-            yield { id: String(item.pos), event: item.event };
-          } else if (item.pos > last + 1) yield* replay();
-          // item.pos <= last: already delivered by a replay
+        async function* stream(): AsyncGenerator<StreamItem> {
+          yield* await onlineContacts(userId);
+          let last = lastEventId == null ? await currentPosition(db, userId) : Number(lastEventId);
+          const catchUp = async function* () {
+            for await (const item of replay(last)) {
+              last = item.id === null ? await currentPosition(db, userId) : Number(item.id);
+              yield item;
+            }
+          };
+          yield* catchUp();
+          while (!signal?.aborted) {
+            await box.next(signal);
+            const item = box.items.shift();
+            if (!item) continue;
+            if (item.kind === 'gap') yield* catchUp();
+            else if (item.kind === 'ephemeral') yield { id: null, event: item.event };
+            else if (item.pos === last + 1) {
+              last = item.pos;
+              yield { id: String(item.pos), event: item.event };
+            } else if (item.pos > last + 1) yield* catchUp();
+            // item.pos <= last: already delivered by a replay
+          }
+        }
+
+        // Someone new in a room may already be online: say so, once, as the room arrives.
+        const shownOnline = new Set<string>();
+        for await (const item of stream()) {
+          yield item;
+          const { event } = item;
+          if (event.type === 'presence') {
+            if (event.online) shownOnline.add(event.userId);
+            else shownOnline.delete(event.userId);
+          } else if (event.type === 'room.created' || event.type === 'room.updated') {
+            for (const { id } of event.room.members) {
+              if (id === userId || shownOnline.has(id) || !presence.isOnline(id)) continue;
+              shownOnline.add(id);
+              yield { id: null, event: { type: 'presence', userId: id, online: true } };
+            }
+          }
         }
       } finally {
         release();
@@ -132,8 +151,9 @@ export function createEventsService({ db, hub, presence, logger }: EventsService
     },
 
     /**
-     * Long-polling: what is stored after `after`, waiting up to `waitMs` for something to arrive. A first poll
-     * (no `after`) also says who is online, as a live stream does when it opens.
+     * Long-polling: what is stored after `after`, waiting up to `waitMs` for something to arrive (an event or a
+     * change in who is online). Every answer ends with who is online now, complete: a poller cannot hear changes
+     * between its polls, so it replaces what it knew.
      */
     async poll(
       userId: string,
@@ -144,18 +164,20 @@ export function createEventsService({ db, hub, presence, logger }: EventsService
       presence.touch(userId);
       try {
         if (input.after != null && (await replayableUpTo(userId, Number(input.after))) === null) {
-          return { events: [RESYNC], cursor: String(await currentPosition(db, userId)) };
+          return { events: [RESYNC, ...(await onlineContacts(userId))], cursor: String(await currentPosition(db, userId)) };
         }
         const after = input.after == null ? await currentPosition(db, userId) : Number(input.after);
         let stored = await eventsAfter(db, userId, after, PAGE);
-        const ephemeral: StreamItem[] = input.after == null ? await onlineContacts(userId) : [];
-        if (stored.length === 0 && ephemeral.length === 0 && input.waitMs > 0) {
+        const typing: StreamItem[] = [];
+        if (stored.length === 0 && input.waitMs > 0) {
           await box.next(signal, input.waitMs);
-          for (const item of box.items) if (item.kind === 'ephemeral') ephemeral.push({ id: null, event: item.event });
+          for (const { event } of box.items.filter((item) => item.kind === 'ephemeral')) {
+            if (event.type === 'typing') typing.push({ id: null, event });
+          }
           stored = await eventsAfter(db, userId, after, PAGE);
         }
         return {
-          events: [...stored.map((s) => ({ id: String(s.pos), event: s.event as ChatEvent })), ...ephemeral],
+          events: [...stored.map((s) => ({ id: String(s.pos), event: s.event as ChatEvent })), ...typing, ...(await onlineContacts(userId))],
           cursor: String(stored.at(-1)?.pos ?? after),
         };
       } finally {

@@ -96,29 +96,27 @@ describe('LiveFeed', () => {
     h.setSocket({ state: 'connecting', error: new Error('failed'), failedAttempts: 3 });
     expect(feed.via).toBe('polling');
     expect(h.streams[0]!.closed).toBe(true);
-    // Who is online comes only with a poll from "now"; of its answer only that is kept.
-    expect(h.polls[0]!.input).toEqual({ after: null, waitMs: 0 });
+    expect(h.polls[0]!.input).toEqual({ after: '41', waitMs: 25_000 });
     expect(feed.status).toBe('connecting');
-    h.polls[0]!.resolve({ events: [{ id: null, event: presence('bo') }], cursor: '99' });
-    await vi.advanceTimersByTimeAsync(0);
-    expect(h.starts.at(-1)).toBe(h.delivered.length - 1);
-    expect(h.delivered.at(-1)).toEqual(presence('bo'));
-    expect(h.polls[1]!.input).toEqual({ after: '41', waitMs: 25_000 });
 
-    // Events since 41 come back at once: catching up. The next poll hangs: up to date.
-    h.polls[1]!.resolve({ events: [{ id: '42', event: read(42) }, { id: null, event: typing('bo') }], cursor: '42' });
+    // Events since 41 come back at once: catching up; each answer ends with who is online, in full, so it starts
+    // the set afresh. The next poll hangs: up to date.
+    h.polls[0]!.resolve({
+      events: [{ id: '42', event: read(42) }, { id: null, event: typing('bo') }, { id: null, event: presence('bo') }],
+      cursor: '42',
+    });
     await vi.advanceTimersByTimeAsync(0);
-    expect(h.delivered.slice(-2)).toEqual([read(42), typing('bo')]);
+    expect(h.delivered.slice(-3)).toEqual([read(42), typing('bo'), presence('bo')]);
+    expect(h.starts.at(-1)).toBe(h.delivered.length - 3);
     expect(feed.status).toBe('catching-up');
-    expect(h.polls[2]!.input.after).toBe('42');
+    expect(h.polls[1]!.input.after).toBe('42');
     await vi.advanceTimersByTimeAsync(CATCH_UP_IDLE_MS);
     expect(feed.status).toBe('up-to-date');
-    expect(h.polls).toHaveLength(3); // known now: no more snapshots
 
     // The socket gets through again: polling stops, the stream resumes from the poll's position.
     h.setSocket({ state: 'pending', error: null, failedAttempts: 0 });
     expect(feed.via).toBe('websocket');
-    expect(h.polls[2]!.signal.aborted).toBe(true);
+    expect(h.polls[1]!.signal.aborted).toBe(true);
     expect(h.streams.at(-1)!.input).toEqual({ lastEventId: '42' });
     h.streams.at(-1)!.handlers.onStarted();
     expect(h.refetches()).toBe(1); // only the very first start had no position
@@ -151,11 +149,7 @@ describe('LiveFeed', () => {
     expect(feed.status).toBe('offline');
     expect(h.polls).toHaveLength(2);
     await vi.advanceTimersByTimeAsync(1000);
-    // Presence changes during the gap are lost with it: ask who is online now, then resume from the position.
-    expect(h.polls[2]!.input).toEqual({ after: null, waitMs: 0 });
-    h.polls[2]!.resolve({ events: [{ id: null, event: presence('bo') }], cursor: '8' });
-    await vi.advanceTimersByTimeAsync(0);
-    expect(h.polls[3]!.input.after).toBe('3');
+    expect(h.polls[2]!.input.after).toBe('3');
     feed.stop();
   });
 
@@ -203,7 +197,7 @@ describe('LiveFeed', () => {
     feed.stop();
   });
 
-  it('a poll from "now" is a start too, and needs no separate question about who is online', async () => {
+  it('every poll answer starts the set of who is online afresh', async () => {
     const h = harness();
     const feed = new LiveFeed(h.ports);
     feed.start();
@@ -213,8 +207,11 @@ describe('LiveFeed', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(h.starts).toEqual([0]);
     expect(h.delivered).toEqual([presence('bo')]);
-    expect(h.polls).toHaveLength(2);
     expect(h.polls[1]!.input).toEqual({ after: '7', waitMs: 25_000 });
+    h.polls[1]!.resolve({ events: [{ id: null, event: presence('cy') }], cursor: '7' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(h.starts).toEqual([0, 1]);
+    expect(feed.status).toBe('up-to-date'); // who is online alone is nothing to catch up on
     feed.stop();
   });
 });

@@ -30,8 +30,8 @@ export interface LivePorts {
   /** The stream (re)started without a position: anything before it may be missing, so reload what is shown. */
   refetchAll(): void;
   /**
-   * A new stream began (every (re)connect, a poll from "now", or the presence snapshot below): the events that
-   * follow say who is online now, so whatever was known before is dropped. Called before those events.
+   * A new stream began (every (re)connect), or a poll answered: the events that follow say who is online now,
+   * so whatever was known before is dropped. Called before those events.
    */
   started(): void;
 }
@@ -85,8 +85,6 @@ export class LiveFeed {
   private listeners = new Set<() => void>();
   private stopped = false;
   private current: LiveStatus = 'connecting';
-  /** Polling: whether this run of polls has been told who is online (only a poll without `after` says so). */
-  private presenceKnown = false;
 
   constructor(private readonly ports: LivePorts) {}
 
@@ -245,7 +243,6 @@ export class LiveFeed {
     this.transport = 'polling';
     this.phase = 'starting';
     this.failures = 0;
-    this.presenceKnown = false;
     void this.pollLoop();
   }
 
@@ -263,29 +260,18 @@ export class LiveFeed {
         }
       }, CATCH_UP_IDLE_MS);
       try {
-        // A poll that resumes from a position reports only changes in who is online. After a switch from the
-        // socket or a failed poll nobody is known to be online, so first ask "from now" (no waiting) for who is,
-        // keeping only that from its answer: our position, and the events after it, stay as they were.
-        if (!fromNow && !this.presenceKnown) {
-          const snapshot = await this.ports.poll({ after: null, waitMs: 0 }, abort.signal);
-          if (abort.signal.aborted) return;
-          this.ports.started();
-          this.receive(snapshot.events.filter((item) => item.id === null && item.event.type === 'presence'));
-          this.presenceKnown = true;
-        }
         const answer = await this.ports.poll({ after: this.lastEventId, waitMs: fromNow ? 0 : POLL_WAIT_MS }, abort.signal);
         clearTimeout(waiting);
         this.timers.delete(waiting);
         if (abort.signal.aborted) return;
         this.failures = 0;
-        if (fromNow) {
-          this.ports.refetchAll();
-          this.ports.started();
-          this.presenceKnown = true;
-        }
+        if (fromNow) this.ports.refetchAll();
+        // Every answer ends with who is online now, in full (a poller hears no changes between polls).
+        this.ports.started();
         this.receive(answer.events);
         this.lastEventId = answer.cursor;
-        this.phase = answer.events.length > 0 ? 'catching-up' : 'live';
+        // Only stored events mean there may be more to fetch; who is online comes with every answer.
+        this.phase = answer.events.some((item) => item.id !== null) ? 'catching-up' : 'live';
         this.update();
       } catch {
         clearTimeout(waiting);
@@ -293,7 +279,6 @@ export class LiveFeed {
         if (abort.signal.aborted) return;
         this.failures++;
         this.phase = 'failed';
-        this.presenceKnown = false;
         this.update();
         const delay = Math.min(POLL_RETRY_MAX_MS, 1000 * 2 ** (this.failures - 1));
         await new Promise<void>((resolve) => this.later(resolve, delay));
