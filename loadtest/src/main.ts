@@ -1,74 +1,90 @@
-// `npm run loadtest -- [--clients N] [--seconds S] [--interval MS]`
-// Starts the bare `ws` baseline and the embedded API as separate processes on 127.0.0.1, drives both
-// with the same generator in the same run, and prints one table. Bounded: it stops by itself.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import os from 'node:os';
-import path from 'node:path';
+// `npm run loadtest -- [--scenario chat|history|ticks] [flags]` (flags: README "Load test").
+// Starts each baseline and the API as separate processes on 127.0.0.1, drives them with the same generator in
+// the same run, and prints one table. Bounded: it stops by itself, and removes what it created.
 import { parseArgs } from 'node:util';
-import { processStats, spawnServer } from './process-stats.ts';
-import { environmentLines, resultRow } from './report.ts';
-import { bareWsFanout, trpcFanout, type FanoutOptions, type FanoutResult } from './scenarios/ticks-fanout.ts';
+import { cleanUpOn } from './cleanup.ts';
+import { runChat } from './scenarios/chat-fanout.ts';
+import { runHistory } from './scenarios/history.ts';
+import { runTicks } from './scenarios/ticks-fanout.ts';
 
-const { values } = parseArgs({
-  options: {
-    clients: { type: 'string', default: '200' },
-    seconds: { type: 'string', default: '10' },
-    interval: { type: 'string', default: '100' },
-  },
-});
-const options: FanoutOptions = {
-  clients: Math.min(Number(values.clients), 5_000),
-  seconds: Math.min(Number(values.seconds), 120),
-  intervalMs: Math.max(Number(values.interval), 20),
-};
+const FLAGS = {
+  scenario: { type: 'string', default: 'chat' },
+  seconds: { type: 'string', default: '10' },
+  // ticks
+  clients: { type: 'string', default: '200' },
+  interval: { type: 'string', default: '100' },
+  // chat
+  users: { type: 'string', default: '1000' },
+  'room-size': { type: 'string', default: '10' },
+  rate: { type: 'string' },
+  instances: { type: 'string', default: '1' },
+  'cpu-prof': { type: 'boolean', default: false },
+  // history
+  depth: { type: 'string' },
+  concurrency: { type: 'string', default: '1000' },
+  // services (chat, history)
+  'database-url': { type: 'string' },
+  'amqp-url': { type: 'string' },
+  'redis-url': { type: 'string' },
+} as const;
 
-const require = createRequire(import.meta.url);
-const versionOf = (pkg: string) => (require(`${pkg}/package.json`) as { version: string }).version;
-const here = path.dirname(new URL(import.meta.url).pathname);
-const apiMain = path.resolve(here, '../../apps/api/src/main.ts');
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: FLAGS });
 
-console.log(['YOUng Chat load test: ticks fan-out', ...environmentLines({
-  '@trpc/server': versionOf('@trpc/server'),
-  ws: versionOf('ws'),
-})].join('\n'));
-console.log(`${options.clients} clients × ${options.seconds}s, one tick every ${options.intervalMs} ms\n`);
+  /** Whole numbers from a comma-separated flag, each clamped to [min, max]; anything else stops the run. */
+  const ints = (flag: keyof typeof FLAGS, min: number, max: number, fallback?: number): number[] => {
+    const raw = values[flag];
+    const list = raw === undefined && fallback !== undefined ? [fallback] : String(raw).split(',').map(Number);
+    if (!list.every(Number.isInteger)) throw new Error(`--${flag}: expected whole numbers, got ${raw}`);
+    return list.map((n) => Math.min(Math.max(n, min), max));
+  };
+  const int = (flag: keyof typeof FLAGS, min: number, max: number, fallback?: number): number => {
+    const [n, ...more] = ints(flag, min, max, fallback);
+    if (more.length > 0) throw new Error(`--${flag} takes one number`);
+    return n!;
+  };
 
-const rows: Record<string, string | number>[] = [];
-
-/** Runs one target and records it with the server's CPU time and RSS over the measured window. */
-async function measure(
-  name: string,
-  server: Awaited<ReturnType<typeof spawnServer>>,
-  scenario: (port: number, options: FanoutOptions) => Promise<FanoutResult>,
-): Promise<void> {
-  try {
-    const before = processStats(server.child.pid!);
-    const result = await scenario(server.port, options);
-    const after = processStats(server.child.pid!);
-    rows.push(resultRow(name, result, { cpuSeconds: after.cpuSeconds - before.cpuSeconds, rssMb: after.rssMb }));
-  } finally {
-    await server.stop();
+  const seconds = int('seconds', 1, 120);
+  const databaseUrl = values['database-url'];
+  switch (values.scenario) {
+    case 'ticks':
+      return runTicks({ clients: int('clients', 1, 5_000), seconds, intervalMs: int('interval', 20, 10_000) });
+    case 'chat': {
+      const users = int('users', 2, 20_000);
+      const instances = int('instances', 1, 8);
+      if (instances > 1 && !databaseUrl) throw new Error('--instances above 1 needs --database-url: PGlite belongs to one process');
+      return runChat({
+        users,
+        roomSize: int('room-size', 2, 100),
+        // One message per user per second: 60 a minute, under the API's default per-sender limit of 100.
+        rates: ints('rate', 1, 100_000, users),
+        seconds,
+        instances,
+        databaseUrl,
+        amqpUrl: values['amqp-url'],
+        redisUrl: values['redis-url'],
+        cpuProf: values['cpu-prof'],
+      });
+    }
+    case 'history':
+      return runHistory({
+        seconds,
+        databaseUrl,
+        // generate_series on PostgreSQL makes a million rows in seconds; PGlite is slower, so less by default.
+        depth: int('depth', 1_000, 10_000_000, databaseUrl ? 1_000_000 : 100_000),
+        concurrency: int('concurrency', 1, 2_000),
+      });
+    default:
+      throw new Error(`--scenario must be chat, history or ticks, not ${values.scenario}`);
   }
 }
 
-await measure(
-  'bare ws',
-  await spawnServer([path.join(here, 'servers/bare-ws-broadcaster.ts'), String(options.intervalMs)]),
-  bareWsFanout,
-);
-const dataDir = await mkdtemp(path.join(os.tmpdir(), 'yc-loadtest-'));
+cleanUpOn(['SIGINT', 'SIGTERM']);
 try {
-  await measure(
-    'YOUng Chat (tRPC ws)',
-    await spawnServer([apiMain], { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info' }),
-    trpcFanout,
-  );
-} finally {
-  await rm(dataDir, { recursive: true, force: true });
+  await main();
+} catch (error) {
+  console.error(`load test failed: ${(error as Error).message}`);
+  process.exitCode = 1;
 }
-console.table(rows);
-const [bare, ours] = rows;
-if (bare && ours) {
-  console.log(`tRPC deliveries/s = ${Math.round((100 * Number(ours['deliveries/s'])) / Number(bare['deliveries/s']))}% of bare ws`);
-}
+// Clients the tRPC client would keep reconnecting (after a failure) must not keep the run alive.
+process.exit();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DeliveryLedger, LatencyRecorder } from './metrics.ts';
+import { DeliveryLedger, FanoutLedger, LatencyRecorder } from './metrics.ts';
 
 describe('LatencyRecorder', () => {
   it('reports nearest-rank percentiles', () => {
@@ -21,5 +21,46 @@ describe('DeliveryLedger', () => {
     expect(ledger.received).toBe(4);
     expect(ledger.duplicates).toBe(2); // the second 2, and 3 after 4
     expect(ledger.outOfOrder).toBe(1); // 4 skipped 3
+  });
+});
+
+describe('FanoutLedger', () => {
+  it('owes deliveries only for acknowledged sends, also when a delivery beats its ack', () => {
+    const ledger = new FanoutLedger();
+    ledger.send('m1', 2, 0);
+    ledger.send('m2', 2, 0);
+    ledger.deliver('bob', 'r', 'm1', 1, 5);
+    ledger.ack('m1');
+    expect(ledger).toMatchObject({ expected: 2, lost: 1, received: 1, unanswered: 1, settled: false });
+    ledger.deliver('carol', 'r', 'm1', 1, 7);
+    ledger.fail();
+    expect(ledger).toMatchObject({ expected: 2, arrived: 2, lost: 0, received: 2, unanswered: 0, settled: true });
+    expect(ledger.latency.summary()).toMatchObject({ p50: 5, max: 7 });
+  });
+
+  it('counts the same message twice to one user as a duplicate, not a delivery', () => {
+    const ledger = new FanoutLedger();
+    ledger.send('m1', 2, 0);
+    ledger.ack('m1');
+    ledger.ack('m1');
+    for (const user of ['bob', 'bob', 'carol']) ledger.deliver(user, 'r', 'm1', 1, 1);
+    expect(ledger).toMatchObject({ acked: 1, expected: 2, received: 2, duplicates: 1, lost: 0 });
+  });
+
+  it('counts a room seq that does not increase for a user as out of order', () => {
+    const ledger = new FanoutLedger();
+    for (const [id, seq] of [['a', 1], ['b', 3], ['c', 2], ['d', 4]] as const) {
+      ledger.send(id, 1, 0);
+      ledger.deliver('bob', 'r', id, seq, 1);
+    }
+    ledger.send('e', 1, 0);
+    ledger.deliver('bob', 'other room', 'e', 1, 1);
+    expect(ledger).toMatchObject({ received: 5, outOfOrder: 1, duplicates: 0 });
+  });
+
+  it('ignores deliveries of messages it never sent', () => {
+    const ledger = new FanoutLedger();
+    ledger.deliver('bob', 'r', 'stranger', 1, 1);
+    expect(ledger).toMatchObject({ received: 0, settled: true });
   });
 });

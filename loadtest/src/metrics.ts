@@ -36,3 +36,91 @@ export class DeliveryLedger {
     this.last.set(stream, seq);
   }
 }
+
+interface SentMessage {
+  sentAt: number;
+  /** Members other than the sender, who should each get it once. */
+  receivers: number;
+  acked: boolean;
+  reached: Set<string>;
+}
+
+/**
+ * The books of a chat fan-out: every send with how many members should get it, every delivery by user.
+ * Only acknowledged sends are owed; a delivery may arrive before its send's acknowledgement.
+ */
+export class FanoutLedger {
+  readonly latency = new LatencyRecorder();
+  sent = 0;
+  acked = 0;
+  failed = 0;
+  /** Deliveries, at most one per user and message, owed or not (a send may be delivered but never acknowledged). */
+  received = 0;
+  /** The same message to the same user again. */
+  duplicates = 0;
+  /** A room's seq not increasing for one user. */
+  outOfOrder = 0;
+  private owed = 0;
+  private paid = 0;
+  private readonly messages = new Map<string, SentMessage>();
+  private readonly lastSeq = new Map<string, number>();
+
+  send(clientId: string, receivers: number, at: number): void {
+    this.messages.set(clientId, { sentAt: at, receivers, acked: false, reached: new Set() });
+    this.sent += 1;
+  }
+
+  ack(clientId: string): void {
+    const message = this.messages.get(clientId);
+    if (!message || message.acked) return;
+    message.acked = true;
+    this.acked += 1;
+    this.owed += message.receivers;
+    this.paid += message.reached.size;
+  }
+
+  fail(): void {
+    this.failed += 1;
+  }
+
+  deliver(user: string, room: string, clientId: string, seq: number, at: number): void {
+    const message = this.messages.get(clientId);
+    if (!message) return; // not sent by this run
+    if (message.reached.has(user)) {
+      this.duplicates += 1;
+      return;
+    }
+    message.reached.add(user);
+    this.received += 1;
+    if (message.acked) this.paid += 1;
+    this.latency.record(at - message.sentAt);
+    const stream = `${user}\n${room}`;
+    if (seq <= (this.lastSeq.get(stream) ?? 0)) this.outOfOrder += 1;
+    else this.lastSeq.set(stream, seq);
+  }
+
+  /** Deliveries owed for acknowledged sends. */
+  get expected(): number {
+    return this.owed;
+  }
+
+  /** Owed deliveries that arrived. */
+  get arrived(): number {
+    return this.paid;
+  }
+
+  /** Owed deliveries that have not arrived (yet). */
+  get lost(): number {
+    return this.owed - this.paid;
+  }
+
+  /** Sends neither acknowledged nor failed. */
+  get unanswered(): number {
+    return this.sent - this.acked - this.failed;
+  }
+
+  /** Every send answered and every owed delivery in: nothing left to wait for. */
+  get settled(): boolean {
+    return this.unanswered === 0 && this.lost === 0;
+  }
+}

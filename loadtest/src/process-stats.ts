@@ -1,8 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { undoOnInterrupt } from './cleanup.ts';
+import { withTimeout } from './pool.ts';
 
 const CLOCK_TICKS_PER_SECOND = 100; // Linux USER_HZ
+const START_TIMEOUT_MS = 60_000;
+/** The API drains for SHUTDOWN_GRACE_MS first; past this it is killed. */
+const STOP_TIMEOUT_MS = 15_000;
+const SCRAPE_TIMEOUT_MS = 10_000;
 
 /** CPU seconds and RSS of another process, read from /proc (Linux only, like our machines). */
 export function processStats(pid: number): { cpuSeconds: number; rssMb: number } {
@@ -13,33 +19,121 @@ export function processStats(pid: number): { cpuSeconds: number; rssMb: number }
   return { cpuSeconds, rssMb: (rssPages * 4096) / 2 ** 20 };
 }
 
+export interface RunningServer {
+  child: ChildProcess;
+  port: number;
+  /** Its warn and error log lines (pino JSON), counted by message and error. */
+  problems: Map<string, number>;
+  stop: () => Promise<void>;
+}
+
+const PINO_WARN = 40;
+
 /** Starts a server process that logs a JSON line with msg "listening" and its port. */
 export async function spawnServer(
   args: string[],
   env: Record<string, string> = {},
-): Promise<{ child: ChildProcess; port: number; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+  nodeArgs: string[] = [],
+): Promise<RunningServer> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const port = await new Promise<number>((resolve, reject) => {
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = undoOnInterrupt(async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    await withTimeout(exited, STOP_TIMEOUT_MS, 'server stop').catch(() => {
+      child.kill('SIGKILL');
+      return exited;
+    });
+  });
+  const problems = new Map<string, number>();
+  const listening = new Promise<number>((resolve, reject) => {
+    // Keeps reading after "listening" too: a full stdout pipe would stall the server.
     createInterface({ input: child.stdout! }).on('line', (line) => {
       try {
-        const entry = JSON.parse(line) as { msg?: string; port?: number };
+        const entry = JSON.parse(line) as { level?: number; msg?: string; port?: number; err?: { message?: string } };
         if (entry.msg === 'listening' && entry.port) resolve(entry.port);
+        if ((entry.level ?? 0) >= PINO_WARN) {
+          const what = `logged "${entry.msg}"${entry.err?.message ? `: ${entry.err.message.slice(0, 100)}` : ''}`;
+          problems.set(what, (problems.get(what) ?? 0) + 1);
+        }
       } catch {
         // not a JSON line
       }
     });
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
   });
-  return {
-    child,
-    port,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+  try {
+    return { child, port: await withTimeout(listening, START_TIMEOUT_MS, 'server start'), problems, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** What the servers of one target used and logged over the measured window. */
+export interface ServerUsage {
+  cpuSeconds: number;
+  rssMb: number;
+  /** Event-loop lag from the API's /metrics (prom-client); NaN where a server has none or did not answer. */
+  lagP99Ms: number;
+  lagMaxMs: number;
+  /** Warn and error log lines written during the window. */
+  problems: Map<string, number>;
+}
+
+export interface ServerWatch {
+  start(): Promise<void>;
+  stop(): Promise<ServerUsage>;
+}
+
+/**
+ * CPU and RSS summed over a target's processes; event-loop lag, the worst of them. prom-client resets its
+ * lag histogram at each scrape of /metrics, so the scrape at `start` begins the window and the one at `stop`
+ * reads it.
+ */
+export function watchServers(servers: RunningServer[], options: { metrics: boolean }): ServerWatch {
+  let cpuBefore = 0;
+  let problemsBefore = new Map<string, number>();
+  const cpuNow = () => servers.reduce((sum, s) => sum + processStats(s.child.pid!).cpuSeconds, 0);
+  const problemsNow = () => {
+    const all = new Map<string, number>();
+    for (const s of servers) for (const [what, n] of s.problems) all.set(what, (all.get(what) ?? 0) + n);
+    return all;
   };
+  const urls = options.metrics ? servers.map((s) => `http://127.0.0.1:${s.port}/metrics`) : [];
+  // A server too busy to answer within the timeout gets no lag figure rather than failing the run.
+  const scrape = () =>
+    Promise.all(urls.map((url) => withTimeout(fetch(url).then((r) => r.text()), SCRAPE_TIMEOUT_MS, url).catch(() => '')));
+  return {
+    async start() {
+      await scrape();
+      cpuBefore = cpuNow();
+      problemsBefore = problemsNow();
+    },
+    async stop() {
+      const cpuSeconds = cpuNow() - cpuBefore;
+      const rssMb = servers.reduce((sum, s) => sum + processStats(s.child.pid!).rssMb, 0);
+      const pages = await scrape();
+      const worst = (name: string) => (pages.length === 0 ? Number.NaN : Math.max(...pages.map((page) => promValue(page, name) * 1000)));
+      const problems = new Map(
+        [...problemsNow()].map(([what, n]): [string, number] => [what, n - (problemsBefore.get(what) ?? 0)]).filter(([, n]) => n > 0),
+      );
+      return {
+        cpuSeconds,
+        rssMb,
+        lagP99Ms: worst('nodejs_eventloop_lag_p99_seconds'),
+        lagMaxMs: worst('nodejs_eventloop_lag_max_seconds'),
+        problems,
+      };
+    },
+  };
+}
+
+/** The value of an unlabelled metric in Prometheus' text format; NaN when absent. */
+export function promValue(page: string, name: string): number {
+  const line = page.split('\n').find((l) => l.startsWith(`${name} `));
+  return line ? Number(line.slice(name.length + 1)) : Number.NaN;
 }

@@ -1,7 +1,49 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
-import type { FanoutResult } from './scenarios/ticks-fanout.ts';
+import path from 'node:path';
+import type { LatencyRecorder } from './metrics.ts';
+import type { ServerUsage } from './process-stats.ts';
+
+/** One target's measured window, whatever the scenario. */
+export interface RunResult {
+  connect: LatencyRecorder;
+  deliver: LatencyRecorder;
+  /** Length of the measured window. */
+  seconds: number;
+  /** Acknowledged sends within the window; undefined where the scenario sends nothing. */
+  sends?: number;
+  /** Sends skipped (the server was too far behind), failed, or never answered. */
+  refused?: number;
+  /** Deliveries within the window. */
+  deliveries: number;
+  expected: number;
+  received: number;
+  /** Owed deliveries that never arrived; undefined where the scenario cannot tell. */
+  lost?: number;
+  duplicates: number;
+  outOfOrder: number;
+  loadGeneratorCpuSeconds: number;
+  server: ServerUsage;
+  /** Counted oddities worth a line under the table: errors by code, socket closes, resyncs. */
+  notes: Map<string, number>;
+}
 
 const ms = (v: number) => (Number.isNaN(v) ? '-' : v.toFixed(1));
+const perSecond = (n: number | undefined, seconds: number) => (n === undefined ? '-' : Math.round(n / seconds));
+
+const require = createRequire(import.meta.url);
+
+/** A dependency's version, from the package.json above its entry point (not every package exports that file). */
+export function versionOf(pkg: string): string {
+  for (let dir = path.dirname(require.resolve(pkg)); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (!existsSync(file)) continue;
+    const manifest = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version: string };
+    if (manifest.name === pkg) return manifest.version;
+  }
+  return 'unknown';
+}
 
 export function environmentLines(versions: Record<string, string>): string[] {
   const cpus = os.cpus();
@@ -13,23 +55,48 @@ export function environmentLines(versions: Record<string, string>): string[] {
   ];
 }
 
-export function resultRow(
-  name: string,
-  r: FanoutResult,
-  server: { cpuSeconds: number; rssMb: number },
-): Record<string, string | number> {
+export const P99_BAR_MS = 100;
+
+/** DESIGN §8's bar for a live fan-out: p99 ≤ 100 ms, nothing lost, duplicated or reordered, every send answered. */
+export function withinBar(r: RunResult): boolean {
+  return r.deliver.summary().p99 <= P99_BAR_MS && r.lost === 0 && r.duplicates === 0 && r.outOfOrder === 0 && r.refused === 0;
+}
+
+export function resultRow(name: string, r: RunResult): Record<string, string | number> {
   const connect = r.connect.summary();
   const deliver = r.deliver.summary();
   return {
     target: name,
     'connect p50/p99 ms': `${ms(connect.p50)} / ${ms(connect.p99)}`,
     'deliver p50/p95/p99/max ms': `${ms(deliver.p50)} / ${ms(deliver.p95)} / ${ms(deliver.p99)} / ${ms(deliver.max)}`,
-    'deliveries/s': Math.round(r.ledger.received / r.seconds),
-    'expected ≈ / received': `${r.expected} / ${r.ledger.received}`,
-    duplicates: r.ledger.duplicates,
-    'out of order': r.ledger.outOfOrder,
-    'server CPU s': server.cpuSeconds.toFixed(2),
-    'server RSS MB': Math.round(server.rssMb),
+    'sends/s': perSecond(r.sends, r.seconds),
+    'deliveries/s': perSecond(r.deliveries, r.seconds),
+    'expected / received': `${r.expected} / ${r.received}`,
+    lost: r.lost ?? '-',
+    duplicates: r.duplicates,
+    'out of order': r.outOfOrder,
+    'server CPU s': r.server.cpuSeconds.toFixed(2),
+    'server RSS MB': Math.round(r.server.rssMb),
+    'loop lag p99/max ms': `${ms(r.server.lagP99Ms)} / ${ms(r.server.lagMaxMs)}`,
     'loadgen CPU s': r.loadGeneratorCpuSeconds.toFixed(2),
   };
+}
+
+/** The table, then one line per target with notes, then how each target compares with the first. */
+export function printResults(results: [name: string, result: RunResult][], comparisons: [string, string][] = []): void {
+  console.table(results.map(([name, r]) => resultRow(name, r)));
+  for (const [name, r] of results) {
+    if (r.notes.size > 0) console.log(`${name}: ${[...r.notes].map(([what, n]) => `${n} × ${what}`).join(', ')}`);
+  }
+  const byName = new Map(results);
+  const rate = (r: RunResult) => r.deliveries / r.seconds;
+  for (const [name, baseline] of comparisons) {
+    const ours = byName.get(name);
+    const base = byName.get(baseline);
+    if (!ours || !base) continue;
+    console.log(
+      `${name}: deliveries/s = ${Math.round((100 * rate(ours)) / rate(base))}% of ${baseline}` +
+        ` · p99 ${ms(ours.deliver.summary().p99)} ms vs ${ms(base.deliver.summary().p99)} ms`,
+    );
+  }
 }

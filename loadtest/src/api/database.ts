@@ -1,0 +1,94 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { undoOnInterrupt } from '../cleanup.ts';
+import { createPgDatabase, createPgliteDatabase, migrateToLatest, type Database, type Db } from './internals.ts';
+
+/** Rows per INSERT: a few statements in all, well under PostgreSQL's 65,535 bind parameters. */
+const ROWS_PER_INSERT = 5_000;
+
+export interface ScratchDatabase {
+  /** For the API's environment: DATA_DIR, plus DATABASE_URL on PostgreSQL. */
+  env: Record<string, string>;
+  /** The API's own adapter on it, migrated by the API's own migrator. */
+  open(): Promise<Database>;
+  remove(): Promise<void>;
+}
+
+/**
+ * A fresh database for one target: PGlite in a temporary DATA_DIR, or a new `yc_loadtest_<random>` database on
+ * the PostgreSQL server at `serverUrl`. Each target starts from the same seeded state.
+ */
+export async function scratchDatabase(serverUrl: string | undefined): Promise<ScratchDatabase> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'yc-loadtest-'));
+  const removeDir = undoOnInterrupt(() => rm(dataDir, { recursive: true, force: true }));
+  const migrated = async (database: Database) => {
+    await migrateToLatest(database.db);
+    return database;
+  };
+  if (!serverUrl) {
+    return { env: { DATA_DIR: dataDir }, open: async () => migrated(await createPgliteDatabase({ dataDir })), remove: removeDir };
+  }
+  const name = `yc_loadtest_${randomBytes(6).toString('hex')}`;
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  try {
+    await onServer(serverUrl, `CREATE DATABASE ${name}`);
+  } catch (error) {
+    await removeDir();
+    throw error;
+  }
+  const dropDatabase = undoOnInterrupt(() => onServer(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  return {
+    env: { DATA_DIR: dataDir, DATABASE_URL: url.toString() },
+    open: () => migrated(createPgDatabase({ url: url.toString(), poolSize: 8 })),
+    async remove() {
+      await dropDatabase();
+      await removeDir();
+    },
+  };
+}
+
+/** CREATE / DROP DATABASE cannot run inside the target database, nor in a transaction. */
+async function onServer(serverUrl: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 5_000 });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function insertInChunks<T>(rows: T[], insert: (chunk: T[]) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) await insert(rows.slice(i, i + ROWS_PER_INSERT));
+}
+
+export interface SeededUser {
+  id: string;
+  roomId: string;
+}
+
+/**
+ * `count` accounts (nobody can sign in as them: the password hash is not one) in group rooms of `roomSize`,
+ * consecutive users together; the last room may be smaller.
+ */
+export async function seedRooms(db: Db, count: number, roomSize: number): Promise<SeededUser[]> {
+  const roomIds = Array.from({ length: Math.ceil(count / roomSize) }, () => randomUUID());
+  const users = Array.from({ length: count }, (_, i) => ({ id: randomUUID(), roomId: roomIds[Math.floor(i / roomSize)]! }));
+  await insertInChunks(
+    users.map((u, i) => ({ id: u.id, email: `user${i}@loadtest.invalid`, password_hash: '-', nickname: `user ${i}` })),
+    (rows) => db.insertInto('users').values(rows).execute(),
+  );
+  await insertInChunks(
+    roomIds.map((id, i) => ({ id, kind: 'group' as const, name: `room ${i}` })),
+    (rows) => db.insertInto('rooms').values(rows).execute(),
+  );
+  await insertInChunks(
+    users.map((u) => ({ room_id: u.roomId, user_id: u.id })),
+    (rows) => db.insertInto('room_members').values(rows).execute(),
+  );
+  return users;
+}

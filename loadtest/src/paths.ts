@@ -1,0 +1,8 @@
+import path from 'node:path';
+
+const here = path.dirname(new URL(import.meta.url).pathname);
+
+/** The API's entry point, run from source like `npm start` does. */
+export const API_MAIN = path.resolve(here, '../../apps/api/src/main.ts');
+/** The baselines, each a standalone server process. */
+export const SERVERS_DIR = path.join(here, 'servers');
