@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { appCodeOf, httpClient } from './clients.ts';
 import { startTestServer, type TestServer } from './harness.ts';
-import { SERVICES, describeWithServices, uniqueName } from './services.ts';
+import { SERVICES, createTestDatabase, describeWithServices, uniqueName } from './services.ts';
 import { startTcpProxy } from './tcp-proxy.ts';
 
 await describeWithServices('/healthz with a dependency down', ['redis'], () => {
@@ -37,5 +38,39 @@ await describeWithServices('/healthz with a dependency down', ['redis'], () => {
       await new Promise((r) => setTimeout(r, 200));
     }
     expect(status).toBe(200);
+  });
+});
+
+await describeWithServices('a call while the database is unreachable', ['postgres', 'redis'], () => {
+  let proxy: Awaited<ReturnType<typeof startTcpProxy>>;
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let server: TestServer;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const url = new URL(database.url);
+    proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
+    url.host = `127.0.0.1:${proxy.port}`;
+    server = await startTestServer({ DATABASE_URL: url.toString(), REDIS_URL: SERVICES.redis, REDIS_KEY_PREFIX: `${uniqueName('yc_test')}:` });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await proxy?.close();
+    await database?.drop();
+  });
+
+  it('answers SERVICE_UNAVAILABLE (503) with a time to retry, not INTERNAL, and works again once it is back', async () => {
+    const login = () => httpClient(server).auth.login.mutate({ email: 'nobody@example.com', password: 'correct horse battery staple', session: 'token' });
+    expect(await appCodeOf(login())).toBe('INVALID_CREDENTIALS');
+    proxy.cut();
+    const response = await fetch(`${server.url}/trpc/auth.login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'nobody@example.com', password: 'correct horse battery staple' }),
+    });
+    expect(response.status).toBe(503);
+    const body = (await response.json()) as { error: { data: { appCode: string; retryAfterMs: number } } };
+    expect(body.error.data).toMatchObject({ appCode: 'SERVICE_UNAVAILABLE', retryAfterMs: expect.any(Number) });
+    proxy.restore();
+    expect(await appCodeOf(login())).toBe('INVALID_CREDENTIALS');
   });
 });

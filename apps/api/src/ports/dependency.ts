@@ -8,3 +8,17 @@ export interface Dependency {
   check(): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * An adapter could not reach its service, or the service is saturated (no free connection in time). Callers get
+ * SERVICE_UNAVAILABLE with a hint to retry, never INTERNAL: the request was fine, the moment was not.
+ */
+export class DependencyUnavailableError extends Error {
+  override name = 'DependencyUnavailableError';
+  constructor(
+    readonly dependency: string,
+    options: { cause: unknown },
+  ) {
+    super(`${dependency} unavailable`, options);
+  }
+}

@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database, DatabaseSchema } from '../../ports/database.ts';
+import { DependencyUnavailableError } from '../../ports/dependency.ts';
 
 const INT8_OID = 20;
 
@@ -17,7 +18,11 @@ export function createPgDatabase(options: { url: string; poolSize: number }): Da
   });
   // An idle client losing its server must not crash the process; the next query reconnects.
   pool.on('error', () => {});
-  const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
+  // No connection in time (a saturated pool, a server that does not answer) is "busy", not a bug.
+  const connect = () => pool.connect().catch((error: unknown) => Promise.reject(new DependencyUnavailableError('database', { cause: error })));
+  const db = new Kysely<DatabaseSchema>({
+    dialect: new PostgresDialect({ pool: { connect, end: () => pool.end(), options: pool.options } }),
+  });
   return {
     name: 'database',
     kind: 'postgres',
