@@ -45,6 +45,17 @@ function chatSuite(getServer: () => TestServer) {
 
     const other = await as(ann).rooms.openDirect.mutate({ userId: bob.user.id });
     expect(await appCodeOf(as(ann).messages.send.mutate({ roomId: other.id, body: 'hello', clientId }))).toBe('CONFLICT');
+
+    // The same clientId into two rooms at the same moment: one message, and the other send is told so.
+    const racing = randomUUID();
+    const outcomes = await Promise.allSettled(
+      [room.id, other.id].map((roomId) => as(ann).messages.send.mutate({ roomId, body: 'race', clientId: racing })),
+    );
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const rejected = outcomes.find((o) => o.status === 'rejected')!;
+    expect(await appCodeOf(Promise.reject(rejected.reason))).toBe('CONFLICT');
+    const pages = await Promise.all([room.id, other.id].map((roomId) => as(ann).messages.list.query({ roomId })));
+    expect(pages.flatMap((p) => p.items).filter((m) => m.clientId === racing)).toHaveLength(1);
   });
 
   it('gives 50 concurrent senders gap-free, unique per-room seqs', async () => {

@@ -73,7 +73,8 @@ function eventsSuite(getServer: () => TestServer) {
 
   it('backfills an event whose live relay was lost', async () => {
     const room = await as(ann).rooms.createGroup.mutate({ name: 'Lost', memberIds: [bob.user.id] });
-    const stream = listen(getServer(), bob, 'ws');
+    const { cursor } = await as(bob).events.poll.query({ waitMs: 0 });
+    const stream = listen(getServer(), bob, 'ws', cursor);
     await stream.ready;
     // Committed, but never relayed: as if the broker dropped it.
     await getServer().deps.database.db.transaction().execute((tx) =>

@@ -15,36 +15,40 @@ export interface StoredEvent {
  */
 export async function appendEvents(db: Db, entries: { userId: string; event: DurableEvent }[]): Promise<StoredEvent[]> {
   if (entries.length === 0) return [];
+  // Each recipient's entries in order: the nth takes that user's position (previous counter + n).
   const perUser = new Map<string, number>();
-  for (const { userId } of entries) perUser.set(userId, (perUser.get(userId) ?? 0) + 1);
+  const numbered = entries.map((entry) => {
+    const ordinal = (perUser.get(entry.userId) ?? 0) + 1;
+    perUser.set(entry.userId, ordinal);
+    return { ...entry, ordinal };
+  });
   const userIds = [...perUser.keys()].sort();
   await db.selectFrom('users').select('id').where('id', 'in', userIds).orderBy('id').forUpdate().execute();
-  const counters = await db
-    .updateTable('users')
-    .set({
-      event_pos: sql<number>`event_pos + (case id ${sql.join(
-        userIds.map((id) => sql`when ${id}::uuid then ${perUser.get(id)!}::bigint`),
-        sql` `,
-      )} end)`,
-    })
-    .where('id', 'in', userIds)
-    .returning(['id', 'event_pos'])
-    .execute();
-  // event_pos is now the last position of this batch; hand them out from the first.
-  const next = new Map(counters.map((c) => [c.id, c.event_pos - perUser.get(c.id)! + 1]));
-  const stored = entries.flatMap(({ userId, event }) => {
-    const pos = next.get(userId);
-    if (pos === undefined) return []; // the account is gone
-    next.set(userId, pos + 1);
-    return [{ userId, pos, event }];
-  });
-  if (stored.length > 0) {
-    await db
-      .insertInto('user_events')
-      .values(stored.map((s) => ({ user_id: s.userId, pos: s.pos, event: JSON.stringify(s.event) })))
-      .execute();
+  // Serialised once per event: a message's event is the same object for every member.
+  const json = new Map<DurableEvent, string>();
+  for (const { event } of entries) if (!json.has(event)) json.set(event, JSON.stringify(event));
+  // One round trip: bump the counters and insert the rows numbered from them (a user gone since is skipped).
+  const { rows } = await sql<{ user_id: string; pos: number }>`
+    with counts (id, n) as (values ${sql.join(userIds.map((id) => sql`(${id}::uuid, ${perUser.get(id)!}::bigint)`))}),
+    bumped as (
+      update users set event_pos = users.event_pos + counts.n from counts where users.id = counts.id
+      returning users.id, users.event_pos - counts.n as base
+    )
+    insert into user_events (user_id, pos, event)
+    select e.user_id, bumped.base + e.ordinal, e.event
+    from (values ${sql.join(numbered.map((e) => sql`(${e.userId}::uuid, ${e.ordinal}::bigint, ${json.get(e.event)!}::jsonb)`))})
+      as e (user_id, ordinal, event)
+    join bumped on bumped.id = e.user_id
+    returning user_id, pos`.execute(db);
+  // A user's positions, lowest first, belong to their entries in order.
+  const positions = new Map<string, number[]>();
+  for (const r of [...rows].sort((a, b) => Number(a.pos) - Number(b.pos))) {
+    positions.set(r.user_id, [...(positions.get(r.user_id) ?? []), Number(r.pos)]);
   }
-  return stored;
+  return numbered.flatMap(({ userId, event, ordinal }) => {
+    const pos = positions.get(userId)?.[ordinal - 1];
+    return pos === undefined ? [] : [{ userId, pos, event }];
+  });
 }
 
 /** Events after `after`, oldest first, at most `limit`. */

@@ -105,8 +105,9 @@ export function createEventsService({ db, hub, presence, logger }: EventsService
         }
 
         async function* stream(): AsyncGenerator<StreamItem> {
-          yield* await onlineContacts(userId);
+          // "From now" is as early as possible: before anything else this stream does.
           let last = lastEventId == null ? await currentPosition(db, userId) : Number(lastEventId);
+          yield* await onlineContacts(userId);
           const catchUp = async function* () {
             for await (const item of replay(last)) {
               last = item.id === null ? await currentPosition(db, userId) : Number(item.id);

@@ -19,37 +19,64 @@ export function findMessage(db: Db, id: string): Promise<MessageRow | undefined>
   return db.selectFrom('messages').select(COLUMNS).where('id', '=', id).executeTakeFirst();
 }
 
-/** Call with the room row locked: takes the room's next seq, so seq order is commit order. */
-export async function insertNextMessage(
-  db: Db,
-  message: { id: string; roomId: string; senderId: string; body: string; clientId: string },
-): Promise<MessageRow> {
-  const { last_seq: seq } = await db
+/**
+ * Takes the room's next seq for a current member's message. The update locks the room row until commit, so seq
+ * order is commit order; undefined when the sender is not a member (one statement does both).
+ */
+export async function takeNextSeq(db: Db, roomId: string, senderId: string): Promise<number | undefined> {
+  const row = await db
     .updateTable('rooms')
     .set({ last_seq: sql<number>`last_seq + 1`, last_message_at: sql<Date>`now()` })
-    .where('id', '=', message.roomId)
+    .where('id', '=', roomId)
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('room_members')
+          .select('user_id')
+          .where('room_id', '=', roomId)
+          .where('user_id', '=', senderId)
+          .where('left_at', 'is', null),
+      ),
+    )
     .returning('last_seq')
-    .executeTakeFirstOrThrow();
-  const row = await db
-    .insertInto('messages')
-    .values({
-      id: message.id,
-      room_id: message.roomId,
-      seq,
-      sender_id: message.senderId,
-      body: message.body,
-      client_id: message.clientId,
-    })
-    .returning(COLUMNS)
-    .executeTakeFirstOrThrow();
-  // The sender has read everything up to their own message.
-  await db
-    .updateTable('room_members')
-    .set({ last_read_seq: sql<number>`greatest(last_read_seq, ${seq}::bigint)` })
-    .where('room_id', '=', message.roomId)
-    .where('user_id', '=', message.senderId)
-    .execute();
-  return row;
+    .executeTakeFirst();
+  return row?.last_seq;
+}
+
+/**
+ * Inserts a message at `seq` and moves its sender's read position to it, in one statement. Undefined when the
+ * sender already used this clientId: the insert waits for a concurrent original to commit, then yields to it.
+ */
+export async function insertMessage(
+  db: Db,
+  message: { id: string; roomId: string; seq: number; senderId: string; body: string; clientId: string },
+): Promise<MessageRow | undefined> {
+  return db
+    .with('inserted', (q) =>
+      q
+        .insertInto('messages')
+        .values({
+          id: message.id,
+          room_id: message.roomId,
+          seq: message.seq,
+          sender_id: message.senderId,
+          body: message.body,
+          client_id: message.clientId,
+        })
+        .onConflict((oc) => oc.columns(['sender_id', 'client_id']).doNothing())
+        .returning(COLUMNS),
+    )
+    .with('read', (q) =>
+      q
+        .updateTable('room_members')
+        .set({ last_read_seq: sql<number>`greatest(last_read_seq, ${message.seq}::bigint)` })
+        .where('room_id', '=', message.roomId)
+        .where('user_id', '=', message.senderId)
+        .where(({ exists, selectFrom }) => exists(selectFrom('inserted').select('inserted.id')))
+        .returning('user_id'),
+    )
+    .selectFrom('inserted')
+    .select(COLUMNS)
+    .executeTakeFirst();
 }
 
 /**

@@ -7,18 +7,20 @@ import { AppError } from '../../trpc/errors.ts';
 import { toMessage } from '../rooms/chat.mapper.ts';
 import { requireMember } from '../rooms/rooms.policy.ts';
 import { commitWithEvents, type Change } from '../events/events.commit.ts';
-import { activeMembers, lockRoom } from '../rooms/rooms.repository.ts';
+import { activeMembers } from '../rooms/rooms.repository.ts';
 import {
   findBySenderClientId,
   findMessage,
-  insertNextMessage,
+  insertMessage,
   listPage,
   softDelete,
+  takeNextSeq,
   updateBody,
   type MessageRow,
 } from './messages.repository.ts';
 
-const UNIQUE_VIOLATION = '23505';
+/** Thrown inside the send transaction to roll it back when the clientId was used before. */
+const ALREADY_SENT = new Error('already sent');
 export interface MessagesServiceDeps {
   db: Db;
   hub: EventHub;
@@ -78,23 +80,21 @@ export function createMessagesService({ db, hub, rateLimiters, messagesPerMinute
       if (!verdict.allowed) {
         throw new AppError('RATE_LIMITED', 'You are sending very fast. Please wait a moment.', { retryAfterMs: verdict.retryAfterMs });
       }
-      try {
-        return await commitAndRelay(async (tx) => {
-          await requireMember(tx, input.roomId, viewerId);
-          // The lock orders sends to this room; a retry racing its original waits here, then finds it.
-          await lockRoom(tx, input.roomId);
-          const existing = await findBySenderClientId(tx, viewerId, input.clientId);
-          if (existing) return { result: toMessage(sameSend(existing, input.roomId), await activeMembers(tx, [input.roomId])), events: [] };
-          const row = await insertNextMessage(tx, { id: randomUUID(), roomId: input.roomId, senderId: viewerId, body: input.body, clientId: input.clientId });
-          return forRoom(tx, row, (message) => ({ type: 'message.created', roomId: row.room_id, message }));
-        });
-      } catch (error) {
-        // The same clientId sent to two rooms at once: the loser finds the winner's row.
-        if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
-        const existing = await findBySenderClientId(db, viewerId, input.clientId);
-        if (!existing) throw error;
-        return present(sameSend(existing, input.roomId));
-      }
+      const sent = await commitAndRelay(async (tx) => {
+        const seq = await takeNextSeq(tx, input.roomId, viewerId);
+        if (seq === undefined) throw new AppError('FORBIDDEN', 'You are not a member of this room.');
+        const row = await insertMessage(tx, { id: randomUUID(), roomId: input.roomId, seq, senderId: viewerId, body: input.body, clientId: input.clientId });
+        // A retry: give the seq back (roll back) and answer with the original below.
+        if (!row) throw ALREADY_SENT;
+        return forRoom(tx, row, (message) => ({ type: 'message.created', roomId: row.room_id, message }));
+      }).catch((error: unknown) => {
+        if (error === ALREADY_SENT) return undefined;
+        throw error;
+      });
+      if (sent) return sent;
+      const original = await findBySenderClientId(db, viewerId, input.clientId);
+      if (!original) throw new AppError('CONFLICT', 'Please send this message again.');
+      return present(sameSend(original, input.roomId));
     },
 
     async edit(viewerId: string, input: { messageId: string; body: string }): Promise<Message> {
