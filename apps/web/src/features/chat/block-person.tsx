@@ -1,11 +1,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { Room, User } from '@youngchat/shared';
-import { useEffect, useId, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toProblem, type Problem } from '../../lib/problems.ts';
 import { navigate, PATHS, roomPath } from '../../lib/router.ts';
 import { useTRPC } from '../../lib/trpc.ts';
-import { ProblemMessage } from '../../ui/messages.tsx';
+import { ConfirmStep } from '../../ui/confirm-step.tsx';
 import { forgetRoom } from './chat.cache.ts';
 
 /**
@@ -30,14 +30,6 @@ export function BlockPerson({ person, room }: { person: User; room: Room }) {
   const [asking, setAsking] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
   const blockRef = useRef<HTMLButtonElement>(null);
-  const keepRef = useRef<HTMLButtonElement>(null);
-  const questionId = useId();
-
-  useEffect(() => {
-    // The safe answer first: a stray Enter must not block anyone.
-    if (asking) keepRef.current?.focus();
-  }, [asking]);
-
   const close = () => {
     setAsking(false);
     setProblem(null);
@@ -59,28 +51,16 @@ export function BlockPerson({ person, room }: { person: User; room: Room }) {
         </button>
       </p>
       {asking ? (
-        <div
-          className="confirm"
-          role="group"
-          aria-labelledby={questionId}
-          onKeyDown={(e) => {
-            if (e.key === 'Escape') {
-              e.preventDefault();
-              close();
-            }
-          }}
-        >
-          <p id={questionId}>{t('chat.blockQuestion', { nickname: name })}</p>
-          <p className="actions">
-            <button type="button" ref={keepRef} className="button-secondary" onClick={close}>
-              {t('chat.blockNo')}
-            </button>
-            <button type="button" className="button-danger" aria-disabled={block.isPending || undefined} onClick={onBlock}>
-              {block.isPending ? t('chat.blocking') : t('chat.blockYes')}
-            </button>
-          </p>
-          <ProblemMessage problem={problem} />
-        </div>
+        <ConfirmStep
+          question={t('chat.blockQuestion', { nickname: name })}
+          no={t('chat.blockNo')}
+          yes={t('chat.blockYes')}
+          busyYes={t('chat.blocking')}
+          busy={block.isPending}
+          problem={problem}
+          onNo={close}
+          onYes={onBlock}
+        />
       ) : null}
     </div>
   );

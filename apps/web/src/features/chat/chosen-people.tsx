@@ -1,6 +1,6 @@
 import type { User } from '@youngchat/shared';
 import { useTranslation } from 'react-i18next';
-import { Avatar } from '../../ui/avatar.tsx';
+import { PersonRow } from '../../ui/person-row.tsx';
 
 /** The people picked so far, each with a way to take them off again. */
 export function ChosenPeople({ people, error, onRemove }: { people: User[]; error?: string | null; onRemove: (user: User) => void }) {
@@ -19,11 +19,7 @@ export function ChosenPeople({ people, error, onRemove }: { people: User[]; erro
       {people.length > 0 ? (
         <ul className="people">
           {people.map((user) => (
-            <li key={user.id} className="person">
-              <Avatar user={user} size="small" />
-              <span className="person-text">
-                <span className="person-name">{user.nickname}</span>
-              </span>
+            <PersonRow key={user.id} user={user}>
               <button
                 type="button"
                 className="button-secondary"
@@ -32,7 +28,7 @@ export function ChosenPeople({ people, error, onRemove }: { people: User[]; erro
               >
                 {t('chat.remove')}
               </button>
-            </li>
+            </PersonRow>
           ))}
         </ul>
       ) : null}

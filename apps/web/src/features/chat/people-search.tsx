@@ -4,7 +4,7 @@ import { useEffect, useId, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toProblem } from '../../lib/problems.ts';
 import { useTRPC } from '../../lib/trpc.ts';
-import { Avatar } from '../../ui/avatar.tsx';
+import { PersonRow } from '../../ui/person-row.tsx';
 import { Field } from '../../ui/field.tsx';
 import { ProblemMessage } from '../../ui/messages.tsx';
 
@@ -70,14 +70,9 @@ export function PeopleSearch({ me, exclude, action, headingLevel = 2 }: PeopleSe
           </Heading>
           <ul className="people">
             {people.map((user) => (
-              <li key={user.id} className="person">
-                <Avatar user={user} size="small" />
-                <span className="person-text">
-                  <span className="person-name">{user.nickname}</span>
-                  {user.statusMessage ? <span className="person-status">{user.statusMessage}</span> : null}
-                </span>
+              <PersonRow key={user.id} user={user} showStatus>
                 {action(user)}
-              </li>
+              </PersonRow>
             ))}
           </ul>
         </section>

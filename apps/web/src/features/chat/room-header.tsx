@@ -1,12 +1,13 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { Room, User } from '@youngchat/shared';
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toProblem, type Problem } from '../../lib/problems.ts';
 import { navigate, PATHS } from '../../lib/router.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { Link } from '../../ui/link.tsx';
 import { Notice, ProblemMessage } from '../../ui/messages.tsx';
+import { ConfirmStep } from '../../ui/confirm-step.tsx';
 import { PageHeading } from '../../ui/page-heading.tsx';
 import { applyRoom, forgetRoom } from './chat.cache.ts';
 import { ChosenPeople } from './chosen-people.tsx';
@@ -92,16 +93,10 @@ function GroupActions({ room, me }: { room: Room; me: User }) {
   const [invited, setInvited] = useState(false);
   const invite = useMutation(trpc.rooms.invite.mutationOptions());
   const leave = useMutation(trpc.rooms.leave.mutationOptions());
-  const stayRef = useRef<HTMLButtonElement>(null);
   const inviteRef = useRef<HTMLButtonElement>(null);
   const leaveRef = useRef<HTMLButtonElement>(null);
   const members = new Set(room.members.map((m) => m.id));
   const chosenIds = new Set(chosen.map((u) => u.id));
-
-  useEffect(() => {
-    // The safe answer first: a stray Enter must not take the person out of the group.
-    if (panel === 'leave') stayRef.current?.focus();
-  }, [panel]);
 
   const close = (focus: 'invite' | 'leave') => {
     setPanel('none');
@@ -201,18 +196,16 @@ function GroupActions({ room, me }: { room: Room; me: User }) {
         </section>
       ) : null}
       {panel === 'leave' ? (
-        <div className="confirm" role="group" aria-labelledby="leave-question">
-          <p id="leave-question">{t('chat.leaveQuestion', { name: room.name })}</p>
-          <p className="actions">
-            <button type="button" ref={stayRef} className="button-secondary" onClick={() => close('leave')}>
-              {t('chat.leaveNo')}
-            </button>
-            <button type="button" className="button-danger" onClick={onLeave}>
-              {leave.isPending ? t('chat.leaving') : t('chat.leaveYes')}
-            </button>
-          </p>
-          <ProblemMessage problem={problem} />
-        </div>
+        <ConfirmStep
+          question={t('chat.leaveQuestion', { name: room.name })}
+          no={t('chat.leaveNo')}
+          yes={t('chat.leaveYes')}
+          busyYes={t('chat.leaving')}
+          busy={leave.isPending}
+          problem={problem}
+          onNo={() => close('leave')}
+          onYes={onLeave}
+        />
       ) : null}
     </div>
   );

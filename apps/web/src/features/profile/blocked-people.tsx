@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { toProblem, type Problem } from '../../lib/problems.ts';
 import { PATHS } from '../../lib/router.ts';
 import { useTRPC } from '../../lib/trpc.ts';
-import { Avatar } from '../../ui/avatar.tsx';
+import { PersonRow } from '../../ui/person-row.tsx';
 import { Link } from '../../ui/link.tsx';
 import { Notice, ProblemMessage } from '../../ui/messages.tsx';
 
@@ -58,11 +58,7 @@ export function BlockedPeople() {
       {blocked.data?.length ? (
         <ul className="people">
           {blocked.data.map((user) => (
-            <li key={user.id} className="person">
-              <Avatar user={user} size="small" />
-              <span className="person-text">
-                <span className="person-name">{user.nickname}</span>
-              </span>
+            <PersonRow key={user.id} user={user}>
               <button
                 type="button"
                 className="button-secondary"
@@ -72,7 +68,7 @@ export function BlockedPeople() {
               >
                 {unblock.isPending && unblock.variables?.userId === user.id ? t('profile.unblocking') : t('profile.unblock')}
               </button>
-            </li>
+            </PersonRow>
           ))}
         </ul>
       ) : null}
