@@ -165,15 +165,16 @@ function eventsSuite(getServer: () => TestServer) {
 
     const dans = listen(getServer(), dan, 'sse');
     await dans.until((r) => presence(r).length > 0);
-    expect(presence(dans.received)).toEqual([{ type: 'presence', userId: cat.user.id, online: true }]);
+    // A stream's opening set and a change made while it opens may both say so: a repeat is harmless.
+    expect(new Set(presence(dans.received).map((e) => JSON.stringify(e)))).toEqual(new Set([JSON.stringify({ type: 'presence', userId: cat.user.id, online: true })]));
     await cats.until((r) => presence(r).length > 0);
-    expect(presence(cats.received)).toEqual([{ type: 'presence', userId: dan.user.id, online: true }]);
+    expect(new Set(presence(cats.received).map((e) => JSON.stringify(e)))).toEqual(new Set([JSON.stringify({ type: 'presence', userId: dan.user.id, online: true })]));
     // Every poll answer says who is online now, in full: a poller hears no changes between polls.
     const firstPoll = await as(cat).events.poll.query({ waitMs: 0 });
     expect(firstPoll.events.map((e) => e.event)).toContainEqual({ type: 'presence', userId: dan.user.id, online: true });
 
     dans.close();
-    await cats.until((r) => presence(r).length > 1);
+    await cats.until((r) => presence(r).some((e) => !e.online));
     expect(presence(cats.received).at(-1)).toEqual({ type: 'presence', userId: dan.user.id, online: false });
     const laterPoll = await as(cat).events.poll.query({ after: firstPoll.cursor, waitMs: 0 });
     expect(laterPoll.events.filter((e) => e.event.type === 'presence' && e.event.userId === dan.user.id)).toEqual([]);

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseContract } from '../../../test/contracts/database.contract.ts';
 import { keyValueContract } from '../../../test/contracts/key-value.contract.ts';
 import { rateLimiterContract } from '../../../test/contracts/rate-limiter.contract.ts';
 import { createTestDatabase, describeWithServices } from '../../../test/services.ts';
@@ -60,6 +61,7 @@ await describeWithServices('PostgreSQL database adapter', ['postgres'], () => {
     await expect(database.check()).resolves.toBeUndefined();
   });
 
+  databaseContract(() => database);
   // The SQL key-value store also serves several instances that share PostgreSQL but have no Redis.
   keyValueContract(() => kv);
   describe('SQL rate limiter on PostgreSQL', () => rateLimiterContract(() => createSqlRateLimiterFactory(database.db)));

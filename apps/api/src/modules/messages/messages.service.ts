@@ -5,7 +5,7 @@ import type { RateLimiterFactory } from '../../ports/rate-limiter.ts';
 import type { EventHub } from '../../realtime/event-hub.ts';
 import { AppError } from '../../trpc/errors.ts';
 import { toMessage } from '../rooms/chat.mapper.ts';
-import { requireMember } from '../rooms/rooms.policy.ts';
+import { notAMember, requireAmong, requireMember } from '../rooms/rooms.policy.ts';
 import { commitWithEvents, type Change } from '../events/events.commit.ts';
 import { activeMembers } from '../rooms/rooms.repository.ts';
 import {
@@ -63,13 +63,14 @@ export function createMessagesService({ db, hub, rateLimiters, messagesPerMinute
 
   return {
     async list(viewerId: string, input: { roomId: string; cursor?: number | null; limit: number }): Promise<MessagePage> {
-      const membership = await requireMember(db, input.roomId, viewerId);
+      // The members (for unread numbers) include the viewer's own membership: one query for both.
+      const members = await activeMembers(db, [input.roomId]);
+      const membership = requireAmong(members, viewerId);
       const rows = await listPage(db, input.roomId, {
         before: input.cursor ?? null,
         after: membership.joined_seq,
         limit: input.limit + 1,
       });
-      const members = await activeMembers(db, [input.roomId]);
       const items = rows.slice(0, input.limit).map((row) => toMessage(row, members));
       return { items, nextCursor: rows.length > input.limit ? items.at(-1)!.seq : null };
     },
@@ -82,7 +83,7 @@ export function createMessagesService({ db, hub, rateLimiters, messagesPerMinute
       }
       const sent = await commitAndRelay(async (tx) => {
         const seq = await takeNextSeq(tx, input.roomId, viewerId);
-        if (seq === undefined) throw new AppError('FORBIDDEN', 'You are not a member of this room.');
+        if (seq === undefined) throw notAMember();
         const row = await insertMessage(tx, { id: randomUUID(), roomId: input.roomId, seq, senderId: viewerId, body: input.body, clientId: input.clientId });
         // A retry: give the seq back (roll back) and answer with the original below.
         if (!row) throw ALREADY_SENT;

@@ -8,8 +8,15 @@ import { findMembership, type MemberRow } from './rooms.repository.ts';
  */
 export async function requireMember(db: Db, roomId: string, userId: string): Promise<MemberRow> {
   const membership = await findMembership(db, roomId, userId);
-  if (!membership || membership.left_at !== null) {
-    throw new AppError('FORBIDDEN', 'You are not a member of this room.');
-  }
+  if (!membership || membership.left_at !== null) throw notAMember();
   return membership;
 }
+
+/** The same rule over the room's current members, when they were fetched anyway. */
+export function requireAmong(members: readonly MemberRow[], userId: string): MemberRow {
+  const membership = members.find((m) => m.user_id === userId);
+  if (!membership) throw notAMember();
+  return membership;
+}
+
+export const notAMember = () => new AppError('FORBIDDEN', 'You are not a member of this room.');

@@ -9,7 +9,7 @@ import { lastMessages } from '../messages/messages.repository.ts';
 import { toUser } from '../users/users.mapper.ts';
 import { findUsersByIds } from '../users/users.repository.ts';
 import { toRoom } from './chat.mapper.ts';
-import { requireMember } from './rooms.policy.ts';
+import { notAMember, requireMember } from './rooms.policy.ts';
 import {
   activeMembers,
   addMembers,
@@ -55,7 +55,7 @@ export function createRoomsService({ db, hub }: { db: Db; hub: EventHub }) {
 
   async function presentOne(viewerId: string, roomId: string, from: Db = db): Promise<Room> {
     const room = await findRoom(from, roomId);
-    if (!room) throw new AppError('FORBIDDEN', 'You are not a member of this room.');
+    if (!room) throw notAMember();
     const [presented] = await present(viewerId, [room], from);
     return presented!;
   }
@@ -79,7 +79,7 @@ export function createRoomsService({ db, hub }: { db: Db; hub: EventHub }) {
 
   async function leave(viewerId: string, roomId: string): Promise<{ ok: true }> {
     return commitAndRelay(async (tx) => {
-      if (!(await leaveRoom(tx, roomId, viewerId))) throw new AppError('FORBIDDEN', 'You are not a member of this room.');
+      if (!(await leaveRoom(tx, roomId, viewerId))) throw notAMember();
       // The leaver gets the room without them in it (their other devices drop it), then nothing more.
       const audience = [...(await memberIds(tx, roomId)), viewerId];
       return { result: { ok: true as const }, events: await roomEvents(tx, roomId, 'room.updated', audience) };
@@ -166,7 +166,7 @@ export function createRoomsService({ db, hub }: { db: Db; hub: EventHub }) {
     async markRead(viewerId: string, roomId: string, seq: number): Promise<{ roomId: string; seq: number }> {
       return commitAndRelay(async (tx) => {
         const readSeq = await markRead(tx, roomId, viewerId, seq);
-        if (readSeq === undefined) throw new AppError('FORBIDDEN', 'You are not a member of this room.');
+        if (readSeq === undefined) throw notAMember();
         const read: DurableEvent = { type: 'room.read', roomId, userId: viewerId, seq: readSeq };
         const events = [
           ...(await memberIds(tx, roomId)).map((userId) => ({ userId, event: read })),
