@@ -72,9 +72,6 @@ export function createEventHub(bus: EventBus, logger: Logger) {
       for (const userId of userIds) deliver(userId, { kind: 'ephemeral', event });
     },
 
-    /** Users with a live subscriber on this instance. */
-    localUserIds: () => [...listeners.keys()],
-
     subscriberCount: () => [...listeners.values()].reduce((n, s) => n + s.size, 0),
   };
 }

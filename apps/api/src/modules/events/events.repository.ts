@@ -27,27 +27,26 @@ export async function appendEvents(db: Db, entries: { userId: string; event: Dur
   // Serialised once per event: a message's event is the same object for every member.
   const json = new Map<DurableEvent, string>();
   for (const { event } of entries) if (!json.has(event)) json.set(event, JSON.stringify(event));
-  // One round trip: bump the counters and insert the rows numbered from them (a user gone since is skipped).
-  const { rows } = await sql<{ user_id: string; pos: number }>`
+  // One round trip: bump the counters, insert the rows numbered from them, and say where each user's batch began
+  // (a user gone since is skipped).
+  const { rows } = await sql<{ id: string; base: number }>`
     with counts (id, n) as (values ${sql.join(userIds.map((id) => sql`(${id}::uuid, ${perUser.get(id)!}::bigint)`))}),
     bumped as (
       update users set event_pos = users.event_pos + counts.n from counts where users.id = counts.id
       returning users.id, users.event_pos - counts.n as base
+    ),
+    inserted as (
+      insert into user_events (user_id, pos, event)
+      select e.user_id, bumped.base + e.ordinal, e.event
+      from (values ${sql.join(numbered.map((e) => sql`(${e.userId}::uuid, ${e.ordinal}::bigint, ${json.get(e.event)!}::jsonb)`))})
+        as e (user_id, ordinal, event)
+      join bumped on bumped.id = e.user_id
     )
-    insert into user_events (user_id, pos, event)
-    select e.user_id, bumped.base + e.ordinal, e.event
-    from (values ${sql.join(numbered.map((e) => sql`(${e.userId}::uuid, ${e.ordinal}::bigint, ${json.get(e.event)!}::jsonb)`))})
-      as e (user_id, ordinal, event)
-    join bumped on bumped.id = e.user_id
-    returning user_id, pos`.execute(db);
-  // A user's positions, lowest first, belong to their entries in order.
-  const positions = new Map<string, number[]>();
-  for (const r of [...rows].sort((a, b) => Number(a.pos) - Number(b.pos))) {
-    positions.set(r.user_id, [...(positions.get(r.user_id) ?? []), Number(r.pos)]);
-  }
+    select id, base from bumped`.execute(db);
+  const base = new Map(rows.map((r) => [r.id, Number(r.base)]));
   return numbered.flatMap(({ userId, event, ordinal }) => {
-    const pos = positions.get(userId)?.[ordinal - 1];
-    return pos === undefined ? [] : [{ userId, pos, event }];
+    const first = base.get(userId);
+    return first === undefined ? [] : [{ userId, pos: first + ordinal, event }];
   });
 }
 

@@ -55,11 +55,12 @@ export interface EventsServiceDeps {
 }
 
 export function createEventsService({ db, hub, presence, logger }: EventsServiceDeps) {
-  // Every instance learns of every presence change and tells its own subscribers who share a room with that person.
+  // Every instance learns of every presence change and tells its own subscribers who share a room with that person
+  // (delivery skips contacts with no subscriber here).
   presence.onChange((userId) => {
-    contactsOf(db, userId, hub.localUserIds())
+    contactsOf(db, userId)
       // The state is read at delivery, so of two quick changes whichever lands last carries the current one.
-      .then((audience) => hub.deliverLocal(audience, { type: 'presence', userId, online: presence.isOnline(userId) }))
+      .then((contacts) => hub.deliverLocal(contacts, { type: 'presence', userId, online: presence.isOnline(userId) }))
       .catch((error: unknown) => logger.warn({ err: error }, 'presence not delivered'));
   });
 
@@ -70,16 +71,16 @@ export function createEventsService({ db, hub, presence, logger }: EventsService
   }
 
   /**
-   * The latest position, if everything after `last` can be replayed; null when the client must resync instead:
-   * too far behind, behind the retention window (pruned), or at a position we never gave out (another account's,
-   * a restored backup).
+   * The latest position, and whether everything after `last` can be replayed: not when the client is too far
+   * behind, behind the retention window (pruned), or at a position we never gave out (another account's, a restored
+   * backup). Those resync instead.
    */
-  async function replayableUpTo(userId: string, last: number): Promise<number | null> {
+  async function replayFrom(userId: string, last: number): Promise<{ latest: number; replayable: boolean }> {
     const latest = await currentPosition(db, userId);
-    if (last > latest || latest - last > MAX_REPLAY) return null;
-    if (last === latest) return latest;
+    if (last > latest || latest - last > MAX_REPLAY) return { latest, replayable: false };
+    if (last === latest) return { latest, replayable: true };
     const [next] = await eventsAfter(db, userId, last, 1);
-    return next?.pos === last + 1 ? latest : null;
+    return { latest, replayable: next?.pos === last + 1 };
   }
 
   return {
@@ -92,46 +93,12 @@ export function createEventsService({ db, hub, presence, logger }: EventsService
       const box = inbox(hub, userId);
       const release = presence.hold(userId);
       try {
-        async function* replay(last: number): AsyncGenerator<StreamItem> {
-          if ((await replayableUpTo(userId, last)) === null) return yield RESYNC;
-          for (;;) {
-            const page = await eventsAfter(db, userId, last, PAGE);
-            for (const stored of page) {
-              last = stored.pos;
-              yield { id: String(stored.pos), event: stored.event };
-            }
-            if (page.length < PAGE) return;
-          }
-        }
-
-        async function* stream(): AsyncGenerator<StreamItem> {
-          // "From now" is as early as possible: before anything else this stream does.
-          let last = lastEventId == null ? await currentPosition(db, userId) : Number(lastEventId);
-          yield* await onlineContacts(userId);
-          const catchUp = async function* () {
-            for await (const item of replay(last)) {
-              last = item.id === null ? await currentPosition(db, userId) : Number(item.id);
-              yield item;
-            }
-          };
-          yield* catchUp();
-          while (!signal?.aborted) {
-            await box.next(signal);
-            const item = box.items.shift();
-            if (!item) continue;
-            if (item.kind === 'gap') yield* catchUp();
-            else if (item.kind === 'ephemeral') yield { id: null, event: item.event };
-            else if (item.pos === last + 1) {
-              last = item.pos;
-              yield { id: String(item.pos), event: item.event };
-            } else if (item.pos > last + 1) yield* catchUp();
-            // item.pos <= last: already delivered by a replay
-          }
-        }
+        // "From now" is as early as possible: before anything else this stream does.
+        let last = lastEventId == null ? await currentPosition(db, userId) : Number(lastEventId);
 
         // Someone new in a room may already be online: say so, once, as the room arrives.
         const shownOnline = new Set<string>();
-        for await (const item of stream()) {
+        function* withPresence(item: StreamItem): Generator<StreamItem> {
           yield item;
           const { event } = item;
           if (event.type === 'presence') {
@@ -144,6 +111,38 @@ export function createEventsService({ db, hub, presence, logger }: EventsService
               yield { id: null, event: { type: 'presence', userId: id, online: true } };
             }
           }
+        }
+
+        async function* replay(): AsyncGenerator<StreamItem> {
+          const { latest, replayable } = await replayFrom(userId, last);
+          if (!replayable) {
+            last = latest;
+            yield RESYNC;
+            return;
+          }
+          for (;;) {
+            const page = await eventsAfter(db, userId, last, PAGE);
+            for (const stored of page) {
+              last = stored.pos;
+              yield* withPresence({ id: String(stored.pos), event: stored.event });
+            }
+            if (page.length < PAGE) return;
+          }
+        }
+
+        for (const item of await onlineContacts(userId)) yield* withPresence(item);
+        yield* replay();
+        while (!signal?.aborted) {
+          await box.next(signal);
+          const item = box.items.shift();
+          if (!item) continue;
+          if (item.kind === 'gap') yield* replay();
+          else if (item.kind === 'ephemeral') yield* withPresence({ id: null, event: item.event });
+          else if (item.pos === last + 1) {
+            last = item.pos;
+            yield* withPresence({ id: String(item.pos), event: item.event });
+          } else if (item.pos > last + 1) yield* replay();
+          // item.pos <= last: already delivered by a replay
         }
       } finally {
         release();
@@ -164,17 +163,16 @@ export function createEventsService({ db, hub, presence, logger }: EventsService
       const box = inbox(hub, userId);
       presence.touch(userId);
       try {
-        if (input.after != null && (await replayableUpTo(userId, Number(input.after))) === null) {
-          return { events: [RESYNC, ...(await onlineContacts(userId))], cursor: String(await currentPosition(db, userId)) };
+        if (input.after != null) {
+          const { latest, replayable } = await replayFrom(userId, Number(input.after));
+          if (!replayable) return { events: [RESYNC, ...(await onlineContacts(userId))], cursor: String(latest) };
         }
         const after = input.after == null ? await currentPosition(db, userId) : Number(input.after);
         let stored = await eventsAfter(db, userId, after, PAGE);
         const typing: StreamItem[] = [];
         if (stored.length === 0 && input.waitMs > 0) {
           await box.next(signal, input.waitMs);
-          for (const { event } of box.items.filter((item) => item.kind === 'ephemeral')) {
-            if (event.type === 'typing') typing.push({ id: null, event });
-          }
+          for (const item of box.items) if (item.kind === 'ephemeral' && item.event.type === 'typing') typing.push({ id: null, event: item.event });
           stored = await eventsAfter(db, userId, after, PAGE);
         }
         return {

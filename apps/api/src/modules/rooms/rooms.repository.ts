@@ -89,10 +89,9 @@ export function roomsOf(db: Db, userId: string): Promise<RoomRow[]> {
     .execute();
 }
 
-/** People who share a room with this user now (optionally only those among `candidates`), the user excluded. */
-export async function contactsOf(db: Db, userId: string, candidates?: readonly string[]): Promise<string[]> {
-  if (candidates?.length === 0) return [];
-  let query = db
+/** People who share a room with this user now, the user excluded. */
+export async function contactsOf(db: Db, userId: string): Promise<string[]> {
+  const rows = await db
     .selectFrom('room_members as mine')
     .innerJoin('room_members as theirs', 'theirs.room_id', 'mine.room_id')
     .select('theirs.user_id')
@@ -100,9 +99,9 @@ export async function contactsOf(db: Db, userId: string, candidates?: readonly s
     .where('mine.user_id', '=', userId)
     .where('mine.left_at', 'is', null)
     .where('theirs.left_at', 'is', null)
-    .where('theirs.user_id', '<>', userId);
-  if (candidates) query = query.where('theirs.user_id', 'in', [...candidates]);
-  return (await query.execute()).map((r) => r.user_id);
+    .where('theirs.user_id', '<>', userId)
+    .execute();
+  return rows.map((r) => r.user_id);
 }
 
 export async function leaveRoom(db: Db, roomId: string, userId: string): Promise<boolean> {

@@ -3,7 +3,7 @@ import type { DurableEvent, Room } from '@youngchat/shared';
 import type { Db } from '../../ports/database.ts';
 import type { EventHub } from '../../realtime/event-hub.ts';
 import { AppError } from '../../trpc/errors.ts';
-import { blockersAmong, blockedBy } from '../blocks/blocks.repository.ts';
+import { blockersAmong } from '../blocks/blocks.repository.ts';
 import { commitWithEvents, type Change } from '../events/events.commit.ts';
 import { lastMessages } from '../messages/messages.repository.ts';
 import { toUser } from '../users/users.mapper.ts';
@@ -107,7 +107,7 @@ export function createRoomsService({ db, hub }: { db: Db; hub: EventHub }) {
     async openDirect(viewerId: string, otherId: string): Promise<Room> {
       if (otherId === viewerId) throw new AppError('BAD_INPUT', 'Choose someone else to talk to.');
       await assertUsersExist([otherId]);
-      if ((await blockedBy(db, viewerId)).includes(otherId)) {
+      if ((await blockersAmong(db, otherId, [viewerId])).size > 0) {
         throw new AppError('BLOCKED', 'You blocked this person. Unblock them to talk again.');
       }
       const roomId = await commitAndRelay(async (tx) => {
