@@ -35,3 +35,14 @@ export function ChosenPeople({ people, error, onRemove }: { people: User[]; erro
     </section>
   );
 }
+
+/** Next to someone found: a button to add them, or "Added" once they are among the chosen. */
+export function AddPerson({ user, chosen, onAdd }: { user: User; chosen: readonly User[]; onAdd: () => void }) {
+  const { t } = useTranslation();
+  if (chosen.some((u) => u.id === user.id)) return <span className="person-added">{t('chat.added')}</span>;
+  return (
+    <button type="button" className="button-secondary" aria-label={t('chat.addNickname', { nickname: user.nickname })} onClick={onAdd}>
+      {t('chat.add')}
+    </button>
+  );
+}

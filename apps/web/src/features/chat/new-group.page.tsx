@@ -10,7 +10,7 @@ import { Link } from '../../ui/link.tsx';
 import { ProblemMessage } from '../../ui/messages.tsx';
 import { PageHeading } from '../../ui/page-heading.tsx';
 import { applyRoom } from './chat.cache.ts';
-import { ChosenPeople } from './chosen-people.tsx';
+import { AddPerson, ChosenPeople } from './chosen-people.tsx';
 import { PeopleSearch } from './people-search.tsx';
 
 const FIELDS = ['name', 'memberIds'] as const;
@@ -47,8 +47,6 @@ export function NewGroupPage({ me }: { me: User }) {
     });
   };
 
-  const chosenIds = new Set(chosen.map((u) => u.id));
-
   return (
     <div className="page narrow">
       <PageHeading title={t('chat.newGroupTitle')} />
@@ -70,20 +68,7 @@ export function NewGroupPage({ me }: { me: User }) {
           <PeopleSearch
             me={me.id}
             headingLevel={3}
-            action={(user) =>
-              chosenIds.has(user.id) ? (
-                <span className="person-added">{t('chat.added')}</span>
-              ) : (
-                <button
-                  type="button"
-                  className="button-secondary"
-                  aria-label={t('chat.addNickname', { nickname: user.nickname })}
-                  onClick={() => setChosen((list) => [...list, user])}
-                >
-                  {t('chat.add')}
-                </button>
-              )
-            }
+            action={(user) => <AddPerson user={user} chosen={chosen} onAdd={() => setChosen((list) => [...list, user])} />}
           />
         </section>
         <ChosenPeople

@@ -10,7 +10,7 @@ import { Notice, ProblemMessage } from '../../ui/messages.tsx';
 import { ConfirmStep } from '../../ui/confirm-step.tsx';
 import { PageHeading } from '../../ui/page-heading.tsx';
 import { applyRoom, forgetRoom } from './chat.cache.ts';
-import { ChosenPeople } from './chosen-people.tsx';
+import { AddPerson, ChosenPeople } from './chosen-people.tsx';
 import { PeopleSearch } from './people-search.tsx';
 import { LiveStatusLine } from './live-status.tsx';
 import { RoomAvatars } from './room-avatars.tsx';
@@ -41,12 +41,7 @@ export function RoomHeader({ room, me }: { room: Room; me: User }) {
         <RoomAvatars room={room} me={me.id} online={otherOnline} />
         <div className="chat-title-text">
           <PageHeading title={roomTitle(room, t)} />
-          {otherOnline ? (
-            <p className="presence-line">
-              <span className="presence-mark" aria-hidden="true" />
-              {t('chat.online')}
-            </p>
-          ) : null}
+          {otherOnline ? <OnlineLabel as="p" /> : null}
         </div>
       </div>
       {room.kind === 'group' ? (
@@ -59,12 +54,7 @@ export function RoomHeader({ room, me }: { room: Room; me: User }) {
             {room.members.map((member) => (
               <li key={member.id}>
                 <span className="member-name">{member.id === me.id ? t('chat.you') : member.nickname}</span>
-                {onlineNow.has(member.id) ? (
-                  <span className="presence-line">
-                    <span className="presence-mark" aria-hidden="true" />
-                    {t('chat.online')}
-                  </span>
-                ) : null}
+                {onlineNow.has(member.id) ? <OnlineLabel /> : null}
               </li>
             ))}
           </ul>
@@ -96,7 +86,6 @@ function GroupActions({ room, me }: { room: Room; me: User }) {
   const inviteRef = useRef<HTMLButtonElement>(null);
   const leaveRef = useRef<HTMLButtonElement>(null);
   const members = new Set(room.members.map((m) => m.id));
-  const chosenIds = new Set(chosen.map((u) => u.id));
 
   const close = (focus: 'invite' | 'leave') => {
     setPanel('none');
@@ -163,21 +152,14 @@ function GroupActions({ room, me }: { room: Room; me: User }) {
             headingLevel={3}
             exclude={members}
             action={(user) =>
-              chosenIds.has(user.id) ? (
-                <span className="person-added">{t('chat.added')}</span>
-              ) : (
-                <button
-                  type="button"
-                  className="button-secondary"
-                  aria-label={t('chat.addNickname', { nickname: user.nickname })}
-                  onClick={() => {
-                    setInvited(false);
-                    setChosen((list) => [...list, user]);
-                  }}
-                >
-                  {t('chat.add')}
-                </button>
-              )
+              <AddPerson
+                user={user}
+                chosen={chosen}
+                onAdd={() => {
+                  setInvited(false);
+                  setChosen((list) => [...list, user]);
+                }}
+              />
             }
           />
           <ChosenPeople people={chosen} onRemove={(user) => setChosen((list) => list.filter((u) => u.id !== user.id))} />
@@ -220,5 +202,16 @@ export function TypingLine({ room, me }: { room: Room; me: string }) {
     <p className="typing" role="status">
       {typingText(names, t)}
     </p>
+  );
+}
+
+/** "Online", with a calm dot; the word is there for everyone, not only for those who see colour. */
+function OnlineLabel({ as: Element = 'span' }: { as?: 'p' | 'span' }) {
+  const { t } = useTranslation();
+  return (
+    <Element className="presence-line">
+      <span className="presence-mark" aria-hidden="true" />
+      {t('chat.online')}
+    </Element>
   );
 }
