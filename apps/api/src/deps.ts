@@ -21,13 +21,15 @@ import { createAuthService } from './modules/auth/auth.service.ts';
 import { createBlocksService } from './modules/blocks/blocks.service.ts';
 import { createRefreshTokens } from './modules/auth/refresh-tokens.ts';
 import { createProfileService } from './modules/profile/profile.service.ts';
+import { readHead, readLog } from './modules/events/events.repository.ts';
 import { startEventRetention, type EventRetention } from './modules/events/events.retention.ts';
 import { createEventsService } from './modules/events/events.service.ts';
+import { createSendBatcher } from './modules/messages/messages.batcher.ts';
 import { createMessagesService } from './modules/messages/messages.service.ts';
 import { createRoomsService } from './modules/rooms/rooms.service.ts';
 import { createSystemService } from './modules/system/system.service.ts';
 import { createUsersService } from './modules/users/users.service.ts';
-import { createEventHub, type EventHub } from './realtime/event-hub.ts';
+import { createStream, type Stream } from './realtime/stream.ts';
 import { createPresence, type Presence } from './realtime/presence.ts';
 import { createSocketRegistry, type SocketRegistry } from './realtime/socket-registry.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
@@ -41,6 +43,14 @@ import type { DevOutbox, Mailer } from './ports/mailer.ts';
 import type { RateLimiterFactory } from './ports/rate-limiter.ts';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
+/**
+ * The live stream's memory: ~20k recent entries (a few MB) let clients that were away for seconds catch up without
+ * the database; a head read each second finds an entry whose relay was lost even when nothing follows it.
+ */
+const STREAM_SETTINGS = { ringSize: 20_000, headPollMs: 1_000, fillDelayMs: 25, reachTimeoutMs: 10_000 };
+/** Group commit: up to two batches of sends written at once, each of at most 500. */
+const SEND_BATCHES = { inFlight: 2, maxBatch: 500 };
 
 export interface AppDeps {
   config: Config;
@@ -56,8 +66,8 @@ export interface AppDeps {
   rateLimiters: RateLimiterFactory;
   /** This instance's authenticated WebSockets. */
   sockets: SocketRegistry;
-  /** This instance's live event subscribers. */
-  hub: EventHub;
+  /** This instance's copy of the event log, and its live subscribers. */
+  stream: Stream;
   /** Who is online on any instance. */
   presence: Presence;
   /** Prunes old events in the background. */
@@ -136,8 +146,15 @@ export async function buildDeps(config: Config, options: { logDestination?: Dest
         : createSqlRateLimiterFactory(database.db),
     );
     const sockets = createSocketRegistry(eventBus);
-    const hub = createEventHub(eventBus, logger);
-    const rooms = createRoomsService({ db: database.db, hub });
+    const stream = createStream({
+      bus: eventBus,
+      logger,
+      readHead: () => readHead(database.db),
+      readRange: async (after, upTo, limit) => (await readLog(database.db, { after, upTo, limit })).entries,
+      ...STREAM_SETTINGS,
+    });
+    await stream.start();
+    const rooms = createRoomsService({ db: database.db, stream });
     const presence = createPresence(eventBus, {
       instanceId: config.instanceId,
       ...config.presence,
@@ -166,7 +183,7 @@ export async function buildDeps(config: Config, options: { logDestination?: Dest
       blobStore,
       rateLimiters,
       sockets,
-      hub,
+      stream,
       presence,
       eventRetention: startEventRetention({
         db: database.db,
@@ -193,8 +210,14 @@ export async function buildDeps(config: Config, options: { logDestination?: Dest
         users: createUsersService({ db: database.db, rateLimiters }),
         rooms,
         blocks: createBlocksService({ db: database.db, rooms }),
-        messages: createMessagesService({ db: database.db, hub, rateLimiters, messagesPerMinute: config.messagesPerMinute }),
-        events: createEventsService({ db: database.db, hub, presence, logger }),
+        messages: createMessagesService({
+          db: database.db,
+          stream,
+          batcher: createSendBatcher({ db: database.db, stream, ...SEND_BATCHES }),
+          rateLimiters,
+          messagesPerMinute: config.messagesPerMinute,
+        }),
+        events: createEventsService({ db: database.db, stream, presence, logger }),
       },
       dependencies: opened,
     };

@@ -13,6 +13,7 @@ import { createSpaHandler } from './http/spa.ts';
 import { FILE_CSP, setSecurityHeaders } from './http/security-headers.ts';
 import { enterTrace, newTraceId, runWithTrace } from './observability/trace.ts';
 import { cutSlowConsumers } from './realtime/slow-consumers.ts';
+import { wsEncoder } from './realtime/ws-encoder.ts';
 import { appRouter } from './trpc/app-router.ts';
 import { createContextFactory } from './trpc/context.ts';
 
@@ -129,7 +130,7 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
     });
     ws.once('close', () => metrics.wsOpen.dec());
   });
-  const wsHandler = applyWSSHandler({ wss, router: appRouter, createContext, keepAlive: KEEPALIVE });
+  const wsHandler = applyWSSHandler({ wss, router: appRouter, createContext, keepAlive: KEEPALIVE, experimental_encoder: wsEncoder });
   const slowConsumerCheck = setInterval(() => {
     metrics.wsSlowConsumersCut.inc(cutSlowConsumers(wss.clients, config.wsMaxBufferedBytes));
   }, 500);
@@ -163,6 +164,7 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
       server.closeAllConnections();
       wss.close();
       deps.eventRetention.stop();
+      deps.stream.close();
       await deps.presence.close();
       await closeAll(deps.dependencies, logger);
       logger.info('stopped');

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Session } from '@youngchat/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { appendEvents, pruneEventsBefore } from '../src/modules/events/events.repository.ts';
+import { appendToLog, pruneEventsBefore } from '../src/modules/events/events.repository.ts';
 import { createAccount, httpClient } from './clients.ts';
 import { bodies, listen, type Received } from './streams.ts';
 import { realServicesEnv, startTestServer, type TestServer } from './harness.ts';
@@ -78,7 +78,7 @@ function eventsSuite(getServer: () => TestServer) {
     await stream.ready;
     // Committed, but never relayed: as if the broker dropped it.
     await getServer().deps.database.db.transaction().execute((tx) =>
-      appendEvents(tx, [{ userId: bob.user.id, event: { type: 'room.read', roomId: room.id, userId: ann.user.id, seq: 0 } }]),
+      appendToLog(tx, [{ roomId: room.id, userId: null, membership: null, event: { type: 'room.read', roomId: room.id, userId: ann.user.id, seq: 0 } }]),
     );
     await send(ann, room.id, 'after the loss');
     await stream.until((r) => bodies(r).includes('after the loss'));
@@ -300,7 +300,7 @@ describe('a client that stops reading', () => {
     let cut = false;
     void closed.then(() => (cut = true));
     while (!cut && Date.now() < deadline && server.deps.sockets.countFor(slow.user.id) > 0) {
-      await server.deps.hub.publishEphemeral([slow.user.id], { type: 'typing', roomId: blob, userId: slow.user.id });
+      await server.deps.stream.publishEphemeral([slow.user.id], { type: 'typing', roomId: blob, userId: slow.user.id });
       await new Promise((r) => setImmediate(r));
     }
     expect(server.deps.sockets.countFor(slow.user.id)).toBe(0);

@@ -18,14 +18,26 @@ export interface UsersTable {
   avatar_key: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
-  event_pos: Generated<number>;
 }
 
-export interface UserEventsTable {
-  user_id: string;
+/** One row: the stream's last position given out, and how far it has been pruned. */
+export interface StreamHeadTable {
+  id: number;
   pos: number;
-  /** A DurableEvent from @youngchat/shared, as the recipient sees it. */
-  event: unknown;
+  pruned_to: number;
+}
+
+/** The commit-ordered log of durable events (docs/decisions/0007-delivery-engine.md). */
+export interface StreamEventsTable {
+  pos: number;
+  room_id: string;
+  /** Only this user's (their own view of the room); null for every member of the room at `pos`. */
+  user_id: string | null;
+  membership: 'join' | 'leave' | null;
+  /** message.created, rebuilt from the message row. */
+  message_id: string | null;
+  /** Every other DurableEvent, as JSON text. */
+  event: string | null;
   created_at: Generated<Date>;
 }
 
@@ -72,7 +84,8 @@ export interface DatabaseSchema {
   rooms: RoomsTable;
   room_members: RoomMembersTable;
   messages: MessagesTable;
-  user_events: UserEventsTable;
+  stream_head: StreamHeadTable;
+  stream_events: StreamEventsTable;
   user_blocks: UserBlocksTable;
 }
 

@@ -1,85 +1,188 @@
 import type { DurableEvent } from '@youngchat/shared';
 import { sql } from 'kysely';
 import type { Db } from '../../ports/database.ts';
+import type { StreamEntry } from '../../realtime/stream.ts';
+import { toMessage } from '../rooms/chat.mapper.ts';
 
-export interface StoredEvent {
-  userId: string;
-  pos: number;
+/** A durable event as a writer hands it to the log. */
+export interface LogEntry {
+  roomId: string;
+  /** Only this user's (their own view of the room); null: every member of the room at its position. */
+  userId: string | null;
+  membership: 'join' | 'leave' | null;
   event: DurableEvent;
 }
 
+export interface StreamHead {
+  /** The last position given out. */
+  pos: number;
+  /** Positions at or below this are gone: a client resuming from before them resyncs. */
+  prunedTo: number;
+}
+
 /**
- * Appends events to their recipients' logs inside the caller's transaction. The recipients' counter rows are
- * locked in id order (so concurrent writers cannot deadlock) and held until commit, which makes each user's
- * positions visible in increasing order: a reader resuming after `pos` never skips one.
+ * Appends entries to the log inside the caller's transaction, numbered from the head. The head row stays locked
+ * until commit, so positions are dense and become visible in order: a reader that has seen `pos` never later finds
+ * a smaller one. Call it last in a transaction, so the lock is held briefly.
  */
-export async function appendEvents(db: Db, entries: { userId: string; event: DurableEvent }[]): Promise<StoredEvent[]> {
+export async function appendToLog(db: Db, entries: LogEntry[]): Promise<StreamEntry[]> {
   if (entries.length === 0) return [];
-  // Each recipient's entries in order: the nth takes that user's position (previous counter + n).
-  const perUser = new Map<string, number>();
-  const numbered = entries.map((entry) => {
-    const ordinal = (perUser.get(entry.userId) ?? 0) + 1;
-    perUser.set(entry.userId, ordinal);
-    return { ...entry, ordinal };
-  });
-  const userIds = [...perUser.keys()].sort();
-  await db.selectFrom('users').select('id').where('id', 'in', userIds).orderBy('id').forUpdate().execute();
-  // Serialised once per event: a message's event is the same object for every member.
-  const json = new Map<DurableEvent, string>();
-  for (const { event } of entries) if (!json.has(event)) json.set(event, JSON.stringify(event));
-  // One round trip: bump the counters, insert the rows numbered from them, and say where each user's batch began
-  // (a user gone since is skipped).
-  const { rows } = await sql<{ id: string; base: number }>`
-    with counts (id, n) as (values ${sql.join(userIds.map((id) => sql`(${id}::uuid, ${perUser.get(id)!}::bigint)`))}),
-    bumped as (
-      update users set event_pos = users.event_pos + counts.n from counts where users.id = counts.id
-      returning users.id, users.event_pos - counts.n as base
-    ),
-    inserted as (
-      insert into user_events (user_id, pos, event)
-      select e.user_id, bumped.base + e.ordinal, e.event
-      from (values ${sql.join(numbered.map((e) => sql`(${e.userId}::uuid, ${e.ordinal}::bigint, ${json.get(e.event)!}::jsonb)`))})
-        as e (user_id, ordinal, event)
-      join bumped on bumped.id = e.user_id
+  const json = entries.map((e) => JSON.stringify(e.event));
+  const { rows } = await sql<{ base: number }>`
+    with head as (update stream_head set pos = pos + ${entries.length} where id = 1 returning pos - ${entries.length} as base),
+    logged as (
+      insert into stream_events (pos, room_id, user_id, membership, event)
+      select head.base + e.ord, e.room_id, e.user_id, e.membership, e.event
+      from head, unnest(
+        ${entries.map((_, i) => i + 1)}::int[], ${entries.map((e) => e.roomId)}::uuid[], ${entries.map((e) => e.userId)}::uuid[],
+        ${entries.map((e) => e.membership)}::text[], ${json}::text[]
+      ) as e (ord, room_id, user_id, membership, event)
     )
-    select id, base from bumped`.execute(db);
-  const base = new Map(rows.map((r) => [r.id, Number(r.base)]));
-  return numbered.flatMap(({ userId, event, ordinal }) => {
-    const first = base.get(userId);
-    return first === undefined ? [] : [{ userId, pos: first + ordinal, event }];
-  });
+    select base from head`.execute(db);
+  const base = rows[0]!.base;
+  return entries.map((e, i) => ({ pos: base + i + 1, roomId: e.roomId, userId: e.userId, membership: e.membership, json: json[i]! }));
 }
 
-/** Events after `after`, oldest first, at most `limit`. */
-export async function eventsAfter(db: Db, userId: string, after: number, limit: number): Promise<StoredEvent[]> {
-  const rows = await db
-    .selectFrom('user_events')
-    .select(['pos', 'event'])
-    .where('user_id', '=', userId)
-    .where('pos', '>', after)
-    .orderBy('pos')
-    .limit(limit)
-    .execute();
-  return rows.map((r) => ({ userId, pos: r.pos, event: (typeof r.event === 'string' ? JSON.parse(r.event) : r.event) as DurableEvent }));
+export async function readHead(db: Db): Promise<StreamHead> {
+  const row = await db.selectFrom('stream_head').select(['pos', 'pruned_to']).where('id', '=', 1).executeTakeFirstOrThrow();
+  return { pos: row.pos, prunedTo: row.pruned_to };
 }
 
-export async function currentPosition(db: Db, userId: string): Promise<number> {
-  const row = await db.selectFrom('users').select('event_pos').where('id', '=', userId).executeTakeFirst();
-  return row?.event_pos ?? 0;
+/** Where a user's stream starts, all from one snapshot: the head, their rooms then, and who shares one with them. */
+export async function readStart(db: Db, userId: string): Promise<StreamHead & { rooms: string[]; contacts: string[] }> {
+  const { rows } = await sql<{ pos: number; pruned_to: number; rooms: string[]; contacts: string[] }>`
+    select h.pos, h.pruned_to,
+      array(select room_id::text from room_members where user_id = ${userId} and left_at is null) as rooms,
+      array(
+        select distinct theirs.user_id::text
+        from room_members mine join room_members theirs on theirs.room_id = mine.room_id
+        where mine.user_id = ${userId} and mine.left_at is null and theirs.left_at is null and theirs.user_id <> ${userId}
+      ) as contacts
+    from stream_head h where h.id = 1`.execute(db);
+  const row = rows[0]!;
+  return { pos: row.pos, prunedTo: row.pruned_to, rooms: row.rooms, contacts: row.contacts };
+}
+
+interface LogRow {
+  pos: number;
+  room_id: string;
+  user_id: string | null;
+  membership: 'join' | 'leave' | null;
+  event: string | null;
+  m_id: string | null;
+  m_seq: number | null;
+  m_sender_id: string | null;
+  m_body: string | null;
+  m_client_id: string | null;
+  m_created_at: Date | null;
+  m_edited_at: Date | null;
+  m_deleted_at: Date | null;
+  unread: number | null;
+  pruned_to: number;
+}
+
+/** A message.created entry is rebuilt from its row, as it is now (edits and reads since included). */
+function toEntry(row: LogRow): StreamEntry {
+  const json =
+    row.event ??
+    JSON.stringify({
+      type: 'message.created',
+      roomId: row.room_id,
+      message: toMessage(
+        {
+          id: row.m_id!,
+          room_id: row.room_id,
+          seq: row.m_seq!,
+          sender_id: row.m_sender_id!,
+          body: row.m_body!,
+          client_id: row.m_client_id!,
+          created_at: row.m_created_at!,
+          edited_at: row.m_edited_at,
+          deleted_at: row.m_deleted_at,
+        },
+        row.unread!,
+      ),
+    });
+  return { pos: row.pos, roomId: row.room_id, userId: row.user_id, membership: row.membership, json };
 }
 
 /**
- * Deletes events stored before `cutoff`, a batch at a time so no transaction holds many locks; returns how many.
- * A client whose cursor falls before what remains gets `resync`.
+ * Entries in (after, upTo], oldest first, at most `limit`: all of them, or (with `reader`) those that may concern
+ * one user: their own, and every member's in the rooms named. Also says how far the log is pruned, from the same
+ * snapshot, so a reader can tell a gap from a prune.
+ */
+export async function readLog(
+  db: Db,
+  range: { after: number; upTo: number; limit: number },
+  reader?: { userId: string; rooms: Iterable<string> },
+): Promise<{ entries: StreamEntry[]; prunedTo: number }> {
+  const concerns = reader
+    ? sql`and ((e.user_id is null and e.room_id = any(${[...reader.rooms]}::uuid[])) or e.user_id = ${reader.userId})`
+    : sql``;
+  const { rows } = await sql<LogRow>`
+    select e.pos, e.room_id, e.user_id, e.membership, e.event,
+      m.id as m_id, m.seq as m_seq, m.sender_id as m_sender_id, m.body as m_body, m.client_id as m_client_id,
+      m.created_at as m_created_at, m.edited_at as m_edited_at, m.deleted_at as m_deleted_at,
+      case when m.id is null then null else (
+        select count(*)::int from room_members rm
+        where rm.room_id = m.room_id and rm.left_at is null and rm.user_id <> m.sender_id
+          and rm.joined_seq < m.seq and rm.last_read_seq < m.seq
+      ) end as unread,
+      (select pruned_to from stream_head where id = 1) as pruned_to
+    from stream_events e left join messages m on m.id = e.message_id
+    where e.pos > ${range.after} and e.pos <= ${range.upTo} ${concerns}
+    order by e.pos
+    limit ${range.limit}`.execute(db);
+  const prunedTo = rows[0]?.pruned_to ?? (await readHead(db)).prunedTo;
+  return { entries: rows.map(toEntry), prunedTo };
+}
+
+/** How many entries in (after, upTo] may concern the reader, counting no further than `atMost + 1`. */
+export async function countForReader(
+  db: Db,
+  range: { after: number; upTo: number },
+  reader: { userId: string; rooms: Iterable<string> },
+  atMost: number,
+): Promise<number> {
+  const { rows } = await sql<{ n: number }>`
+    select count(*)::int as n from (
+      select 1 from stream_events e
+      where e.pos > ${range.after} and e.pos <= ${range.upTo}
+        and ((e.user_id is null and e.room_id = any(${[...reader.rooms]}::uuid[])) or e.user_id = ${reader.userId})
+      limit ${atMost + 1}
+    ) x`.execute(db);
+  return rows[0]!.n;
+}
+
+/** The user's own joins and leaves in (after, upTo], oldest first. */
+export function membershipChanges(db: Db, userId: string, range: { after: number; upTo: number }) {
+  return db
+    .selectFrom('stream_events')
+    .select(['pos', 'room_id', 'membership'])
+    .where('user_id', '=', userId)
+    .where('membership', 'is not', null)
+    .where('pos', '>', range.after)
+    .where('pos', '<=', range.upTo)
+    .orderBy('pos')
+    .execute();
+}
+
+/**
+ * Deletes entries stored before `cutoff`, oldest first and a batch at a time, moving `pruned_to` with them in the
+ * same statement (a reader sees both or neither); returns how many.
  */
 export async function pruneEventsBefore(db: Db, cutoff: Date, batchSize = 10_000): Promise<number> {
   let total = 0;
   for (;;) {
-    const result = await sql`
-      delete from user_events where ctid in (
-        select ctid from user_events where created_at < ${cutoff} limit ${batchSize}
-      )`.execute(db);
-    const deleted = Number(result.numAffectedRows ?? 0n);
+    const { rows } = await sql<{ deleted: number }>`
+      with cut as (
+        select max(pos) as pos from (select pos, created_at from stream_events order by pos limit ${batchSize}) oldest
+        where created_at < ${cutoff}
+      ),
+      gone as (delete from stream_events where pos <= (select pos from cut) returning 1),
+      moved as (update stream_head set pruned_to = greatest(pruned_to, (select pos from cut)) where id = 1 and (select pos from cut) is not null)
+      select count(*)::int as deleted from gone`.execute(db);
+    const deleted = rows[0]!.deleted;
     total += deleted;
     if (deleted < batchSize) return total;
   }

@@ -6,7 +6,8 @@ export const eventsRouter = router({
   /** WebSocket (wsLink) and SSE (httpSubscriptionLink); durable events carry their position as the tracked id. */
   live: authedProcedure.input(eventsLiveInput).subscription(async function* ({ ctx, input, signal }) {
     for await (const item of ctx.deps.services.events.live(ctx.auth.userId, input.lastEventId, signal)) {
-      yield item.id === null ? item.event : tracked<ChatEvent>(item.id, item.event);
+      // A durable event is a RawEvent: its JSON is the ChatEvent, written once for every subscriber.
+      yield item.id === null ? (item.event as ChatEvent) : tracked(item.id, item.event as ChatEvent);
     }
   }),
 

@@ -1,12 +1,13 @@
-import type { ChatEvent } from '@youngchat/shared';
+import type { ChatEvent, EphemeralEvent, Room } from '@youngchat/shared';
 import type { Logger } from 'pino';
 import type { Db } from '../../ports/database.ts';
-import type { EventHub, HubItem } from '../../realtime/event-hub.ts';
 import type { Presence } from '../../realtime/presence.ts';
+import { RawEvent } from '../../realtime/raw-event.ts';
+import type { Stream, StreamEntry } from '../../realtime/stream.ts';
 import { contactsOf } from '../rooms/rooms.repository.ts';
-import { currentPosition, eventsAfter } from './events.repository.ts';
+import { countForReader, membershipChanges, readLog, readStart } from './events.repository.ts';
 
-/** Replayed from the database in pages of this size. */
+/** Replayed from the database in pages of this size; also the most one poll answers with. */
 const PAGE = 500;
 /** More missed events than this: tell the client to resync rather than replay them all. */
 const MAX_REPLAY = 5_000;
@@ -14,139 +15,207 @@ const MAX_REPLAY = 5_000;
 export interface StreamItem {
   /** The position, for durable events; ephemeral events have none. */
   id: string | null;
-  event: ChatEvent;
+  /** Durable events stay the JSON they were serialised to once (see RawEvent). */
+  event: ChatEvent | RawEvent;
 }
 
 const RESYNC: StreamItem = { id: null, event: { type: 'resync' } };
 
-/** Pending hub items for one reader, and a way to wait for the next. */
-function inbox(hub: EventHub, userId: string) {
-  const items: HubItem[] = [];
-  let wake: (() => void) | undefined;
-  const stop = hub.listen(userId, (item) => {
-    items.push(item);
-    wake?.();
-  });
-  return {
-    items,
-    stop,
-    next(signal: AbortSignal | undefined, timeoutMs = Infinity): Promise<void> {
-      if (items.length > 0 || signal?.aborted) return Promise.resolve();
-      return new Promise((resolve) => {
-        const done = () => {
-          clearTimeout(timer);
-          signal?.removeEventListener('abort', done);
-          wake = undefined;
-          resolve();
-        };
-        const timer = Number.isFinite(timeoutMs) ? setTimeout(done, timeoutMs) : undefined;
-        signal?.addEventListener('abort', done, { once: true });
-        wake = done;
-      });
-    },
-  };
+/**
+ * One reader's queue: its replay first, then what the stream delivers live, in order; and a way to wait for more.
+ * It is the subscriber the stream routes to, so there is no generator or listener per event in between.
+ */
+class Inbox {
+  readonly items: StreamItem[] = [];
+  readonly rooms = new Set<string>();
+  private wake: (() => void) | undefined;
+
+  constructor(readonly userId: string) {}
+
+  push(item: StreamItem): void {
+    this.items.push(item);
+    this.wake?.();
+  }
+
+  deliver(entry: StreamEntry): void {
+    this.push({ id: String(entry.pos), event: new RawEvent(entry.json) });
+  }
+
+  ephemeral(event: EphemeralEvent): void {
+    this.push({ id: null, event });
+  }
+
+  /** Resolves when something is queued, the signal aborts, or `timeoutMs` passes. */
+  next(signal: AbortSignal | undefined, timeoutMs = Infinity): Promise<void> {
+    if (this.items.length > 0 || signal?.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = Number.isFinite(timeoutMs) ? setTimeout(done, timeoutMs) : undefined;
+      signal?.addEventListener('abort', done, { once: true });
+      this.wake = done;
+    });
+  }
+}
+
+/** Whether the entry reaches a reader in `rooms`, and the rooms it is in after it. */
+function follow(entry: StreamEntry, userId: string, rooms: Set<string>): boolean {
+  if (entry.userId !== null) {
+    if (entry.userId !== userId) return false;
+    if (entry.membership === 'join') rooms.add(entry.roomId);
+    if (entry.membership === 'leave') rooms.delete(entry.roomId);
+    return true;
+  }
+  return rooms.has(entry.roomId);
 }
 
 export interface EventsServiceDeps {
   db: Db;
-  hub: EventHub;
+  stream: Stream;
   presence: Presence;
   logger: Logger;
 }
 
-export function createEventsService({ db, hub, presence, logger }: EventsServiceDeps) {
+export function createEventsService({ db, stream, presence, logger }: EventsServiceDeps) {
   // Every instance learns of every presence change and tells its own subscribers who share a room with that person
   // (delivery skips contacts with no subscriber here).
   presence.onChange((userId) => {
     contactsOf(db, userId)
       // The state is read at delivery, so of two quick changes whichever lands last carries the current one.
-      .then((contacts) => hub.deliverLocal(contacts, { type: 'presence', userId, online: presence.isOnline(userId) }))
+      .then((contacts) => stream.deliverLocal(contacts, { type: 'presence', userId, online: presence.isOnline(userId) }))
       .catch((error: unknown) => logger.warn({ err: error }, 'presence not delivered'));
   });
 
-  /** Who of the user's contacts is online now; anyone not named is offline. */
-  async function onlineContacts(userId: string): Promise<StreamItem[]> {
-    const online = (await contactsOf(db, userId)).filter((id) => presence.isOnline(id));
-    return online.map((id) => ({ id: null, event: { type: 'presence', userId: id, online: true } }));
+  const onlineOf = (contacts: string[]): StreamItem[] =>
+    contacts.filter((id) => presence.isOnline(id)).map((id) => ({ id: null, event: { type: 'presence', userId: id, online: true } }));
+
+  /** The user's own joins and leaves in (after, upTo], from memory when it reaches back that far. */
+  async function changesOf(userId: string, after: number, upTo: number) {
+    if (!stream.covers(after)) return membershipChanges(db, userId, { after, upTo });
+    const changes: { room_id: string; membership: 'join' | 'leave' }[] = [];
+    for (const entry of stream.since(after)) {
+      if (entry.pos > upTo) break;
+      if (entry.userId === userId && entry.membership) changes.push({ room_id: entry.roomId, membership: entry.membership });
+    }
+    return changes;
   }
 
   /**
-   * The latest position, and whether everything after `last` can be replayed: not when the client is too far
-   * behind, behind the retention window (pruned), or at a position we never gave out (another account's, a restored
-   * backup). Those resync instead.
+   * Fills `inbox` with everything after `lastEventId` that concerns the user, from the database while the stream's
+   * memory does not reach back that far, then from memory; then attaches it to the stream, which delivers the rest
+   * live. Between the last entry replayed and the attachment nothing else runs, so nothing falls in between. With
+   * `limit`, stops after replaying that many without attaching; `position` is then where it stopped.
+   * Without `lastEventId`, the stream starts from `now`: this instance's position when the reader asked, taken
+   * before anything is awaited, so a change the client makes once its subscription has started is never missed.
    */
-  async function replayFrom(userId: string, last: number): Promise<{ latest: number; replayable: boolean }> {
-    const latest = await currentPosition(db, userId);
-    if (last > latest || latest - last > MAX_REPLAY) return { latest, replayable: false };
-    if (last === latest) return { latest, replayable: true };
-    const [next] = await eventsAfter(db, userId, last, 1);
-    return { latest, replayable: next?.pos === last + 1 };
+  async function open(inbox: Inbox, lastEventId: string | null | undefined, now: number, limit = Infinity) {
+    const { userId, rooms } = inbox;
+    const start = await readStart(db, userId);
+    // Everything up to the head is delivered here before replaying, so memory and database meet.
+    await stream.reach(start.pos);
+    let last = lastEventId == null ? now : Number(lastEventId);
+    let resync = last < start.prunedTo || last > stream.applied();
+    let replayed = 0;
+    for (const id of start.rooms) rooms.add(id);
+    if (!resync && last < start.pos) {
+      // The rooms the user was in at `last`: today's, with the joins and leaves since undone.
+      const changes = await changesOf(userId, last, start.pos);
+      for (const change of [...changes].reverse()) {
+        if (change.membership === 'join') rooms.delete(change.room_id);
+        else rooms.add(change.room_id);
+      }
+      const reader = { userId, rooms: new Set([...rooms, ...changes.map((c) => c.room_id)]) };
+      if (!stream.covers(last)) resync = (await countForReader(db, { after: last, upTo: start.pos }, reader, MAX_REPLAY)) > MAX_REPLAY;
+      while (!resync && !stream.covers(last) && replayed < limit) {
+        const upTo = stream.applied();
+        const page = await readLog(db, { after: last, upTo, limit: PAGE }, reader);
+        resync = last < page.prunedTo;
+        let readAll = !resync && page.entries.length < PAGE;
+        for (const entry of page.entries) {
+          if (resync || replayed >= limit) {
+            readAll = false;
+            break;
+          }
+          if (follow(entry, userId, rooms)) {
+            inbox.deliver(entry);
+            replayed += 1;
+          }
+          last = entry.pos;
+          // A room joined after the start: its entries were not asked for, so ask again from here.
+          if (entry.membership === 'join' && !reader.rooms.has(entry.roomId)) {
+            reader.rooms.add(entry.roomId);
+            readAll = false;
+            break;
+          }
+        }
+        if (readAll) last = upTo;
+      }
+    }
+    if (resync) {
+      // Start over from the head, with today's rooms.
+      inbox.items.length = 0;
+      inbox.push(RESYNC);
+      last = start.pos;
+      rooms.clear();
+      for (const id of start.rooms) rooms.add(id);
+    }
+    for (const entry of stream.since(last)) {
+      if (replayed >= limit) break;
+      if (follow(entry, userId, rooms)) {
+        inbox.deliver(entry);
+        replayed += 1;
+      }
+      last = entry.pos;
+    }
+    if (replayed >= limit && last < stream.applied()) return { position: last, attached: undefined, contacts: start.contacts };
+    return { position: stream.applied(), attached: stream.attach(inbox), contacts: start.contacts };
   }
 
   return {
     /**
-     * One user's stream: listen first, then who is online, then replay from the database after `lastEventId`,
-     * then live events, dropping any the replay already delivered. A position that skips ahead means a live event
-     * was lost on the way: replay again from the database, which has it.
+     * One user's stream: who is online, then the replay after `lastEventId`, then live events. Someone new in a room
+     * who is already online is announced once, as the room arrives.
      */
     async *live(userId: string, lastEventId: string | null | undefined, signal: AbortSignal | undefined): AsyncGenerator<StreamItem> {
-      const box = inbox(hub, userId);
+      const now = stream.applied();
+      const inbox = new Inbox(userId);
       const release = presence.hold(userId);
+      let detach: (() => void) | undefined;
       try {
-        // "From now" is as early as possible: before anything else this stream does.
-        let last = lastEventId == null ? await currentPosition(db, userId) : Number(lastEventId);
-
-        // Someone new in a room may already be online: say so, once, as the room arrives.
+        const opened = await open(inbox, lastEventId, now);
+        detach = opened.attached;
         const shownOnline = new Set<string>();
-        function* withPresence(item: StreamItem): Generator<StreamItem> {
+        for (const item of onlineOf(opened.contacts)) {
+          shownOnline.add((item.event as { userId: string }).userId);
           yield item;
-          const { event } = item;
-          if (event.type === 'presence') {
-            if (event.online) shownOnline.add(event.userId);
-            else shownOnline.delete(event.userId);
-          } else if (event.type === 'room.created' || event.type === 'room.updated') {
-            for (const { id } of event.room.members) {
-              if (id === userId || shownOnline.has(id) || !presence.isOnline(id)) continue;
-              shownOnline.add(id);
-              yield { id: null, event: { type: 'presence', userId: id, online: true } };
-            }
-          }
         }
-
-        async function* replay(): AsyncGenerator<StreamItem> {
-          const { latest, replayable } = await replayFrom(userId, last);
-          if (!replayable) {
-            last = latest;
-            yield RESYNC;
-            return;
-          }
-          for (;;) {
-            const page = await eventsAfter(db, userId, last, PAGE);
-            for (const stored of page) {
-              last = stored.pos;
-              yield* withPresence({ id: String(stored.pos), event: stored.event });
-            }
-            if (page.length < PAGE) return;
-          }
-        }
-
-        for (const item of await onlineContacts(userId)) yield* withPresence(item);
-        yield* replay();
         while (!signal?.aborted) {
-          await box.next(signal);
-          const item = box.items.shift();
-          if (!item) continue;
-          if (item.kind === 'gap') yield* replay();
-          else if (item.kind === 'ephemeral') yield* withPresence({ id: null, event: item.event });
-          else if (item.pos === last + 1) {
-            last = item.pos;
-            yield* withPresence({ id: String(item.pos), event: item.event });
-          } else if (item.pos > last + 1) yield* replay();
-          // item.pos <= last: already delivered by a replay
+          await inbox.next(signal);
+          for (const item of inbox.items.splice(0)) {
+            yield item;
+            const { event } = item;
+            if (event instanceof RawEvent) {
+              // Only the user's own room views can bring new people; they are few, so parsing them is cheap.
+              if (!event.json.startsWith('{"type":"room.')) continue;
+              const room = (JSON.parse(event.json) as { room?: Room }).room;
+              for (const { id } of room?.members ?? []) {
+                if (id === userId || shownOnline.has(id) || !presence.isOnline(id)) continue;
+                shownOnline.add(id);
+                yield { id: null, event: { type: 'presence', userId: id, online: true } };
+              }
+            } else if (event.type === 'presence') {
+              if (event.online) shownOnline.add(event.userId);
+              else shownOnline.delete(event.userId);
+            }
+          }
         }
       } finally {
+        detach?.();
         release();
-        box.stop();
       }
     },
 
@@ -159,28 +228,21 @@ export function createEventsService({ db, hub, presence, logger }: EventsService
       userId: string,
       input: { after?: string | null; waitMs: number },
       signal: AbortSignal | undefined,
-    ): Promise<{ events: StreamItem[]; cursor: string }> {
-      const box = inbox(hub, userId);
+    ): Promise<{ events: { id: string | null; event: ChatEvent }[]; cursor: string }> {
       presence.touch(userId);
+      const inbox = new Inbox(userId);
+      const opened = await open(inbox, input.after, stream.applied(), PAGE);
       try {
-        if (input.after != null) {
-          const { latest, replayable } = await replayFrom(userId, Number(input.after));
-          if (!replayable) return { events: [RESYNC, ...(await onlineContacts(userId))], cursor: String(latest) };
-        }
-        const after = input.after == null ? await currentPosition(db, userId) : Number(input.after);
-        let stored = await eventsAfter(db, userId, after, PAGE);
-        const typing: StreamItem[] = [];
-        if (stored.length === 0 && input.waitMs > 0) {
-          await box.next(signal, input.waitMs);
-          for (const item of box.items) if (item.kind === 'ephemeral' && item.event.type === 'typing') typing.push({ id: null, event: item.event });
-          stored = await eventsAfter(db, userId, after, PAGE);
-        }
-        return {
-          events: [...stored.map((s) => ({ id: String(s.pos), event: s.event as ChatEvent })), ...typing, ...(await onlineContacts(userId))],
-          cursor: String(stored.at(-1)?.pos ?? after),
-        };
+        if (opened.attached && inbox.items.length === 0 && input.waitMs > 0) await inbox.next(signal, input.waitMs);
+        // Presence is answered in full below; typing while waiting is worth showing.
+        const events = inbox.items.filter((item) => item.id !== null || item.event === RESYNC.event || (item.event as ChatEvent).type === 'typing');
+        const lastDurable = events.findLast((item) => item.id !== null)?.id;
+        // Attached, the poller has seen everything up to where the stream is now; otherwise where the replay stopped.
+        const cursor = opened.attached ? Math.max(stream.applied(), Number(lastDurable ?? 0)) : opened.position;
+        // A RawEvent answers as the ChatEvent it holds (toJSON).
+        return { events: [...events, ...onlineOf(opened.contacts)] as { id: string | null; event: ChatEvent }[], cursor: String(cursor) };
       } finally {
-        box.stop();
+        opened.attached?.();
       }
     },
   };

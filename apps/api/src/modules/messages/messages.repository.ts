@@ -19,64 +19,83 @@ export function findMessage(db: Db, id: string): Promise<MessageRow | undefined>
   return db.selectFrom('messages').select(COLUMNS).where('id', '=', id).executeTakeFirst();
 }
 
-/**
- * Takes the room's next seq for a current member's message. The update locks the room row until commit, so seq
- * order is commit order; undefined when the sender is not a member (one statement does both).
- */
-export async function takeNextSeq(db: Db, roomId: string, senderId: string): Promise<number | undefined> {
-  const row = await db
-    .updateTable('rooms')
-    .set({ last_seq: sql<number>`last_seq + 1`, last_message_at: sql<Date>`now()` })
-    .where('id', '=', roomId)
-    .where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('room_members')
-          .select('user_id')
-          .where('room_id', '=', roomId)
-          .where('user_id', '=', senderId)
-          .where('left_at', 'is', null),
-      ),
-    )
-    .returning('last_seq')
-    .executeTakeFirst();
-  return row?.last_seq;
+export interface NewMessage {
+  id: string;
+  roomId: string;
+  senderId: string;
+  body: string;
+  clientId: string;
+  createdAt: Date;
+}
+
+/** A message of the batch that was stored, with its place in the room and in the log. */
+export interface StoredSend {
+  id: string;
+  seq: number;
+  pos: number;
+  /** Members who have not read it: everyone in the room but its sender. */
+  unread: number;
 }
 
 /**
- * Inserts a message at `seq` and moves its sender's read position to it, in one statement. Undefined when the
- * sender already used this clientId: the insert waits for a concurrent original to commit, then yields to it.
+ * Stores a batch of messages in one statement, so the whole batch costs one round trip and one commit (group
+ * commit). Each room's counter row is locked (in id order, so concurrent batches cannot deadlock) and gives the
+ * room's messages their seqs; the log's head, locked last, gives each message its position. A message from someone
+ * not in the room, or a retry of a clientId already stored, is left out before anything is numbered, so neither
+ * leaves a hole in the room's seqs; the caller tells those apart. Rows come back in the input's order.
  */
-export async function insertMessage(
-  db: Db,
-  message: { id: string; roomId: string; seq: number; senderId: string; body: string; clientId: string },
-): Promise<MessageRow | undefined> {
-  return db
-    .with('inserted', (q) =>
-      q
-        .insertInto('messages')
-        .values({
-          id: message.id,
-          room_id: message.roomId,
-          seq: message.seq,
-          sender_id: message.senderId,
-          body: message.body,
-          client_id: message.clientId,
-        })
-        .onConflict((oc) => oc.columns(['sender_id', 'client_id']).doNothing())
-        .returning(COLUMNS),
+export async function insertSends(db: Db, sends: NewMessage[]): Promise<StoredSend[]> {
+  const { rows } = await sql<StoredSend>`
+    with input as (
+      select * from unnest(
+        ${sends.map((_, i) => i)}::int[], ${sends.map((m) => m.id)}::uuid[], ${sends.map((m) => m.roomId)}::uuid[],
+        ${sends.map((m) => m.senderId)}::uuid[], ${sends.map((m) => m.body)}::text[], ${sends.map((m) => m.clientId)}::uuid[],
+        ${sends.map((m) => m.createdAt)}::timestamptz[]
+      ) as t (ord, id, room_id, sender_id, body, client_id, created_at)
+    ),
+    accepted as (
+      select i.* from input i
+      where exists (select 1 from room_members rm where rm.room_id = i.room_id and rm.user_id = i.sender_id and rm.left_at is null)
+        and not exists (select 1 from messages m where m.sender_id = i.sender_id and m.client_id = i.client_id)
+    ),
+    locked as (
+      select r.id, r.last_seq from rooms r where r.id in (select room_id from accepted) order by r.id for update
+    ),
+    counted as (
+      update rooms r set last_seq = l.last_seq + c.n, last_message_at = c.at
+      from locked l, (select room_id, count(*)::int as n, max(created_at) as at from accepted group by room_id) c
+      where r.id = l.id and c.room_id = l.id
+      returning r.id, l.last_seq as base
+    ),
+    numbered as (
+      select a.*, c.base + row_number() over (partition by a.room_id order by a.ord) as seq
+      from accepted a join counted c on c.id = a.room_id
+    ),
+    inserted as (
+      insert into messages (id, room_id, seq, sender_id, body, client_id, created_at)
+      select id, room_id, seq, sender_id, body, client_id, created_at from numbered
+      returning id
+    ),
+    read as (
+      update room_members rm set last_read_seq = greatest(rm.last_read_seq, s.seq)
+      from (select room_id, sender_id, max(seq) as seq from numbered group by room_id, sender_id) s
+      where rm.room_id = s.room_id and rm.user_id = s.sender_id
+    ),
+    head as (
+      update stream_head set pos = pos + (select count(*) from inserted) where id = 1
+      returning pos - (select count(*) from inserted) as base
+    ),
+    positioned as (
+      select n.*, h.base + row_number() over (order by n.ord) as pos from numbered n, head h
+    ),
+    logged as (
+      insert into stream_events (pos, room_id, message_id) select pos, room_id, id from positioned
     )
-    .with('read', (q) =>
-      q
-        .updateTable('room_members')
-        .set({ last_read_seq: sql<number>`greatest(last_read_seq, ${message.seq}::bigint)` })
-        .where('room_id', '=', message.roomId)
-        .where('user_id', '=', message.senderId)
-        .where(({ exists, selectFrom }) => exists(selectFrom('inserted').select('inserted.id')))
-        .returning('user_id'),
-    )
-    .selectFrom('inserted')
-    .select(COLUMNS)
-    .executeTakeFirst();
+    select p.id, p.seq, p.pos,
+      (select count(*)::int from room_members rm where rm.room_id = p.room_id and rm.left_at is null) - 1 as unread
+    from positioned p
+    order by p.ord`.execute(db);
+  return rows;
 }
 
 /**

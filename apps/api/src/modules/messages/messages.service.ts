@@ -2,49 +2,38 @@ import { randomUUID } from 'node:crypto';
 import type { DurableEvent, Message, MessagePage } from '@youngchat/shared';
 import type { Db } from '../../ports/database.ts';
 import type { RateLimiterFactory } from '../../ports/rate-limiter.ts';
-import type { EventHub } from '../../realtime/event-hub.ts';
+import type { Stream } from '../../realtime/stream.ts';
 import { AppError } from '../../trpc/errors.ts';
-import { toMessage } from '../rooms/chat.mapper.ts';
+import { toMessage, unreadBy } from '../rooms/chat.mapper.ts';
 import { notAMember, requireAmong, requireMember } from '../rooms/rooms.policy.ts';
 import { commitWithEvents, type Change } from '../events/events.commit.ts';
 import { activeMembers } from '../rooms/rooms.repository.ts';
-import {
-  findBySenderClientId,
-  findMessage,
-  insertMessage,
-  listPage,
-  softDelete,
-  takeNextSeq,
-  updateBody,
-  type MessageRow,
-} from './messages.repository.ts';
+import type { SendBatcher } from './messages.batcher.ts';
+import { findBySenderClientId, findMessage, listPage, softDelete, updateBody, type MessageRow } from './messages.repository.ts';
 
-/** Thrown inside the send transaction to roll it back when the clientId was used before. */
-const ALREADY_SENT = new Error('already sent');
 export interface MessagesServiceDeps {
   db: Db;
-  hub: EventHub;
+  stream: Stream;
+  batcher: SendBatcher;
   rateLimiters: RateLimiterFactory;
   messagesPerMinute: number;
 }
 
-export function createMessagesService({ db, hub, rateLimiters, messagesPerMinute }: MessagesServiceDeps) {
+export function createMessagesService({ db, stream, batcher, rateLimiters, messagesPerMinute }: MessagesServiceDeps) {
   // Per sender, counted by every instance alike (the limiter's store is shared).
   const sends = rateLimiters.create({ name: 'messages_send', points: messagesPerMinute, durationSec: 60 });
 
   async function present(row: MessageRow): Promise<Message> {
-    return toMessage(row, await activeMembers(db, [row.room_id]));
+    return toMessage(row, unreadBy(row, await activeMembers(db, [row.room_id])));
   }
 
-  /** The event for every current member of the room: offline members find it later, leavers get nothing. */
+  /** One entry for the room: whoever is a member at its position hears it, offline members find it later. */
   async function forRoom(tx: Db, row: MessageRow, toEvent: (message: Message) => DurableEvent): Promise<Change<Message>> {
-    const members = await activeMembers(tx, [row.room_id]);
-    const message = toMessage(row, members);
-    const event = toEvent(message);
-    return { result: message, events: members.map((m) => ({ userId: m.user_id, event })) };
+    const message = toMessage(row, unreadBy(row, await activeMembers(tx, [row.room_id])));
+    return { result: message, events: [{ roomId: row.room_id, userId: null, membership: null, event: toEvent(message) }] };
   }
 
-  const commitAndRelay = (change: (tx: Db) => Promise<Change<Message>>) => commitWithEvents(db, hub, change);
+  const commitAndRelay = (change: (tx: Db) => Promise<Change<Message>>) => commitWithEvents(db, stream, change);
 
   /** A retry of an earlier send: the original message, if it went to the same room. */
   function sameSend(existing: MessageRow, roomId: string): MessageRow {
@@ -71,7 +60,7 @@ export function createMessagesService({ db, hub, rateLimiters, messagesPerMinute
         after: membership.joined_seq,
         limit: input.limit + 1,
       });
-      const items = rows.slice(0, input.limit).map((row) => toMessage(row, members));
+      const items = rows.slice(0, input.limit).map((row) => toMessage(row, unreadBy(row, members)));
       return { items, nextCursor: rows.length > input.limit ? items.at(-1)!.seq : null };
     },
 
@@ -81,20 +70,18 @@ export function createMessagesService({ db, hub, rateLimiters, messagesPerMinute
       if (!verdict.allowed) {
         throw new AppError('RATE_LIMITED', 'You are sending very fast. Please wait a moment.', { retryAfterMs: verdict.retryAfterMs });
       }
-      const sent = await commitAndRelay(async (tx) => {
-        const seq = await takeNextSeq(tx, input.roomId, viewerId);
-        if (seq === undefined) throw notAMember();
-        const row = await insertMessage(tx, { id: randomUUID(), roomId: input.roomId, seq, senderId: viewerId, body: input.body, clientId: input.clientId });
-        // A retry: give the seq back (roll back) and answer with the original below.
-        if (!row) throw ALREADY_SENT;
-        return forRoom(tx, row, (message) => ({ type: 'message.created', roomId: row.room_id, message }));
-      }).catch((error: unknown) => {
-        if (error === ALREADY_SENT) return undefined;
-        throw error;
+      const outcome = await batcher.send({
+        id: randomUUID(),
+        roomId: input.roomId,
+        senderId: viewerId,
+        body: input.body,
+        clientId: input.clientId,
+        createdAt: new Date(),
       });
-      if (sent) return sent;
+      if (outcome.stored) return outcome.message;
+      // Not stored: a retry (answered with the original), or someone not in the room.
       const original = await findBySenderClientId(db, viewerId, input.clientId);
-      if (!original) throw new AppError('CONFLICT', 'Please send this message again.');
+      if (!original) throw notAMember();
       return present(sameSend(original, input.roomId));
     },
 

@@ -8,7 +8,8 @@ export function unreadBy(message: Pick<MessageRow, 'seq' | 'sender_id'>, members
     .length;
 }
 
-export function toMessage(row: MessageRow, members: readonly MemberRow[]): Message {
+/** The message as every member sees it; `unreadCount` from unreadBy, or counted by the database. */
+export function toMessage(row: MessageRow, unreadCount: number): Message {
   return {
     id: row.id,
     roomId: row.room_id,
@@ -19,7 +20,7 @@ export function toMessage(row: MessageRow, members: readonly MemberRow[]): Messa
     createdAt: row.created_at.toISOString(),
     editedAt: row.edited_at?.toISOString() ?? null,
     deletedAt: row.deleted_at?.toISOString() ?? null,
-    unreadCount: row.deleted_at ? 0 : unreadBy(row, members),
+    unreadCount: row.deleted_at ? 0 : unreadCount,
   };
 }
 
@@ -35,7 +36,7 @@ export function toRoom(
     kind: row.kind,
     name: row.kind === 'direct' ? (others[0]?.nickname ?? '') : row.name,
     members: parts.members,
-    lastMessage: parts.lastMessage ? toMessage(parts.lastMessage, parts.memberRows) : null,
+    lastMessage: parts.lastMessage ? toMessage(parts.lastMessage, unreadBy(parts.lastMessage, parts.memberRows)) : null,
     unreadCount: parts.unreadCount,
   };
 }

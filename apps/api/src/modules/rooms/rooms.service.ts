@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { DurableEvent, Room } from '@youngchat/shared';
+import type { Room } from '@youngchat/shared';
 import type { Db } from '../../ports/database.ts';
-import type { EventHub } from '../../realtime/event-hub.ts';
+import type { Stream } from '../../realtime/stream.ts';
 import { AppError } from '../../trpc/errors.ts';
 import { blockersAmong } from '../blocks/blocks.repository.ts';
 import { commitWithEvents, type Change } from '../events/events.commit.ts';
+import type { LogEntry } from '../events/events.repository.ts';
 import { lastMessages } from '../messages/messages.repository.ts';
 import { toUser } from '../users/users.mapper.ts';
 import { findUsersByIds } from '../users/users.repository.ts';
@@ -26,7 +27,7 @@ import {
   type RoomRow,
 } from './rooms.repository.ts';
 
-export function createRoomsService({ db, hub }: { db: Db; hub: EventHub }) {
+export function createRoomsService({ db, stream }: { db: Db; stream: Stream }) {
   /**
    * Rooms as the viewer sees them, with members, last message and unread count, in a fixed number of queries;
    * `from` is a transaction when the view goes into an event of that transaction.
@@ -60,14 +61,23 @@ export function createRoomsService({ db, hub }: { db: Db; hub: EventHub }) {
     return presented!;
   }
 
-  /** Each listed user's own view of the room, as a durable event in the change's transaction. */
-  async function roomEvents(tx: Db, roomId: string, type: 'room.created' | 'room.updated', userIds: string[]) {
-    const entries: { userId: string; event: DurableEvent }[] = [];
-    for (const userId of userIds) entries.push({ userId, event: { type, room: await presentOne(userId, roomId, tx) } });
+  /**
+   * Each listed user's own view of the room, as a durable event in the change's transaction; `membership` marks the
+   * ones that add them to the room or take them out of it (their streams start or stop hearing the room there).
+   */
+  async function roomEvents(
+    tx: Db,
+    roomId: string,
+    type: 'room.created' | 'room.updated',
+    userIds: string[],
+    membership: LogEntry['membership'] = null,
+  ): Promise<LogEntry[]> {
+    const entries: LogEntry[] = [];
+    for (const userId of userIds) entries.push({ roomId, userId, membership, event: { type, room: await presentOne(userId, roomId, tx) } });
     return entries;
   }
 
-  const commitAndRelay = <T>(change: (tx: Db) => Promise<Change<T>>) => commitWithEvents(db, hub, change);
+  const commitAndRelay = <T>(change: (tx: Db) => Promise<Change<T>>) => commitWithEvents(db, stream, change);
 
   const memberIds = async (tx: Db, roomId: string) => (await activeMembers(tx, [roomId])).map((m) => m.user_id);
 
@@ -81,8 +91,11 @@ export function createRoomsService({ db, hub }: { db: Db; hub: EventHub }) {
     return commitAndRelay(async (tx) => {
       if (!(await leaveRoom(tx, roomId, viewerId))) throw notAMember();
       // The leaver gets the room without them in it (their other devices drop it), then nothing more.
-      const audience = [...(await memberIds(tx, roomId)), viewerId];
-      return { result: { ok: true as const }, events: await roomEvents(tx, roomId, 'room.updated', audience) };
+      const events = [
+        ...(await roomEvents(tx, roomId, 'room.updated', await memberIds(tx, roomId))),
+        ...(await roomEvents(tx, roomId, 'room.updated', [viewerId], 'leave')),
+      ];
+      return { result: { ok: true as const }, events };
     });
   }
 
@@ -117,7 +130,7 @@ export function createRoomsService({ db, hub }: { db: Db; hub: EventHub }) {
         const joining = await withoutBlockers(tx, viewerId, [viewerId, otherId]);
         await addMembers(tx, id, joining, 0);
         const arrived = joining.filter((u) => !before.includes(u));
-        return { result: id, events: await roomEvents(tx, id, 'room.created', arrived) };
+        return { result: id, events: await roomEvents(tx, id, 'room.created', arrived, 'join') };
       });
       return presentOne(viewerId, roomId);
     },
@@ -130,7 +143,7 @@ export function createRoomsService({ db, hub }: { db: Db; hub: EventHub }) {
         const others = await withoutBlockers(tx, viewerId, named);
         await insertGroupRoom(tx, roomId, name);
         await addMembers(tx, roomId, [viewerId, ...others], 0);
-        return { result: roomId, events: await roomEvents(tx, roomId, 'room.created', [viewerId, ...others]) };
+        return { result: roomId, events: await roomEvents(tx, roomId, 'room.created', [viewerId, ...others], 'join') };
       });
       return presentOne(viewerId, roomId);
     },
@@ -146,7 +159,7 @@ export function createRoomsService({ db, hub }: { db: Db; hub: EventHub }) {
         // Newcomers read from here on, not the conversation before them.
         await addMembers(tx, roomId, arrived, room.last_seq);
         const events = [
-          ...(await roomEvents(tx, roomId, 'room.created', arrived)),
+          ...(await roomEvents(tx, roomId, 'room.created', arrived, 'join')),
           ...(await roomEvents(tx, roomId, 'room.updated', before)),
         ];
         return { result: undefined, events };
@@ -162,14 +175,16 @@ export function createRoomsService({ db, hub }: { db: Db; hub: EventHub }) {
       if (roomId && (await memberIds(db, roomId)).includes(viewerId)) await leave(viewerId, roomId);
     },
 
-    /** Everyone in the room learns the new read position (their messages' unread numbers drop). */
+    /**
+     * Everyone in the room learns the new read position (their messages' unread numbers drop): one entry for the
+     * room, whatever its size, and the reader's own view of the room (its unread count).
+     */
     async markRead(viewerId: string, roomId: string, seq: number): Promise<{ roomId: string; seq: number }> {
       return commitAndRelay(async (tx) => {
         const readSeq = await markRead(tx, roomId, viewerId, seq);
         if (readSeq === undefined) throw notAMember();
-        const read: DurableEvent = { type: 'room.read', roomId, userId: viewerId, seq: readSeq };
-        const events = [
-          ...(await memberIds(tx, roomId)).map((userId) => ({ userId, event: read })),
+        const events: LogEntry[] = [
+          { roomId, userId: null, membership: null, event: { type: 'room.read', roomId, userId: viewerId, seq: readSeq } },
           ...(await roomEvents(tx, roomId, 'room.updated', [viewerId])),
         ];
         return { result: { roomId, seq: readSeq }, events };
@@ -180,7 +195,7 @@ export function createRoomsService({ db, hub }: { db: Db; hub: EventHub }) {
     async setTyping(viewerId: string, roomId: string): Promise<{ ok: true }> {
       await requireMember(db, roomId, viewerId);
       const others = (await memberIds(db, roomId)).filter((u) => u !== viewerId);
-      await hub.publishEphemeral(others, { type: 'typing', roomId, userId: viewerId });
+      await stream.publishEphemeral(others, { type: 'typing', roomId, userId: viewerId });
       return { ok: true };
     },
   };

@@ -1,0 +1,114 @@
+import type { Message } from '@youngchat/shared';
+import DataLoader from 'dataloader';
+import type { Db } from '../../ports/database.ts';
+import type { Stream, StreamEntry } from '../../realtime/stream.ts';
+import { toMessage } from '../rooms/chat.mapper.ts';
+import { insertSends, type NewMessage, type StoredSend } from './messages.repository.ts';
+
+/** What became of one send: stored now, or not (a retry of a clientId already used, or not a member). */
+export type SendOutcome = { stored: true; message: Message } | { stored: false };
+
+export interface SendBatcherOptions {
+  db: Db;
+  stream: Stream;
+  /** Batches written at once; more wait for one of them to finish. */
+  inFlight: number;
+  maxBatch: number;
+}
+
+const UNIQUE_VIOLATION = '23505';
+const NOT_STORED: SendOutcome = { stored: false };
+
+/**
+ * Group commit for sends: what arrives while a batch is being written goes into the next one, so under load a
+ * send shares its round trip, statement and commit with its neighbours, and when idle it goes at once. Each
+ * caller gets its own outcome. (dataloader does the gathering and the per-caller answers; this decides when a
+ * batch may go: when fewer than `inFlight` are being written.)
+ */
+export function createSendBatcher({ db, stream, inFlight, maxBatch }: SendBatcherOptions) {
+  let writing = 0;
+  const ready: (() => void)[] = [];
+  const pump = () => {
+    while (writing < inFlight && ready.length > 0) ready.shift()!();
+  };
+
+  const storeAll = async (sends: NewMessage[]) => {
+    const rows = new Map((await insertSends(db, sends)).map((row) => [row.id, row]));
+    return sends.map((send) => rows.get(send.id));
+  };
+  const isRace = (error: unknown) => (error as { code?: string }).code === UNIQUE_VIOLATION;
+
+  /**
+   * One statement for the batch. A clientId raced in by a concurrent batch fails it whole; that batch has committed
+   * by then, so the second try leaves the retry out. Should that fail too, each send goes alone.
+   */
+  async function store(sends: NewMessage[]): Promise<(StoredSend | undefined)[]> {
+    for (let tries = 0; tries < 2; tries++) {
+      try {
+        return await storeAll(sends);
+      } catch (error) {
+        if (!isRace(error)) throw error;
+      }
+    }
+    if (sends.length === 1) return [undefined];
+    const alone: (StoredSend | undefined)[] = [];
+    for (const send of sends) alone.push(...(await store([send])));
+    return alone;
+  }
+
+  async function write(sends: readonly NewMessage[]): Promise<SendOutcome[]> {
+    writing += 1;
+    try {
+      // The same clientId twice in one batch: the first is the send, the others its retries.
+      const firsts = new Map<string, NewMessage>();
+      for (const send of sends) {
+        const key = `${send.senderId}:${send.clientId}`;
+        if (!firsts.has(key)) firsts.set(key, send);
+      }
+      const unique = [...firsts.values()];
+      const stored = await store(unique);
+      const outcomes = new Map<NewMessage, SendOutcome>();
+      const entries: StreamEntry[] = [];
+      unique.forEach((send, i) => {
+        const row = stored[i];
+        if (!row) return;
+        const message = toMessage(
+          {
+            id: send.id,
+            room_id: send.roomId,
+            seq: row.seq,
+            sender_id: send.senderId,
+            body: send.body,
+            client_id: send.clientId,
+            created_at: send.createdAt,
+            edited_at: null,
+            deleted_at: null,
+          },
+          row.unread,
+        );
+        outcomes.set(send, { stored: true, message });
+        const json = JSON.stringify({ type: 'message.created', roomId: send.roomId, message });
+        entries.push({ pos: row.pos, roomId: send.roomId, userId: null, membership: null, json });
+      });
+      stream.publish(entries);
+      return sends.map((send) => outcomes.get(send) ?? NOT_STORED);
+    } finally {
+      writing -= 1;
+      pump();
+    }
+  }
+
+  const loader = new DataLoader<NewMessage, SendOutcome, NewMessage>(write, {
+    cache: false,
+    maxBatchSize: maxBatch,
+    // Wait a turn of the event loop so that sends arriving together share a batch, and for a free writer.
+    batchScheduleFn: (dispatch) => {
+      ready.push(dispatch);
+      setImmediate(pump);
+    },
+  });
+
+  return { send: (message: NewMessage) => loader.load(message) };
+}
+
+export type SendBatcher = ReturnType<typeof createSendBatcher>;
