@@ -57,6 +57,7 @@ const envSchema = z.object({
   WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(16 * 1024).max(256 * 1024 * 1024).default(4 * 1024 * 1024),
   MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(100),
   EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  STREAM_MEMORY_EVENTS: z.coerce.number().int().min(10).max(1_000_000).default(20_000),
   PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(5_000),
   PRESENCE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
@@ -89,6 +90,8 @@ export interface Config {
   refreshTokenTtlMs: number;
   /** Stored events older than this are pruned; a client away longer gets `resync`. */
   eventRetentionMs: number;
+  /** Recent live events each instance keeps in memory, from which reconnecting clients catch up. */
+  streamMemoryEvents: number;
   /** Going offline is announced this long after a user's last connection ends; instances repeat their online set every heartbeat. */
   presence: { graceMs: number; heartbeatMs: number };
   database: { url: string | undefined; poolSize: number };
@@ -159,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     refreshTokenTtlMs: e.REFRESH_TOKEN_TTL_DAYS * 86_400_000,
     jwtSecret: e.JWT_SECRET ?? embeddedJwtSecret(dataDir),
     eventRetentionMs: e.EVENT_RETENTION_DAYS * 86_400_000,
+    streamMemoryEvents: e.STREAM_MEMORY_EVENTS,
     presence: { graceMs: e.PRESENCE_GRACE_MS, heartbeatMs: e.PRESENCE_HEARTBEAT_MS },
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
     redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },

@@ -45,10 +45,10 @@ import type { RateLimiterFactory } from './ports/rate-limiter.ts';
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
 /**
- * The live stream's memory: ~20k recent entries (a few MB) let clients that were away for seconds catch up without
- * the database; a head read each second finds an entry whose relay was lost even when nothing follows it.
+ * A head read each second finds an entry whose relay was lost even when nothing follows it; an entry out of order
+ * waits 25 ms for those before it to come by bus before they are read from the database.
  */
-const STREAM_SETTINGS = { ringSize: 20_000, headPollMs: 1_000, fillDelayMs: 25, reachTimeoutMs: 10_000 };
+const STREAM_TIMING = { headPollMs: 1_000, fillDelayMs: 25, reachTimeoutMs: 10_000 };
 /** Group commit: up to two batches of sends written at once, each of at most 500. */
 const SEND_BATCHES = { inFlight: 2, maxBatch: 500 };
 
@@ -151,7 +151,8 @@ export async function buildDeps(config: Config, options: { logDestination?: Dest
       logger,
       readHead: () => readHead(database.db),
       readRange: async (after, upTo, limit) => (await readLog(database.db, { after, upTo, limit })).entries,
-      ...STREAM_SETTINGS,
+      ringSize: config.streamMemoryEvents,
+      ...STREAM_TIMING,
     });
     await stream.start();
     const rooms = createRoomsService({ db: database.db, stream });

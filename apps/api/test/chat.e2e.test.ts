@@ -58,6 +58,37 @@ function chatSuite(getServer: () => TestServer) {
     expect(pages.flatMap((p) => p.items).filter((m) => m.clientId === racing)).toHaveLength(1);
   });
 
+  it('leaves no hole in a room’s seqs for retries sent among other messages, and keeps its last message right', async () => {
+    const group = await as(ann).rooms.createGroup.mutate({ name: 'Retries', memberIds: [bob.user.id] });
+    const retried = randomUUID();
+    const send = (body: string, clientId: string) => as(ann).messages.send.mutate({ roomId: group.id, body, clientId });
+    const sent = await Promise.all(
+      Array.from({ length: 16 }, (_, i) => (i % 3 === 0 ? send('retried', retried) : send(`other ${i}`, randomUUID()))),
+    );
+    const distinct = new Map(sent.map((m) => [m.id, m.seq]));
+    expect([...distinct.values()].sort((a, b) => a - b)).toEqual(Array.from({ length: distinct.size }, (_, i) => i + 1));
+    expect(distinct.size).toBe(11);
+    const next = await send('after', randomUUID());
+    expect(next.seq).toBe(12);
+    expect((await as(bob).rooms.get.query({ roomId: group.id })).lastMessage).toMatchObject({ id: next.id, seq: 12 });
+  });
+
+  it('records a read in a 100-member room as two entries of the log, whatever the room’s size', async () => {
+    const db = getServer().deps.database.db;
+    const others = Array.from({ length: 98 }, () => randomUUID());
+    await db
+      .insertInto('users')
+      .values(others.map((id) => ({ id, email: `${id}@example.com`, password_hash: 'not a hash', nickname: 'Member' })))
+      .execute();
+    const group = await as(ann).rooms.createGroup.mutate({ name: 'Hundred', memberIds: [bob.user.id, ...others] });
+    expect(group.members).toHaveLength(100);
+    const message = await as(ann).messages.send.mutate({ roomId: group.id, body: 'hi all', clientId: randomUUID() });
+    const count = async () => Number((await db.selectFrom('stream_events').select((e) => e.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const before = await count();
+    await as(bob).rooms.markRead.mutate({ roomId: group.id, seq: message.seq });
+    expect((await count()) - before).toBe(2);
+  });
+
   it('gives 50 concurrent senders gap-free, unique per-room seqs', async () => {
     const group = await as(ann).rooms.createGroup.mutate({ name: 'Fifty', memberIds: [bob.user.id, cat.user.id] });
     const senders = [ann, bob, cat];

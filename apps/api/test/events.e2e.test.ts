@@ -8,6 +8,25 @@ import { bodies, listen, type Received } from './streams.ts';
 import { realServicesEnv, startTestServer, type TestServer } from './harness.ts';
 import { describeWithServices } from './services.ts';
 
+/** Bob leaves a group and is invited back while his stream is away; resuming, he hears nothing of the time between. */
+async function resumesAcrossLeaveAndReturn(server: TestServer, ann: Session, bob: Session): Promise<void> {
+  const as = (s: Session) => httpClient(server, { accessToken: s.accessToken });
+  const say = (body: string) => as(ann).messages.send.mutate({ roomId: room.id, body, clientId: randomUUID() });
+  const room = await as(ann).rooms.createGroup.mutate({ name: 'Back again', memberIds: [bob.user.id] });
+  const { cursor } = await as(bob).events.poll.query({ waitMs: 0 });
+  await say('before');
+  await as(bob).rooms.leave.mutate({ roomId: room.id });
+  await say('while away');
+  await as(ann).rooms.invite.mutate({ roomId: room.id, userIds: [bob.user.id] });
+  await say('after');
+  const stream = listen(server, bob, 'ws', cursor);
+  await stream.until((r) => bodies(r).includes('after'));
+  await new Promise((r) => setTimeout(r, 200));
+  const seen = stream.durable().map((r) => (r.event.type === 'message.created' ? r.event.message.body : r.event.type));
+  expect(seen).toEqual(['before', 'room.updated', 'room.created', 'after']);
+  stream.close();
+}
+
 function eventsSuite(getServer: () => TestServer) {
   let ann: Session;
   let bob: Session;
@@ -104,6 +123,10 @@ function eventsSuite(getServer: () => TestServer) {
     expect(shape(viaSse.received)).toEqual(shape(polled.events));
     viaWs.close();
     viaSse.close();
+  });
+
+  it('resumes across a leave and a return: what was said before, the leave, the return, what was said after', async () => {
+    await resumesAcrossLeaveAndReturn(getServer(), ann, bob);
   });
 
   it('answers resync to a resume position it never gave out, then carries on live', async () => {
@@ -239,7 +262,7 @@ await describeWithServices('live events, real services and two instances', ['pos
 
   eventsSuite(() => a);
 
-  it('relays a message sent through instance A to a subscriber on instance B', async () => {
+  it('relays a message sent through instance A to a subscriber on instance B, and stores a clientId sent through both once', async () => {
     const [ann, bob] = await Promise.all([createAccount(a, { nickname: 'Ann' }), createAccount(a, { nickname: 'Bob' })]);
     const stream = listen(b, bob, 'ws');
     await stream.ready;
@@ -247,6 +270,19 @@ await describeWithServices('live events, real services and two instances', ['pos
     await httpClient(a, { accessToken: ann.accessToken }).messages.send.mutate({ roomId: room.id, body: 'from A', clientId: randomUUID() });
     await stream.until((r) => bodies(r).includes('from A'), 5_000);
     stream.close();
+
+    // One clientId sent through both instances at once is one message.
+    for (let round = 0; round < 5; round++) {
+      const clientId = randomUUID();
+      const sent = await Promise.all(
+        [a, b, a, b].map((server) =>
+          httpClient(server, { accessToken: ann.accessToken }).messages.send.mutate({ roomId: room.id, body: 'once', clientId }),
+        ),
+      );
+      expect(new Set(sent.map((m) => m.id)).size).toBe(1);
+    }
+    const page = await httpClient(b, { accessToken: bob.accessToken }).messages.list.query({ roomId: room.id });
+    expect(page.items.map((m) => m.seq)).toEqual([6, 5, 4, 3, 2, 1]);
   });
 
   it('shows someone connected to instance B as online to a contact on instance A, then offline when they go', async () => {
@@ -274,6 +310,41 @@ await describeWithServices('live events, real services and two instances', ['pos
     while (b.deps.sockets.countFor(bob.user.id) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(b.deps.sockets.countFor(bob.user.id)).toBe(0);
     stream.close();
+  });
+});
+
+describe('live events with little memory: replays come from the database', () => {
+  let server: TestServer;
+  let ann: Session;
+  let bob: Session;
+  beforeAll(async () => {
+    server = await startTestServer({ MESSAGES_PER_MINUTE: '10000', STREAM_MEMORY_EVENTS: '10' });
+    [ann, bob] = await Promise.all([createAccount(server, { nickname: 'Ann' }), createAccount(server, { nickname: 'Bob' })]);
+  });
+  afterAll(() => server?.close());
+
+  it('replays more than a page of missed events, every one once and in order', async () => {
+    const as = (s: Session) => httpClient(server, { accessToken: s.accessToken });
+    const room = await as(ann).rooms.createGroup.mutate({ name: 'Long away', memberIds: [bob.user.id] });
+    const { cursor } = await as(bob).events.poll.query({ waitMs: 0 });
+    const count = 620;
+    for (let i = 0; i < count; i += 20) {
+      await Promise.all(
+        Array.from({ length: 20 }, () => as(ann).messages.send.mutate({ roomId: room.id, body: 'missed', clientId: randomUUID() })),
+      );
+    }
+    const stream = listen(server, bob, 'ws', cursor);
+    await stream.until((r) => bodies(r).length >= count, 20_000);
+    await new Promise((r) => setTimeout(r, 200));
+    const seqs = stream.received.flatMap((r) => (r.event.type === 'message.created' ? [r.event.message.seq] : []));
+    expect(seqs).toEqual(Array.from({ length: count }, (_, i) => i + 1));
+    const polled = await as(bob).events.poll.query({ after: cursor, waitMs: 0 });
+    expect(polled.events.filter((e) => e.id !== null)).toHaveLength(500);
+    stream.close();
+  });
+
+  it('resumes across a leave and a return from the database too', async () => {
+    await resumesAcrossLeaveAndReturn(server, ann, bob);
   });
 });
 
