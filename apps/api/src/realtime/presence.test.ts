@@ -2,18 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createInProcessEventBus } from '../adapters/embedded/in-process-event-bus.ts';
 import type { EventBus } from '../ports/event-bus.ts';
 import { createPresence, type Presence } from './presence.ts';
+import { sleep, until } from '../../test/wait.ts';
 
 const OPTIONS = { graceMs: 50, heartbeatMs: 40, pollLeaseMs: 80 };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Waits for a condition that the bus settles asynchronously. */
-async function until(condition: () => boolean, timeoutMs = 2_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await sleep(5);
-  }
-}
 
 describe('presence across instances sharing a bus', () => {
   const started: Presence[] = [];

@@ -3,16 +3,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createInProcessEventBus } from '../adapters/embedded/in-process-event-bus.ts';
 import { createStream, type Stream, type StreamEntry, type StreamSubscriber } from './stream.ts';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(condition: () => boolean, timeoutMs = 2_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await sleep(5);
-  }
-}
+import { until } from '../../test/wait.ts';
 
 const entry = (pos: number, roomId: string, userId: string | null = null, membership: StreamEntry['membership'] = null): StreamEntry => ({
   pos,

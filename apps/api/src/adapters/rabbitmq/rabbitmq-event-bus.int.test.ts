@@ -6,16 +6,9 @@ import { SERVICES, describeWithServices, uniqueName } from '../../../test/servic
 import { startTcpProxy } from '../../../test/tcp-proxy.ts';
 import type { EventBus } from '../../ports/event-bus.ts';
 import { createRabbitMqEventBus } from './rabbitmq-event-bus.ts';
+import { until } from '../../../test/wait.ts';
 
 const logger = pino({ level: 'silent' });
-
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 await describeWithServices('RabbitMQ event bus', ['rabbitmq'], () => {
   const exchange = uniqueName('yc_test');
@@ -25,7 +18,7 @@ await describeWithServices('RabbitMQ event bus', ['rabbitmq'], () => {
   beforeAll(async () => {
     a = createRabbitMqEventBus({ url: SERVICES.rabbitmq, exchange, instanceId: 'a', logger });
     b = createRabbitMqEventBus({ url: SERVICES.rabbitmq, exchange, instanceId: 'b', logger });
-    await until(async () => (await Promise.allSettled([a.check(), b.check()])).every((r) => r.status === 'fulfilled'));
+    await until(async () => (await Promise.allSettled([a.check(), b.check()])).every((r) => r.status === 'fulfilled'), 10_000);
   });
   afterAll(async () => {
     await a?.close();
@@ -59,18 +52,18 @@ await describeWithServices('RabbitMQ event bus', ['rabbitmq'], () => {
     try {
       let gaps = 0;
       flaky.onGap(() => gaps++);
-      await until(async () => (await flaky.check().then(() => true, () => false)));
+      await until(async () => (await flaky.check().then(() => true, () => false)), 10_000);
       const sink = collect(flaky);
 
       proxy.cut();
-      await until(async () => (await flaky.check().then(() => false, () => true)));
+      await until(async () => (await flaky.check().then(() => false, () => true)), 10_000);
       // Published by another instance while this one is cut off: lost to it, hence the gap report.
       await a.publish({ type: 'during-outage' });
       // A publish from the cut-off instance fails within its timeout instead of buffering forever.
       await expect(flaky.publish({ type: 'from-cut-off' })).rejects.toThrow();
 
       proxy.restore();
-      await until(() => gaps === 1);
+      await until(() => gaps === 1, 10_000);
       await a.publish({ type: 'after-outage' });
       await sink.waitFor(1);
       expect(sink.received.map((m) => m.type)).toEqual(['after-outage']);
