@@ -20,6 +20,7 @@ import { createAccessTokens } from './modules/auth/access-token.ts';
 import { createAuthService } from './modules/auth/auth.service.ts';
 import { createBlocksService } from './modules/blocks/blocks.service.ts';
 import { createRefreshTokens } from './modules/auth/refresh-tokens.ts';
+import { createSessionCache } from './modules/auth/auth.session-cache.ts';
 import { createProfileService } from './modules/profile/profile.service.ts';
 import { readHead, readLog } from './modules/events/events.repository.ts';
 import { startEventRetention, type EventRetention } from './modules/events/events.retention.ts';
@@ -49,6 +50,8 @@ const { version } = createRequire(import.meta.url)('../package.json') as { versi
  * waits 25 ms for those before it to come by bus before they are read from the database.
  */
 const STREAM_TIMING = { headPollMs: 1_000, fillDelayMs: 25, reachTimeoutMs: 10_000 };
+/** Access tokens found live are trusted for 10 s (revocations are relayed at once; this bounds a lost relay). */
+const SESSION_CACHE = { ttlMs: 10_000, maxEntries: 100_000 };
 /** Group commit: up to two batches of sends written at once, each of at most 500. */
 const SEND_BATCHES = { inFlight: 2, maxBatch: 500 };
 
@@ -146,6 +149,7 @@ export async function buildDeps(config: Config, options: { logDestination?: Dest
         : createSqlRateLimiterFactory(database.db),
     );
     const sockets = createSocketRegistry(eventBus);
+    const sessions = createSessionCache(eventBus, SESSION_CACHE);
     const stream = createStream({
       bus: eventBus,
       logger,
@@ -202,7 +206,11 @@ export async function buildDeps(config: Config, options: { logDestination?: Dest
           mailer,
           rateLimiters,
           accessTokens: createAccessTokens({ secret: config.jwtSecret, ttlMs: config.accessTokenTtlMs }),
-          refreshTokens: createRefreshTokens(keyValue, { familyTtlMs: config.refreshTokenTtlMs }),
+          refreshTokens: createRefreshTokens(keyValue, {
+            familyTtlMs: config.refreshTokenTtlMs,
+            onReuse: (sessionId) => sessions.revoked({ sessionId }),
+          }),
+          sessions,
           sockets,
           codeSecret: config.jwtSecret,
           logger,

@@ -3,7 +3,7 @@ import type { Session } from '@youngchat/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { appendToLog, pruneEventsBefore } from '../src/modules/events/events.repository.ts';
-import { createAccount, httpClient } from './clients.ts';
+import { appCodeOf, createAccount, httpClient } from './clients.ts';
 import { bodies, listen, type Received } from './streams.ts';
 import { realServicesEnv, startTestServer, type TestServer } from './harness.ts';
 import { describeWithServices } from './services.ts';
@@ -300,15 +300,19 @@ await describeWithServices('live events, real services and two instances', ['pos
     anns.close();
   });
 
-  it('closes the user’s socket on instance B when they log out on instance A', async () => {
+  it('closes the user’s socket on instance B when they log out on instance A, and B refuses the token at once', async () => {
     const bob = await createAccount(a, { nickname: 'Bob' });
     const stream = listen(b, bob, 'ws');
     await stream.ready;
     expect(b.deps.sockets.countFor(bob.user.id)).toBe(1);
+    // B has found Bob's token live just now (and remembers it for a few seconds).
+    const meOnB = () => httpClient(b, { accessToken: bob.accessToken }).auth.me.query();
+    expect((await meOnB()).id).toBe(bob.user.id);
     await httpClient(a, { accessToken: bob.accessToken }).auth.logout.mutate();
     const deadline = Date.now() + 2_000;
     while (b.deps.sockets.countFor(bob.user.id) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(b.deps.sockets.countFor(bob.user.id)).toBe(0);
+    expect(await appCodeOf(meOnB())).toBe('UNAUTHORIZED');
     stream.close();
   });
 });

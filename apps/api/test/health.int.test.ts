@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { appCodeOf, httpClient } from './clients.ts';
+import { appCodeOf, createAccount, httpClient } from './clients.ts';
 import { startTestServer, type TestServer } from './harness.ts';
 import { SERVICES, createTestDatabase, describeWithServices, uniqueName } from './services.ts';
 import { startTcpProxy } from './tcp-proxy.ts';
+import { until } from './wait.ts';
 
 await describeWithServices('/healthz with a dependency down', ['redis'], () => {
   let proxy: Awaited<ReturnType<typeof startTcpProxy>>;
@@ -38,6 +39,15 @@ await describeWithServices('/healthz with a dependency down', ['redis'], () => {
       await new Promise((r) => setTimeout(r, 200));
     }
     expect(status).toBe(200);
+  });
+
+  it('answers a valid token it cannot check (the store is down) with SERVICE_UNAVAILABLE, never UNAUTHORIZED', async () => {
+    const ann = await createAccount(server);
+    const me = () => httpClient(server, { accessToken: ann.accessToken }).auth.me.query();
+    proxy.cut();
+    expect(await appCodeOf(me())).toBe('SERVICE_UNAVAILABLE');
+    proxy.restore();
+    await until(async () => (await me().then(() => true, () => false)), 10_000);
   });
 });
 

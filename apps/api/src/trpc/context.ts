@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { WebSocket } from 'ws';
 import type { AppDeps } from '../deps.ts';
 import type { AccessClaims } from '../modules/auth/access-token.ts';
+import { AppError, serviceUnavailable } from './errors.ts';
 
 export interface RequestInfo {
   /** The client's address; behind a proxy (TRUST_PROXY) the first X-Forwarded-For entry. */
@@ -55,7 +56,13 @@ export function createContextFactory(deps: AppDeps) {
       try {
         auth = await deps.services.auth.authenticate(token);
       } catch (error) {
-        authError = error as Error;
+        // A token we could not check (the store is down or saturated) is not a bad token: the caller retries later.
+        // On a WebSocket this closes the socket, and the client reconnects with its backoff.
+        if (!(error instanceof AppError)) {
+          deps.logger.warn({ err: error }, 'could not check an access token');
+          throw serviceUnavailable();
+        }
+        authError = error;
       }
     }
     if (isWs && auth) deps.sockets.register(opts.res as WebSocket, auth);

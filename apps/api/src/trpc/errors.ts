@@ -37,6 +37,16 @@ export class AppError extends TRPCError {
   }
 }
 
+/**
+ * A dependency was busy or down: the call was fine, the moment was not. The suggested wait is spread between 1 and
+ * 2 s so that clients turned away together do not all come back together.
+ */
+export function serviceUnavailable(): AppError {
+  return new AppError('SERVICE_UNAVAILABLE', 'We are very busy right now. Please try again in a moment.', {
+    retryAfterMs: 1_000 + Math.floor(Math.random() * 1_000),
+  });
+}
+
 const APP_CODE_BY_TRPC_CODE: Partial<Record<TRPC_ERROR_CODE_KEY, AppCode>> = {
   PARSE_ERROR: 'BAD_INPUT',
   BAD_REQUEST: 'BAD_INPUT',

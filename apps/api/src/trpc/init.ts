@@ -1,7 +1,7 @@
 import { initTRPC } from '@trpc/server';
 import { DependencyUnavailableError } from '../ports/dependency.ts';
 import type { Context } from './context.ts';
-import { AppError, describeError } from './errors.ts';
+import { AppError, describeError, serviceUnavailable } from './errors.ts';
 
 const t = initTRPC.context<Context>().create({
   // Never send stacks to clients, whatever NODE_ENV says.
@@ -16,9 +16,6 @@ const t = initTRPC.context<Context>().create({
   },
 });
 
-/** A moment's wait before retrying a call that found a dependency busy or down. */
-const RETRY_AFTER_UNAVAILABLE_MS = 1_000;
-
 /** Logs each call once; a dependency that is busy or down answers SERVICE_UNAVAILABLE rather than INTERNAL. */
 const observed = t.middleware(async ({ ctx, path, type, next }) => {
   const started = performance.now();
@@ -27,9 +24,7 @@ const observed = t.middleware(async ({ ctx, path, type, next }) => {
   const log = ctx.deps.logger;
   if (!result.ok && result.error.cause instanceof DependencyUnavailableError) {
     log.warn({ path, type, ms, dependency: result.error.cause.dependency, err: result.error.cause.cause }, 'dependency unavailable');
-    throw new AppError('SERVICE_UNAVAILABLE', 'We are very busy right now. Please try again in a moment.', {
-      retryAfterMs: RETRY_AFTER_UNAVAILABLE_MS,
-    });
+    throw serviceUnavailable();
   }
   if (result.ok) {
     log.debug({ path, type, ms, transport: ctx.request.transport }, 'call');

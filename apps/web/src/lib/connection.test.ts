@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONNECTION_LABEL_KEYS, sameOriginWsUrl, toConnectionStatus } from './connection.ts';
+import { CONNECTION_LABEL_KEYS, reconnectDelayMs, sameOriginWsUrl, toConnectionStatus } from './connection.ts';
 import { en } from './locales/en.ts';
 import { ko } from './locales/ko.ts';
 
@@ -47,5 +47,13 @@ describe('sameOriginWsUrl', () => {
 
   it('uses wss: for https pages', () => {
     expect(sameOriginWsUrl({ protocol: 'https:', host: 'chat.example' })).toBe('wss://chat.example/trpc');
+  });
+});
+
+describe('reconnectDelayMs', () => {
+  it('spreads reconnects over a window that doubles with each attempt, up to 30 s', () => {
+    expect([0, 1, 2, 10].map((attempt) => reconnectDelayMs(attempt, () => 1))).toEqual([500, 1_000, 2_000, 30_000]);
+    expect(reconnectDelayMs(3, () => 0)).toBe(0);
+    expect(reconnectDelayMs(3, () => 0.5)).toBe(2_000);
   });
 });

@@ -41,3 +41,13 @@ export function sameOriginWsUrl(location: Pick<Location, 'protocol' | 'host'>, p
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   return `${scheme}//${location.host}${path}`;
 }
+
+/**
+ * How long to wait before reconnect attempt `attempt` (0 = the first after a drop): exponential up to 30 s, with
+ * full jitter, so that thousands of clients dropped together (a restart, a network blip) come back spread out
+ * instead of at one instant.
+ */
+export function reconnectDelayMs(attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(30_000, 500 * 2 ** attempt);
+  return Math.round(random() * ceiling);
+}

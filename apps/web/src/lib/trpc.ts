@@ -13,7 +13,7 @@ import type { AppRouter } from '@youngchat/api';
 import { SESSION_ENDED_CLOSE_CODE } from '@youngchat/shared';
 import { getAccessToken } from '../features/auth/auth.store.ts';
 import { authRetryLink } from './auth-link.ts';
-import { toConnectionStatus, sameOriginWsUrl, type ConnectionStatus, type WsConnectionSnapshot } from './connection.ts';
+import { reconnectDelayMs, toConnectionStatus, sameOriginWsUrl, type ConnectionStatus, type WsConnectionSnapshot } from './connection.ts';
 import { toProblem } from './problems.ts';
 import { queryClient } from './query-client.ts';
 
@@ -40,6 +40,7 @@ export const wsClient = createWSClient({
   },
   // Without pings a half-open socket (laptop lid, lost Wi-Fi) would look "up to date" for minutes.
   keepAlive: { enabled: true },
+  retryDelayMs: reconnectDelayMs,
   onClose: (event) => {
     // The server ended this socket's session on purpose (token expired, or logout): the reconnect that follows
     // is expected, so the status says "connecting", not "offline".

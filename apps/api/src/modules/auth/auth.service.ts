@@ -10,6 +10,7 @@ import { AppError } from '../../trpc/errors.ts';
 import { toUser } from '../users/users.mapper.ts';
 import { emailExists, findCredentials, findUserById, insertUser, type UserRow } from '../users/users.repository.ts';
 import type { AccessClaims, AccessTokens } from './access-token.ts';
+import type { SessionCache } from './auth.session-cache.ts';
 import { alreadyRegisteredMail, codeMail } from './auth.mail.ts';
 import { AUTH_RATE_RULES } from './auth.policy.ts';
 import { hashPassword, isCommonPassword, verifyAgainstDummy, verifyPassword } from './password.ts';
@@ -22,6 +23,7 @@ export interface AuthServiceDeps {
   rateLimiters: RateLimiterFactory;
   accessTokens: AccessTokens;
   refreshTokens: RefreshTokens;
+  sessions: SessionCache;
   sockets: SocketRegistry;
   /** Keys the HMAC of verification codes, so a leaked KV store does not reveal codes. */
   codeSecret: string;
@@ -177,17 +179,22 @@ export function createAuthService(deps: AuthServiceDeps) {
       const ttl = auth.expiresAt.getTime() - Date.now();
       if (ttl > 0) await kv.set(blacklistKey(auth.jti), '1', ttl);
       await deps.refreshTokens.revokeFamily(auth.sessionId);
+      await deps.sessions.revoked({ sessionId: auth.sessionId });
       await deps.sockets.closeUserEverywhere(auth.userId);
     },
 
     /** A valid JWT that is not blacklisted and whose sign-in has not ended. */
     async authenticate(token: string): Promise<AccessClaims> {
+      const known = deps.sessions.lookup(token);
+      if (known) return known;
+      const checkedFrom = deps.sessions.epoch();
       const claims = await deps.accessTokens.verify(token);
       const [blacklisted, active] = await Promise.all([
         kv.get(blacklistKey(claims.jti)),
         deps.refreshTokens.isFamilyActive(claims.sessionId),
       ]);
       if (blacklisted !== null || !active) throw new AppError('UNAUTHORIZED', 'Please sign in again.');
+      deps.sessions.remember(token, claims, checkedFrom);
       return claims;
     },
 

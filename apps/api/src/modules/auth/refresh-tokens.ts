@@ -20,7 +20,13 @@ const expired = () => new AppError('SESSION_EXPIRED', 'Your session has ended. P
  * Opaque 256-bit refresh tokens (RFC 9700): stored only as hashes, grouped in a family per sign-in with an
  * absolute expiry, rotated on every use. Presenting a token that was already rotated revokes its family.
  */
-export function createRefreshTokens(kv: KeyValueStore, options: { familyTtlMs: number }) {
+export interface RefreshTokenOptions {
+  familyTtlMs: number;
+  /** Told when a reused token revokes its family, so access checks everywhere forget that sign-in at once. */
+  onReuse?: (familyId: string) => Promise<void>;
+}
+
+export function createRefreshTokens(kv: KeyValueStore, options: RefreshTokenOptions) {
   async function store(record: RefreshRecord): Promise<string> {
     const token = randomBytes(32).toString('base64url');
     await kv.set(tokenKey(token), JSON.stringify(record), record.familyExpiresAt - Date.now());
@@ -45,6 +51,7 @@ export function createRefreshTokens(kv: KeyValueStore, options: { familyTtlMs: n
       // The claim is atomic: of two concurrent uses of one token, exactly one rotates.
       if (!(await kv.setIfAbsent(usedKey(token), '1', ttl))) {
         await kv.delete(familyKey(record.familyId));
+        await options.onReuse?.(record.familyId);
         throw expired();
       }
       if ((await kv.get(familyKey(record.familyId))) === null) throw expired();
