@@ -17,7 +17,7 @@ import {
 } from 'kysely';
 import { insertInChunks } from '../api/database.ts';
 import { prepareApi, withApi } from '../api/deployment.ts';
-import { listPage, type DatabaseSchema, type Db } from '../api/internals.ts';
+import { pageFor, type DatabaseSchema, type Db } from '../api/internals.ts';
 import { LatencyRecorder } from '../metrics.ts';
 import { SERVERS_DIR } from '../paths.ts';
 import { withTimeout } from '../pool.ts';
@@ -56,8 +56,8 @@ async function fillRoom(db: Db, roomId: string, senders: string[], depth: number
     from generate_series(1, ${depth}::int) g`.execute(db);
 }
 
-/** The SQL the API's own listPage compiles for these arguments, recorded on a driver that runs nothing. */
-async function apiKeysetQuery(roomId: string, before: number | null): Promise<CompiledQuery> {
+/** The SQL the API's own page query compiles for these arguments, recorded on a driver that runs nothing. */
+async function apiKeysetQuery(roomId: string, viewerId: string, before: number | null): Promise<CompiledQuery> {
   let compiled: CompiledQuery | undefined;
   const recorder = new Kysely<DatabaseSchema>({
     dialect: {
@@ -70,7 +70,7 @@ async function apiKeysetQuery(roomId: string, before: number | null): Promise<Co
       compiled = event.query;
     },
   });
-  await listPage(recorder, roomId, { before, after: 0, limit: PAGE + 1 });
+  await pageFor(recorder, roomId, viewerId, { before, limit: PAGE + 1 });
   return compiled!;
 }
 
@@ -109,16 +109,17 @@ async function seedHistory(db: Db, mint: (userIds: string[]) => Promise<string[]
   // Planner statistics, as a database that has been running would have them.
   await sql`analyze messages`.execute(db);
   const deepest = PAGE + 1;
+  const viewer = users[0]!.id;
   const offsetQuery = CompiledQuery.raw(
     `select id, room_id, seq, sender_id, body, client_id, created_at, edited_at, deleted_at
        from messages where room_id = $1 order by seq desc limit ${PAGE + 1} offset ${depth - PAGE}`,
     [deep],
   );
   const plans = [
-    await explain(db, `keyset (the API's listPage), deep room, page 1:`, await apiKeysetQuery(deep, null)),
-    await explain(db, `keyset, deep room, cursor ${deepest} (depth ${depth - PAGE}):`, await apiKeysetQuery(deep, deepest)),
-    await explain(db, `keyset, skewed room (old, contiguous), page 1:`, await apiKeysetQuery(skewed, null)),
-    await explain(db, `keyset, skewed room, cursor ${deepest}:`, await apiKeysetQuery(skewed, deepest)),
+    await explain(db, `keyset (the API's page query), deep room, page 1:`, await apiKeysetQuery(deep, viewer, null)),
+    await explain(db, `keyset, deep room, cursor ${deepest} (depth ${depth - PAGE}):`, await apiKeysetQuery(deep, viewer, deepest)),
+    await explain(db, `keyset, skewed room (old, contiguous), page 1:`, await apiKeysetQuery(skewed, viewer, null)),
+    await explain(db, `keyset, skewed room, cursor ${deepest}:`, await apiKeysetQuery(skewed, viewer, deepest)),
     await explain(db, `OFFSET ${depth - PAGE}, deep room, beside it:`, offsetQuery),
   ];
   const [token] = await mint([users[0]!.id]);

@@ -99,17 +99,33 @@ export async function insertSends(db: Db, sends: NewMessage[]): Promise<StoredSe
 }
 
 /**
- * One page of history, newest first: `seq < before`, never older than what the member may see.
- * Keyset on the (room_id, seq) unique index; no OFFSET, so page 1 and page 10,000 cost the same.
+ * One page of a member's history, newest first, in one statement: the membership check, the page (`seq < before`,
+ * never older than what the member may see) and each message's unread count. Keyset on the (room_id, seq) unique
+ * index, no OFFSET, so page 1 and page 10,000 cost the same. Undefined when the viewer is not in the room.
  */
-export function listPage(db: Db, roomId: string, options: { before: number | null; after: number; limit: number }): Promise<MessageRow[]> {
-  let query = db
-    .selectFrom('messages')
-    .select(COLUMNS)
-    .where('room_id', '=', roomId)
-    .where('seq', '>', options.after);
-  if (options.before !== null) query = query.where('seq', '<', options.before);
-  return query.orderBy('seq', 'desc').limit(options.limit).execute();
+export async function pageFor(
+  db: Db,
+  roomId: string,
+  viewerId: string,
+  options: { before: number | null; limit: number },
+): Promise<(MessageRow & { unread: number })[] | undefined> {
+  const { rows } = await sql<Partial<MessageRow> & { unread: number | null }>`
+    with members as materialized (
+      select user_id, joined_seq, last_read_seq from room_members where room_id = ${roomId} and left_at is null
+    )
+    select m.id, m.room_id, m.seq, m.sender_id, m.body, m.client_id, m.created_at, m.edited_at, m.deleted_at,
+      (select count(*)::int from members
+        where user_id <> m.sender_id and joined_seq < m.seq and last_read_seq < m.seq) as unread
+    from members me
+    left join lateral (
+      select id, room_id, seq, sender_id, body, client_id, created_at, edited_at, deleted_at from messages
+      where room_id = ${roomId} and seq > me.joined_seq ${options.before === null ? sql`` : sql`and seq < ${options.before}`}
+      order by seq desc
+      limit ${options.limit}
+    ) m on true
+    where me.user_id = ${viewerId}`.execute(db);
+  if (rows.length === 0) return undefined;
+  return rows.filter((row) => row.id != null) as (MessageRow & { unread: number })[];
 }
 
 /** The newest message of each room. */

@@ -5,11 +5,11 @@ import type { RateLimiterFactory } from '../../ports/rate-limiter.ts';
 import type { Stream } from '../../realtime/stream.ts';
 import { AppError } from '../../trpc/errors.ts';
 import { toMessage, unreadBy } from '../rooms/chat.mapper.ts';
-import { notAMember, requireAmong, requireMember } from '../rooms/rooms.policy.ts';
+import { notAMember, requireMember } from '../rooms/rooms.policy.ts';
 import { commitWithEvents, type Change } from '../events/events.commit.ts';
 import { activeMembers } from '../rooms/rooms.repository.ts';
 import type { SendBatcher } from './messages.batcher.ts';
-import { findBySenderClientId, findMessage, listPage, softDelete, updateBody, type MessageRow } from './messages.repository.ts';
+import { findBySenderClientId, findMessage, pageFor, softDelete, updateBody, type MessageRow } from './messages.repository.ts';
 
 export interface MessagesServiceDeps {
   db: Db;
@@ -52,15 +52,9 @@ export function createMessagesService({ db, stream, batcher, rateLimiters, messa
 
   return {
     async list(viewerId: string, input: { roomId: string; cursor?: number | null; limit: number }): Promise<MessagePage> {
-      // The members (for unread numbers) include the viewer's own membership: one query for both.
-      const members = await activeMembers(db, [input.roomId]);
-      const membership = requireAmong(members, viewerId);
-      const rows = await listPage(db, input.roomId, {
-        before: input.cursor ?? null,
-        after: membership.joined_seq,
-        limit: input.limit + 1,
-      });
-      const items = rows.slice(0, input.limit).map((row) => toMessage(row, unreadBy(row, members)));
+      const rows = await pageFor(db, input.roomId, viewerId, { before: input.cursor ?? null, limit: input.limit + 1 });
+      if (!rows) throw notAMember();
+      const items = rows.slice(0, input.limit).map((row) => toMessage(row, row.unread));
       return { items, nextCursor: rows.length > input.limit ? items.at(-1)!.seq : null };
     },
 
