@@ -13,6 +13,7 @@ import { createSpaHandler } from './http/spa.ts';
 import { FILE_CSP, setSecurityHeaders } from './http/security-headers.ts';
 import { enterTrace, newTraceId, runWithTrace } from './observability/trace.ts';
 import { cutSlowConsumers } from './realtime/slow-consumers.ts';
+import { liveRequestsIn } from './realtime/live-socket.ts';
 import { wsEncoder } from './realtime/ws-encoder.ts';
 import { appRouter } from './trpc/app-router.ts';
 import { createContextFactory } from './trpc/context.ts';
@@ -124,9 +125,9 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
       metrics.wsMessagesOut.inc();
       return send(...args);
     }) as typeof ws.send;
-    ws.on('message', () => {
+    ws.on('message', (data) => {
       metrics.wsMessagesIn.inc();
-      enterTrace(newTraceId());
+      enterTrace(newTraceId(), liveRequestsIn(data));
     });
     ws.once('close', () => metrics.wsOpen.dec());
   });

@@ -1,8 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 
+/** What everything done for one request or socket message can ask about it. */
 interface TraceContext {
   traceId: string;
+  /** Set for a socket message: what the message said, read once where it was received. */
+  socketMessage?: unknown;
 }
 
 const storage = new AsyncLocalStorage<TraceContext>();
@@ -15,6 +18,11 @@ export function currentTraceId(): string | undefined {
   return storage.getStore()?.traceId;
 }
 
+/** What the socket message being handled carried (see enterTrace). */
+export function currentSocketMessage(): unknown {
+  return storage.getStore()?.socketMessage;
+}
+
 export function runWithTrace<T>(traceId: string, fn: () => T): T {
   return storage.run({ traceId }, fn);
 }
@@ -24,6 +32,6 @@ export function runWithTrace<T>(traceId: string, fn: () => T): T {
  * Used where we cannot wrap the callee, e.g. tRPC's own WebSocket message listener that runs right
  * after ours on the same `message` event.
  */
-export function enterTrace(traceId: string): void {
-  storage.enterWith({ traceId });
+export function enterTrace(traceId: string, socketMessage?: unknown): void {
+  storage.enterWith(socketMessage === undefined ? { traceId } : { traceId, socketMessage });
 }

@@ -19,6 +19,8 @@ export interface Context {
   request: RequestInfo;
   /** The HTTP response, for Set-Cookie; absent on WebSocket calls. */
   res: ServerResponse | undefined;
+  /** The WebSocket the call came on; absent on HTTP calls. */
+  socket: WebSocket | undefined;
   /** The verified access token's claims, or null for an anonymous call. */
   auth: AccessClaims | null;
   /** Why a presented token was refused, so protected procedures can say so. */
@@ -77,6 +79,7 @@ export function createContextFactory(deps: AppDeps) {
         transport: isWs ? 'ws' : 'http',
       },
       res: isWs ? undefined : (opts.res as ServerResponse),
+      socket: isWs ? (opts.res as WebSocket) : undefined,
       auth,
       authError,
     };

@@ -2,6 +2,7 @@ import type { ChatEvent, EphemeralEvent, Room } from '@youngchat/shared';
 import type { Logger } from 'pino';
 import type { Db } from '../../ports/database.ts';
 import type { Presence } from '../../realtime/presence.ts';
+import type { LiveSocket } from '../../realtime/live-socket.ts';
 import { RawEvent } from '../../realtime/raw-event.ts';
 import type { Stream, StreamEntry } from '../../realtime/stream.ts';
 import { contactsOf } from '../rooms/rooms.repository.ts';
@@ -19,30 +20,62 @@ export interface StreamItem {
   event: ChatEvent | RawEvent;
 }
 
-const RESYNC: StreamItem = { id: null, event: { type: 'resync' } };
+const RESYNC_EVENT: EphemeralEvent = { type: 'resync' };
 
 /**
- * One reader's queue: its replay first, then what the stream delivers live, in order; and a way to wait for more.
- * It is the subscriber the stream routes to, so there is no generator or listener per event in between.
+ * One reader: its replay first, then what the stream delivers live, in order. It is the subscriber the stream routes
+ * to. Until it writes to a socket it queues, with a way to wait for more; once it writes to a socket (events.live
+ * over WebSocket), each event goes straight out, its JSON as serialised once for every reader. Someone already online
+ * who arrives with a room (the reader's own view of it) is announced once.
  */
 class Inbox {
   readonly items: StreamItem[] = [];
   readonly rooms = new Set<string>();
+  private readonly shownOnline = new Set<string>();
+  private socket: LiveSocket | undefined;
   private wake: (() => void) | undefined;
 
-  constructor(readonly userId: string) {}
+  constructor(
+    readonly userId: string,
+    private readonly isOnline: (userId: string) => boolean,
+  ) {}
 
-  push(item: StreamItem): void {
+  deliver(entry: StreamEntry): void {
+    const id = String(entry.pos);
+    if (this.socket) this.socket.durable(id, entry.json);
+    else this.queue({ id, event: new RawEvent(entry.json) });
+    // Only the user's own room views can bring new people; they are few, so parsing them is cheap.
+    if (entry.userId !== null && entry.json.startsWith('{"type":"room.')) this.announceArrivals(entry.json);
+  }
+
+  ephemeral(event: EphemeralEvent): void {
+    if (event.type === 'presence') {
+      if (event.online) this.shownOnline.add(event.userId);
+      else this.shownOnline.delete(event.userId);
+    }
+    if (this.socket) this.socket.ephemeral(event);
+    else this.queue({ id: null, event });
+  }
+
+  private announceArrivals(json: string): void {
+    const room = (JSON.parse(json) as { room?: Room }).room;
+    for (const { id } of room?.members ?? []) {
+      if (id !== this.userId && !this.shownOnline.has(id) && this.isOnline(id)) this.ephemeral({ type: 'presence', userId: id, online: true });
+    }
+  }
+
+  private queue(item: StreamItem): void {
     this.items.push(item);
     this.wake?.();
   }
 
-  deliver(entry: StreamEntry): void {
-    this.push({ id: String(entry.pos), event: new RawEvent(entry.json) });
-  }
-
-  ephemeral(event: EphemeralEvent): void {
-    this.push({ id: null, event });
+  /** Writes what is queued to the socket, then everything that follows as it comes. */
+  writeTo(socket: LiveSocket): void {
+    for (const { id, event } of this.items.splice(0)) {
+      if (event instanceof RawEvent) socket.durable(id!, event.json);
+      else socket.ephemeral(event as EphemeralEvent);
+    }
+    this.socket = socket;
   }
 
   /** Resolves when something is queued, the signal aborts, or `timeoutMs` passes. */
@@ -90,9 +123,6 @@ export function createEventsService({ db, stream, presence, logger }: EventsServ
       .catch((error: unknown) => logger.warn({ err: error }, 'presence not delivered'));
   });
 
-  const onlineOf = (contacts: string[]): StreamItem[] =>
-    contacts.filter((id) => presence.isOnline(id)).map((id) => ({ id: null, event: { type: 'presence', userId: id, online: true } }));
-
   /** The user's own joins and leaves in (after, upTo], from memory when it reaches back that far. */
   async function changesOf(userId: string, after: number, upTo: number) {
     if (!stream.covers(after)) return membershipChanges(db, userId, { after, upTo });
@@ -115,6 +145,8 @@ export function createEventsService({ db, stream, presence, logger }: EventsServ
   async function open(inbox: Inbox, lastEventId: string | null | undefined, now: number, limit = Infinity) {
     const { userId, rooms } = inbox;
     const start = await readStart(db, userId);
+    // Who is online first: the reader replaces what it knew with this, then hears each change.
+    for (const id of start.contacts) if (presence.isOnline(id)) inbox.ephemeral({ type: 'presence', userId: id, online: true });
     // Everything up to the head is delivered here before replaying, so memory and database meet.
     await stream.reach(start.pos);
     let last = lastEventId == null ? now : Number(lastEventId);
@@ -157,8 +189,7 @@ export function createEventsService({ db, stream, presence, logger }: EventsServ
     }
     if (resync) {
       // Start over from the head, with today's rooms.
-      inbox.items.length = 0;
-      inbox.push(RESYNC);
+      inbox.ephemeral(RESYNC_EVENT);
       last = start.pos;
       rooms.clear();
       for (const id of start.rooms) rooms.add(id);
@@ -177,41 +208,29 @@ export function createEventsService({ db, stream, presence, logger }: EventsServ
 
   return {
     /**
-     * One user's stream: who is online, then the replay after `lastEventId`, then live events. Someone new in a room
-     * who is already online is announced once, as the room arrives.
+     * One user's stream: who is online, then the replay after `lastEventId`, then live events. With `socket` (a
+     * WebSocket), the events are written straight to it and the generator yields nothing; it ends when `signal` does.
      */
-    async *live(userId: string, lastEventId: string | null | undefined, signal: AbortSignal | undefined): AsyncGenerator<StreamItem> {
+    async *live(
+      userId: string,
+      lastEventId: string | null | undefined,
+      signal: AbortSignal | undefined,
+      socket?: LiveSocket,
+    ): AsyncGenerator<StreamItem> {
       const now = stream.applied();
-      const inbox = new Inbox(userId);
+      const inbox = new Inbox(userId, presence.isOnline);
       const release = presence.hold(userId);
       let detach: (() => void) | undefined;
       try {
-        const opened = await open(inbox, lastEventId, now);
-        detach = opened.attached;
-        const shownOnline = new Set<string>();
-        for (const item of onlineOf(opened.contacts)) {
-          shownOnline.add((item.event as { userId: string }).userId);
-          yield item;
+        detach = (await open(inbox, lastEventId, now)).attached;
+        if (socket) {
+          inbox.writeTo(socket);
+          await inbox.next(signal);
+          return;
         }
         while (!signal?.aborted) {
+          yield* inbox.items.splice(0);
           await inbox.next(signal);
-          for (const item of inbox.items.splice(0)) {
-            yield item;
-            const { event } = item;
-            if (event instanceof RawEvent) {
-              // Only the user's own room views can bring new people; they are few, so parsing them is cheap.
-              if (!event.json.startsWith('{"type":"room.')) continue;
-              const room = (JSON.parse(event.json) as { room?: Room }).room;
-              for (const { id } of room?.members ?? []) {
-                if (id === userId || shownOnline.has(id) || !presence.isOnline(id)) continue;
-                shownOnline.add(id);
-                yield { id: null, event: { type: 'presence', userId: id, online: true } };
-              }
-            } else if (event.type === 'presence') {
-              if (event.online) shownOnline.add(event.userId);
-              else shownOnline.delete(event.userId);
-            }
-          }
         }
       } finally {
         detach?.();
@@ -230,17 +249,18 @@ export function createEventsService({ db, stream, presence, logger }: EventsServ
       signal: AbortSignal | undefined,
     ): Promise<{ events: { id: string | null; event: ChatEvent }[]; cursor: string }> {
       presence.touch(userId);
-      const inbox = new Inbox(userId);
+      const inbox = new Inbox(userId, presence.isOnline);
       const opened = await open(inbox, input.after, stream.applied(), PAGE);
       try {
         if (opened.attached && inbox.items.length === 0 && input.waitMs > 0) await inbox.next(signal, input.waitMs);
         // Presence is answered in full below; typing while waiting is worth showing.
-        const events = inbox.items.filter((item) => item.id !== null || item.event === RESYNC.event || (item.event as ChatEvent).type === 'typing');
+        const events = inbox.items.filter((item) => item.id !== null || item.event === RESYNC_EVENT || (item.event as ChatEvent).type === 'typing');
         const lastDurable = events.findLast((item) => item.id !== null)?.id;
         // Attached, the poller has seen everything up to where the stream is now; otherwise where the replay stopped.
         const cursor = opened.attached ? Math.max(stream.applied(), Number(lastDurable ?? 0)) : opened.position;
         // A RawEvent answers as the ChatEvent it holds (toJSON).
-        return { events: [...events, ...onlineOf(opened.contacts)] as { id: string | null; event: ChatEvent }[], cursor: String(cursor) };
+        const online = opened.contacts.filter((id) => presence.isOnline(id)).map((id) => ({ id: null, event: { type: 'presence', userId: id, online: true } }));
+        return { events: [...events, ...online] as { id: string | null; event: ChatEvent }[], cursor: String(cursor) };
       } finally {
         opened.attached?.();
       }
