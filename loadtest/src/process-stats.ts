@@ -1,23 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { undoOnInterrupt } from './cleanup.ts';
 import { withTimeout } from './pool.ts';
+import { processStats } from './proc.ts';
 
-const CLOCK_TICKS_PER_SECOND = 100; // Linux USER_HZ
 const START_TIMEOUT_MS = 60_000;
 /** The API drains for SHUTDOWN_GRACE_MS first; past this it is killed. */
 const STOP_TIMEOUT_MS = 15_000;
 const SCRAPE_TIMEOUT_MS = 10_000;
-
-/** CPU seconds and RSS of another process, read from /proc (Linux only, like our machines). */
-export function processStats(pid: number): { cpuSeconds: number; rssMb: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const cpuSeconds = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
-  const rssPages = Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]);
-  return { cpuSeconds, rssMb: (rssPages * 4096) / 2 ** 20 };
-}
 
 export interface RunningServer {
   child: ChildProcess;

@@ -1,0 +1,51 @@
+// Which resource ran out during a step: the answer a failing step owes besides "it failed".
+
+/** Mean use over a step's sending window; CPU as % of one core. */
+export interface ResourceUsage {
+  seconds: number;
+  cores: number;
+  /** The target's own servers, Node processes: their JavaScript runs on one thread, so that thread saturates first. */
+  server: { name: string; busiestMainThreadPct: number; pct: number; cpuSeconds: number };
+  /** PostgreSQL, RabbitMQ, Redis where the target uses them (whole servers, shared with whatever else runs there). */
+  services: { name: string; singleThreaded: boolean; pct: number; cpuSeconds: number }[];
+  /** The load generator (this process): its main thread and the whole process. */
+  generator: { mainThreadPct: number; pct: number };
+  /** Busy share of all cores. */
+  machinePct: number;
+  /** Backends of the run's database waiting on a lock, sampled every 200 ms; undefined without PostgreSQL. */
+  locks: { meanWaiting: number; maxWaiting: number } | undefined;
+}
+
+/** At or above this a core (or, for the machine, every core) counts as used up: measurements jitter below 100%. */
+export const SATURATED_PCT = 90;
+/** A backend always waiting on a lock, on average, means the work is queueing on a lock rather than on CPU. */
+const LOCK_WAITERS = 1;
+
+export interface Bottleneck {
+  /** What ran out, most telling first; "nothing saturated" when no resource did. */
+  resources: string[];
+  /** The generator itself ran out: the step measured the generator, not the target. */
+  invalid: boolean;
+}
+
+const pct = (n: number) => `${Math.round(n)}%`;
+
+export function limitedBy(u: ResourceUsage): Bottleneck {
+  const resources: string[] = [];
+  const invalid = u.generator.mainThreadPct >= SATURATED_PCT;
+  if (invalid) resources.push(`generator CPU ${pct(u.generator.mainThreadPct)} (measurement invalid)`);
+  if (u.server.busiestMainThreadPct >= SATURATED_PCT) resources.push(`${u.server.name} CPU ${pct(u.server.busiestMainThreadPct)}`);
+  for (const s of u.services) if (s.singleThreaded && s.pct >= SATURATED_PCT) resources.push(`${s.name} CPU ${pct(s.pct)}`);
+  if (u.machinePct >= SATURATED_PCT) {
+    const known = [{ name: u.server.name, pct: u.server.pct }, ...u.services, { name: 'generator', pct: u.generator.pct }];
+    // On a shared machine, someone else's work may be what filled it.
+    const others = u.machinePct * u.cores - known.reduce((sum, p) => sum + p.pct, 0);
+    const users = [...known, { name: 'other processes', pct: others }].sort((a, b) => b.pct - a.pct);
+    const biggest = users.filter((p) => p.pct >= 10).map((p) => `${p.name} ${pct(p.pct)}`);
+    resources.push(`machine CPU ${pct(u.machinePct)} of ${u.cores} cores${biggest.length > 0 ? ` (${biggest.join(', ')})` : ''}`);
+  }
+  if (u.locks && u.locks.meanWaiting >= LOCK_WAITERS) {
+    resources.push(`locks (${u.locks.meanWaiting.toFixed(1)} backends waiting on average, ${u.locks.maxWaiting} at most)`);
+  }
+  return { resources: resources.length > 0 ? resources : ['nothing saturated'], invalid };
+}

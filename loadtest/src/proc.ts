@@ -1,0 +1,69 @@
+// CPU and memory of processes and of the machine, read from /proc (Linux only, like our machines). A process that
+// is gone reads as nothing used rather than failing the run.
+import { readdirSync, readFileSync } from 'node:fs';
+
+const CLOCK_TICKS_PER_SECOND = 100; // Linux USER_HZ
+const PAGE_BYTES = 4096;
+
+function read(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** User + system CPU seconds from a /proc/…/stat line; the command name may hold spaces and parentheses. */
+export function cpuSecondsOfStat(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** A whole process: every thread (Node's GC and libuv threads too). */
+export function processCpuSeconds(pid: number): number {
+  const stat = read(`/proc/${pid}/stat`);
+  return stat === undefined ? 0 : cpuSecondsOfStat(stat);
+}
+
+/** The process's main thread alone: where a Node server runs its JavaScript, so where it saturates. */
+export function mainThreadCpuSeconds(pid: number): number {
+  const stat = read(`/proc/${pid}/task/${pid}/stat`);
+  return stat === undefined ? 0 : cpuSecondsOfStat(stat);
+}
+
+export function rssMb(pid: number): number {
+  const statm = read(`/proc/${pid}/statm`);
+  return statm === undefined ? 0 : (Number(statm.split(' ')[1]) * PAGE_BYTES) / 2 ** 20;
+}
+
+/** CPU and RSS of another process. */
+export function processStats(pid: number): { cpuSeconds: number; rssMb: number } {
+  return { cpuSeconds: processCpuSeconds(pid), rssMb: rssMb(pid) };
+}
+
+/** Busy and total CPU seconds of the whole machine (all cores) from /proc/stat's first line. */
+export function machineCpuOfStat(stat: string): { busySeconds: number; totalSeconds: number } {
+  const ticks = stat.split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal (guest time is already inside user)
+  const total = ticks.slice(0, 8).reduce((a, b) => a + b, 0);
+  const idle = ticks[3]! + ticks[4]!;
+  return { busySeconds: (total - idle) / CLOCK_TICKS_PER_SECOND, totalSeconds: total / CLOCK_TICKS_PER_SECOND };
+}
+
+export function machineCpu(): { busySeconds: number; totalSeconds: number } {
+  return machineCpuOfStat(read('/proc/stat') ?? 'cpu 0 0 0 0 0 0 0 0');
+}
+
+/** Processes whose command name (/proc/<pid>/comm, as `ps -o comm` shows it) is `name`. */
+export function pidsNamed(name: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry) && read(`/proc/${entry}/comm`)?.trim() === name)
+    .map(Number);
+}
+
+/** The soft limit on open files, which caps the sockets one process can hold. */
+export function openFilesLimit(): number {
+  const line = read('/proc/self/limits')?.split('\n').find((l) => l.startsWith('Max open files'));
+  const soft = line?.split(/\s{2,}/)[1];
+  return soft === undefined || soft === 'unlimited' ? Infinity : Number(soft);
+}
