@@ -3,9 +3,13 @@
 // the same run, and prints one table. Bounded: it stops by itself, and removes what it created.
 import { parseArgs } from 'node:util';
 import { cleanUpOn } from './cleanup.ts';
+import type { RoomSize } from './room-plan.ts';
 import { runChat } from './scenarios/chat-fanout.ts';
 import { runHistory } from './scenarios/history.ts';
 import { runTicks } from './scenarios/ticks-fanout.ts';
+
+/** Sends/s across all users: far above what one machine's generator can offer. */
+const MAX_RATE = 100_000;
 
 const FLAGS = {
   scenario: { type: 'string', default: 'chat' },
@@ -17,6 +21,10 @@ const FLAGS = {
   users: { type: 'string', default: '1000' },
   'room-size': { type: 'string', default: '10' },
   rate: { type: 'string' },
+  'start-rate': { type: 'string', default: '50' },
+  factor: { type: 'string', default: '2' },
+  'max-steps': { type: 'string', default: '10' },
+  'max-seconds': { type: 'string', default: '300' },
   instances: { type: 'string', default: '1' },
   'cpu-prof': { type: 'boolean', default: false },
   // history
@@ -45,20 +53,31 @@ async function main(): Promise<void> {
   };
 
   const seconds = int('seconds', 1, 120);
+  /** 2…100 members per room, or the mix of room-plan.ts. */
+  const roomSize = (): RoomSize => (values['room-size'] === 'mix' ? 'mix' : int('room-size', 2, 100));
   const databaseUrl = values['database-url'];
   switch (values.scenario) {
     case 'ticks':
       return runTicks({ clients: int('clients', 1, 5_000), seconds, intervalMs: int('interval', 20, 10_000) });
     case 'chat': {
-      const users = int('users', 2, 20_000);
       const instances = int('instances', 1, 8);
-      if (instances > 1 && !databaseUrl) throw new Error('--instances above 1 needs --database-url: PGlite belongs to one process');
+      if (instances > 1 && !(databaseUrl && values['amqp-url'])) {
+        throw new Error('--instances above 1 needs --database-url (PGlite belongs to one process) and --amqp-url (to relay events)');
+      }
+      const factor = Number(values.factor);
+      if (!(factor >= 1.1 && factor <= 10)) throw new Error(`--factor: expected a number from 1.1 to 10, got ${values.factor}`);
       return runChat({
-        users,
-        roomSize: int('room-size', 2, 100),
-        // One message per user per second: 60 a minute, under the API's default per-sender limit of 100.
-        rates: ints('rate', 1, 100_000, users),
+        users: int('users', 2, 20_000),
+        roomSize: roomSize(),
+        search: {
+          rates: values.rate === undefined ? undefined : ints('rate', 1, MAX_RATE),
+          startRate: int('start-rate', 1, MAX_RATE),
+          factor,
+          maxRate: MAX_RATE,
+          maxSteps: int('max-steps', 1, 30),
+        },
         seconds,
+        maxSeconds: int('max-seconds', 10, 3_600),
         instances,
         databaseUrl,
         amqpUrl: values['amqp-url'],

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { undoOnInterrupt } from '../cleanup.ts';
-import { createPgDatabase, createPgliteDatabase, migrateToLatest, type Database, type Db } from './internals.ts';
+import type { RoomPlan } from '../room-plan.ts';
+import { createPgDatabase, createPgliteDatabase, directKey, migrateToLatest, type Database, type Db } from './internals.ts';
 
 /** Rows per INSERT: a few statements in all, well under PostgreSQL's 65,535 bind parameters. */
 const ROWS_PER_INSERT = 5_000;
@@ -66,29 +67,35 @@ export async function insertInChunks<T>(rows: T[], insert: (chunk: T[]) => Promi
   for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) await insert(rows.slice(i, i + ROWS_PER_INSERT));
 }
 
-export interface SeededUser {
-  id: string;
-  roomId: string;
+/** The seeded ids, by the plan's user and room indices. */
+export interface SeededRooms {
+  userIds: string[];
+  roomIds: string[];
 }
 
 /**
- * `count` accounts (nobody can sign in as them: the password hash is not one) in group rooms of `roomSize`,
- * consecutive users together; the last room may be smaller.
+ * One account per planned user (nobody can sign in as them: the password hash is not one) and the plan's rooms
+ * with their members; a 1:1 room carries the pair's key as the API's openDirect would make it.
  */
-export async function seedRooms(db: Db, count: number, roomSize: number): Promise<SeededUser[]> {
-  const roomIds = Array.from({ length: Math.ceil(count / roomSize) }, () => randomUUID());
-  const users = Array.from({ length: count }, (_, i) => ({ id: randomUUID(), roomId: roomIds[Math.floor(i / roomSize)]! }));
+export async function seedRooms(db: Db, plan: RoomPlan): Promise<SeededRooms> {
+  const userIds = plan.roomsOf.map(() => randomUUID());
+  const roomIds = plan.rooms.map(() => randomUUID());
   await insertInChunks(
-    users.map((u, i) => ({ id: u.id, email: `user${i}@loadtest.invalid`, password_hash: '-', nickname: `user ${i}` })),
+    userIds.map((id, i) => ({ id, email: `user${i}@loadtest.invalid`, password_hash: '-', nickname: `user ${i}` })),
     (rows) => db.insertInto('users').values(rows).execute(),
   );
   await insertInChunks(
-    roomIds.map((id, i) => ({ id, kind: 'group' as const, name: `room ${i}` })),
+    plan.rooms.map((room, r) => ({
+      id: roomIds[r]!,
+      kind: room.kind,
+      name: room.kind === 'group' ? `room ${r}` : '',
+      direct_key: room.kind === 'direct' ? directKey(userIds[room.members[0]!]!, userIds[room.members[1]!]!) : null,
+    })),
     (rows) => db.insertInto('rooms').values(rows).execute(),
   );
   await insertInChunks(
-    users.map((u) => ({ room_id: u.roomId, user_id: u.id })),
+    plan.rooms.flatMap((room, r) => room.members.map((user) => ({ room_id: roomIds[r]!, user_id: userIds[user]! }))),
     (rows) => db.insertInto('room_members').values(rows).execute(),
   );
-  return users;
+  return { userIds, roomIds };
 }

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { undoOnInterrupt } from '../cleanup.ts';
 import { API_MAIN } from '../paths.ts';
 import { spawnServer, watchServers, type RunningServer, type ServerWatch } from '../process-stats.ts';
+import type { ResourceSpec } from '../resources.ts';
 import { scratchDatabase } from './database.ts';
 import type { Database } from './internals.ts';
 import { mintAccessTokens } from './sessions.ts';
@@ -24,6 +25,8 @@ export interface RunningApi {
   /** One per instance, in start order. */
   ports: number[];
   watch(): ServerWatch;
+  /** The instances and the services they run on, for sampling what each used. */
+  resources: ResourceSpec;
   stop(): Promise<void>;
 }
 
@@ -114,6 +117,13 @@ export async function prepareApi<T>(options: DeploymentOptions, seed: Seed<T>): 
       return {
         ports: servers.map((s) => s.port),
         watch: () => watchServers(servers, { metrics: true }),
+        resources: {
+          serverName: 'API',
+          serverPids: servers.map((s) => s.child.pid!),
+          databaseUrl: scratch.env.DATABASE_URL,
+          rabbitmq: Boolean(amqpUrl),
+          redis: Boolean(redis),
+        },
         stop,
       };
     },

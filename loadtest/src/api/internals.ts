@@ -10,5 +10,6 @@ export { createAccessTokens } from '../../../apps/api/src/modules/auth/access-to
 export { createRefreshTokens } from '../../../apps/api/src/modules/auth/refresh-tokens.ts';
 export type { Database, Db } from '../../../apps/api/src/ports/database.ts';
 export type { KeyValueStore } from '../../../apps/api/src/ports/key-value.ts';
+export { directKey } from '../../../apps/api/src/modules/rooms/rooms.repository.ts';
 export { pageFor } from '../../../apps/api/src/modules/messages/messages.repository.ts';
 export type { DatabaseSchema } from '../../../apps/api/src/ports/database.ts';

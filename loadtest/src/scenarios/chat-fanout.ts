@@ -1,30 +1,35 @@
-// DESIGN §8 live fan-out: users in group rooms, an open-loop stream of sends, every message persisted by the API;
-// measured at every other member of the room, against a bare `ws` room server driven the same way in the same run.
+// DESIGN §8 live fan-out: users in rooms, an open-loop stream of sends, every message persisted by the API;
+// measured at every other member of the room, against a bare `ws` room server driven the same way in the same
+// run. Each target is stepped up until it fails (capacity-search.ts), and each step samples what every process
+// used, so a failing step says which resource ran out.
 import { randomUUID } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
-import type { AppRouter } from '@youngchat/api';
-import WebSocket from 'ws';
-import { seedRooms, type SeededUser } from '../api/database.ts';
+import { seedRooms } from '../api/database.ts';
 import { prepareApi, withApi } from '../api/deployment.ts';
+import { limitedBy, type Bottleneck, type ResourceUsage } from '../bottleneck.ts';
+import { nextRate, type SearchPlan, type StepOutcome } from '../capacity-search.ts';
+import { bareWsChat, trpcChat, type ChatClient, type Connect } from '../clients/chat-clients.ts';
+import { appCodeOf } from '../clients/live-client.ts';
 import { profileLines } from '../cpu-profile.ts';
 import { FanoutLedger, LatencyRecorder } from '../metrics.ts';
 import { SERVERS_DIR } from '../paths.ts';
-import { mapLimit, sleep, withTimeout } from '../pool.ts';
+import { mapLimit, sleep } from '../pool.ts';
 import { spawnServer, watchServers, type ServerWatch } from '../process-stats.ts';
-import { environmentLines, P99_BAR_MS, printResults, versionOf, withinBar, type RunResult } from '../report.ts';
+import { environmentLines, barMisses, versionOf, type RunResult } from '../report.ts';
+import { settle, watchResources, type ResourceSpec } from '../resources.ts';
+import { meanDeliveriesPerSend, planRooms, type RoomPlan, type RoomSize } from '../room-plan.ts';
+import { printChatReport } from './chat-report.ts';
 
 export interface ChatOptions {
   users: number;
-  roomSize: number;
-  /**
-   * Messages per second across all users, open loop: sent on schedule whether or not earlier ones were
-   * answered. Several rates are steps, run one after the other on the same connections.
-   */
-  rates: number[];
+  roomSize: RoomSize;
+  search: SearchPlan;
+  /** Measured seconds per step. */
   seconds: number;
+  /** Most seconds one target's steps may take in all; a step that would not fit is not started. */
+  maxSeconds: number;
   /** API instances of the scaled-out target; above 1, a single instance runs too, for comparison. */
   instances: number;
   databaseUrl: string | undefined;
@@ -33,27 +38,30 @@ export interface ChatOptions {
   cpuProf: boolean;
 }
 
-/** A chat message from another member, as a transport hands it over. */
-interface Delivery {
-  roomId: string;
-  clientId: string;
-  seq: number;
+/** One step of one target: its figures, what each process used while sending, and the verdict. */
+export interface ChatStep extends RunResult, StepOutcome {
+  resources: ResourceUsage;
+  bottleneck: Bottleneck;
+  /** How it missed DESIGN §8's bar; empty when it passed. */
+  misses: string[];
 }
 
-interface Handlers {
-  deliver(delivery: Delivery): void;
-  /** Counts an oddity for the line under the table (socket closes, resyncs, errors). */
-  note(what: string): void;
+export interface TargetRun {
+  name: string;
+  connect: LatencyRecorder;
+  steps: ChatStep[];
+  /** Why the search ended: "failed", or what stopped it first. */
+  ended: string;
 }
 
-interface ChatClient {
-  /** Resolves when the server acknowledged the send. */
-  send(clientId: string, body: string): Promise<void>;
-  close(): void;
+interface Target {
+  name: string;
+  connect: Connect;
+  /** Room ids by the plan's room index. */
+  roomIds: string[];
+  watch(): ServerWatch;
+  resources: ResourceSpec;
 }
-
-/** Connects user `index` (0-based; consecutive users share a room) and resolves once it is receiving. */
-type Connect = (index: number, handlers: Handlers) => Promise<ChatClient>;
 
 const CONNECTS_IN_FLIGHT = 50;
 const CONNECT_TIMEOUT_MS = 15_000;
@@ -61,9 +69,8 @@ const SEND_TICK_MS = 5;
 /** After the last send, wait while deliveries still arrive; losses are what is missing after this much quiet. */
 const QUIET_MS = 2_000;
 const MAX_DRAIN_MS = 30_000;
-
-const errorName = (error: unknown) =>
-  (error as { data?: { appCode?: string } }).data?.appCode ?? (error as Error).message ?? String(error);
+/** The API's config maximum: its per-sender limit must not be what is measured. */
+const MESSAGES_PER_MINUTE = 100_000;
 
 function shuffled(n: number): number[] {
   const order = Array.from({ length: n }, (_, i) => i);
@@ -74,23 +81,41 @@ function shuffled(n: number): number[] {
   return order;
 }
 
-/**
- * Connects every user once, then for each rate in turn: sends at that rate for `seconds`, drains, and reads
- * that step's ledger.
- */
-async function drive(options: ChatOptions, connect: Connect, watch: ServerWatch): Promise<RunResult[]> {
+/** Waits until everything owed arrived, or nothing moved for QUIET_MS, or MAX_DRAIN_MS passed. */
+async function drain(ledger: FanoutLedger): Promise<void> {
+  const deadline = performance.now() + MAX_DRAIN_MS;
+  let progress = -1;
+  let movedAt = performance.now();
+  while (!ledger.settled && performance.now() < deadline) {
+    const now = ledger.received + ledger.acked + ledger.failed;
+    if (now !== progress) [progress, movedAt] = [now, performance.now()];
+    else if (performance.now() - movedAt >= QUIET_MS) return;
+    await sleep(50);
+  }
+}
+
+/** Why a search that did not fail ended. */
+function endedWithoutFailure(options: ChatOptions, steps: StepOutcome[]): string {
+  if (options.search.rates) return 'the --rate list ran out';
+  if (steps.length >= options.search.maxSteps) return `--max-steps ${options.search.maxSteps}`;
+  return `the top rate (${options.search.maxRate}/s)`;
+}
+
+/** Connects every user once, then steps the rate up on those connections until the search ends. */
+async function measure(options: ChatOptions, plan: RoomPlan, target: Target): Promise<TargetRun> {
   const connectLatency = new LatencyRecorder();
   // Deliveries and oddities are booked to the step being measured.
   let ledger = new FanoutLedger();
   let notes = new Map<string, number>();
   const note = (what: string) => notes.set(what, (notes.get(what) ?? 0) + 1);
   const clients: ChatClient[] = [];
-  const othersInRoom = (user: number) => Math.min(options.roomSize, options.users - user + (user % options.roomSize)) - 1;
 
-  async function step(rate: number): Promise<RunResult> {
+  async function step(rate: number): Promise<ChatStep> {
     const books = (ledger = new FanoutLedger());
     notes = new Map();
+    const watch = target.watch();
     await watch.start();
+    const resources = await watchResources(target.resources);
     const cpuBefore = process.cpuUsage();
     const order = shuffled(options.users);
     const total = Math.round(rate * options.seconds);
@@ -105,13 +130,15 @@ async function drive(options: ChatOptions, connect: Connect, watch: ServerWatch)
         skipped += 1;
         return;
       }
+      const mine = plan.roomsOf[user]!;
+      const room = mine[Math.floor(Math.random() * mine.length)]!;
       const clientId = randomUUID();
-      books.send(clientId, othersInRoom(user), performance.now());
-      clients[user]!.send(clientId, `message ${issued} from user ${user}`).then(
+      books.send(clientId, plan.rooms[room]!.members.length - 1, performance.now());
+      clients[user]!.send(target.roomIds[room]!, clientId, `message ${issued} from user ${user}`).then(
         () => books.ack(clientId),
         (error: unknown) => {
           books.fail();
-          note(`send failed: ${errorName(error)}`);
+          note(`send failed: ${appCodeOf(error)}`);
         },
       );
     };
@@ -127,6 +154,7 @@ async function drive(options: ChatOptions, connect: Connect, watch: ServerWatch)
       }, SEND_TICK_MS);
     });
     const seconds = (performance.now() - from) / 1000;
+    const usage = await resources.stop();
     const sends = books.acked;
     const deliveries = books.received;
     await drain(books);
@@ -134,7 +162,7 @@ async function drive(options: ChatOptions, connect: Connect, watch: ServerWatch)
     const cpu = process.cpuUsage(cpuBefore);
     if (skipped > 0) notes.set('sends skipped: a second of sends unanswered', skipped);
     if (books.unanswered > 0) notes.set('sends unanswered after the drain', books.unanswered);
-    return {
+    const result: RunResult = {
       connect: connectLatency,
       deliver: books.latency,
       seconds,
@@ -151,139 +179,40 @@ async function drive(options: ChatOptions, connect: Connect, watch: ServerWatch)
       // A copy: closing the clients fails their unanswered sends, which are not the server's doing.
       notes: new Map([...notes, ...server.problems]),
     };
+    const misses = barMisses(result);
+    return { ...result, rate, passed: misses.length === 0, misses, resources: usage, bottleneck: limitedBy(usage) };
   }
 
   try {
     await mapLimit(Array.from({ length: options.users }, (_, i) => i), CONNECTS_IN_FLIGHT, async (user) => {
       const started = performance.now();
-      const handlers: Handlers = {
+      clients[user] = await target.connect(user, {
         deliver: (d) => ledger.deliver(String(user), d.roomId, d.clientId, d.seq, performance.now()),
         note,
-      };
-      clients[user] = await withTimeout(connect(user, handlers), CONNECT_TIMEOUT_MS, `connecting user ${user}`);
+      });
       connectLatency.record(performance.now() - started);
     });
-    const results: RunResult[] = [];
-    for (const rate of options.rates) results.push(await step(rate));
-    return results;
+    const steps: ChatStep[] = [];
+    const searchFrom = performance.now();
+    for (let rate = nextRate(options.search, steps); rate !== undefined; rate = nextRate(options.search, steps)) {
+      if ((performance.now() - searchFrom) / 1000 + options.seconds > options.maxSeconds) {
+        return { name: target.name, connect: connectLatency, steps, ended: `--max-seconds ${options.maxSeconds}` };
+      }
+      await settle(target.resources.serverPids);
+      steps.push(await step(rate));
+    }
+    const ended = steps.some((s) => !s.passed) ? 'failed' : endedWithoutFailure(options, steps);
+    return { name: target.name, connect: connectLatency, steps, ended };
   } finally {
     for (const client of clients) client?.close();
   }
 }
 
-/** Waits until everything owed arrived, or nothing moved for QUIET_MS, or MAX_DRAIN_MS passed. */
-async function drain(ledger: FanoutLedger): Promise<void> {
-  const deadline = performance.now() + MAX_DRAIN_MS;
-  let progress = -1;
-  let movedAt = performance.now();
-  while (!ledger.settled && performance.now() < deadline) {
-    const now = ledger.received + ledger.acked + ledger.failed;
-    if (now !== progress) [progress, movedAt] = [now, performance.now()];
-    else if (performance.now() - movedAt >= QUIET_MS) return;
-    await sleep(50);
-  }
-}
-
-/** Raw `ws` clients against the bare room server; acks and messages matched by clientId. */
-function bareWsChat(port: number, roomSize: number): Connect {
-  return async (index, { deliver, note }) => {
-    const roomId = `room-${Math.floor(index / roomSize)}`;
-    const socket = new WebSocket(`ws://127.0.0.1:${port}/?room=${roomId}`, { perMessageDeflate: false });
-    const pending = new Map<string, { resolve: () => void; reject: (error: Error) => void }>();
-    let closing = false;
-    socket.on('message', (raw) => {
-      const frame = JSON.parse(raw.toString()) as { ack?: string; error?: string; clientId: string } & Delivery;
-      const waiting = pending.get(frame.ack ?? frame.clientId);
-      if (frame.ack !== undefined) waiting?.resolve();
-      else if (frame.error !== undefined) waiting?.reject(new Error(frame.error));
-      else return deliver(frame);
-      pending.delete(frame.ack ?? frame.clientId);
-    });
-    socket.on('close', () => {
-      if (!closing) note('socket closed by server');
-      for (const { reject } of pending.values()) reject(new Error('socket closed'));
-    });
-    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-    return {
-      send: (clientId, body) =>
-        new Promise((resolve, reject) => {
-          pending.set(clientId, { resolve, reject });
-          socket.send(JSON.stringify({ roomId, clientId, body, sentAt: Date.now() }));
-        }),
-      close() {
-        closing = true;
-        socket.terminate();
-      },
-    };
-  };
-}
-
-/**
- * The real typed client, as a person's app uses it: one WebSocket per user (spread round-robin over the
- * instances), one events.live stream for all their rooms, sends as mutations over the same socket.
- */
-function trpcChat(ports: number[], users: SeededUser[], tokens: string[]): Connect {
-  return async (index, { deliver, note }) => {
-    const user = users[index]!;
-    let closing = false;
-    const wsClient = createWSClient({
-      url: `ws://127.0.0.1:${ports[index % ports.length]}/trpc`,
-      WebSocket: WebSocket as never,
-      connectionParams: async () => ({ accessToken: tokens[index]! }),
-      onClose: () => {
-        if (!closing) note('socket closed by server');
-      },
-    });
-    const client = createTRPCClient<AppRouter>({ links: [wsLink({ client: wsClient })] });
-    let subscription: { unsubscribe(): void } | undefined;
-    const close = () => {
-      closing = true;
-      subscription?.unsubscribe();
-      void wsClient.close();
-    };
-    try {
-      await new Promise<void>((resolve, reject) => {
-        subscription = client.events.live.subscribe(
-          {},
-          {
-            onStarted: () => resolve(),
-            onError: (error) => {
-              note(`stream error: ${errorName(error)}`);
-              reject(error);
-            },
-            onData: (item) => {
-              // Durable events come as tracked envelopes {id, data}; ephemeral ones (resync, typing) bare.
-              const event = 'data' in item ? item.data : item;
-              if (event.type === 'resync') note('resync');
-              else if (event.type === 'message.created' && event.message.senderId !== user.id) {
-                deliver({ roomId: event.roomId, clientId: event.message.clientId, seq: event.message.seq });
-              }
-            },
-          },
-        );
-      });
-    } catch (error) {
-      close();
-      throw error;
-    }
-    return {
-      send: async (clientId, body) => {
-        await client.messages.send.mutate({ roomId: user.roomId, body, clientId });
-      },
-      close,
-    };
-  };
-}
-
-/** The API's own per-sender limit must not be what the run measures: raise it above the offered rate. */
-function messagesPerMinute(options: ChatOptions): number {
-  return Math.max(100, Math.ceil(((Math.max(...options.rates) * 60) / options.users) * 2));
-}
-
 const apiName = (instances: number) => (instances === 1 ? 'YOUng Chat (tRPC ws)' : `YOUng Chat ×${instances}`);
 
 /** One API deployment: seeded, driven, stopped, its CPU profile summarised (and kept, for DevTools). */
-async function measureApi(options: ChatOptions, instances: number): Promise<{ steps: RunResult[]; profile: string[] }> {
+async function measureApi(options: ChatOptions, plan: RoomPlan, instances: number): Promise<{ run: TargetRun; profile: string[] }> {
+  const name = apiName(instances);
   const profileDir = options.cpuProf ? await mkdtemp(path.join(os.tmpdir(), 'yc-loadtest-prof-')) : undefined;
   const prepared = await prepareApi(
     {
@@ -291,72 +220,70 @@ async function measureApi(options: ChatOptions, instances: number): Promise<{ st
       databaseUrl: options.databaseUrl,
       amqpUrl: options.amqpUrl,
       redisUrl: options.redisUrl,
-      env: { MESSAGES_PER_MINUTE: String(messagesPerMinute(options)) },
+      env: { MESSAGES_PER_MINUTE: String(MESSAGES_PER_MINUTE) },
       cpuProfDir: profileDir,
     },
     async (database, mint) => {
-      const users = await seedRooms(database.db, options.users, options.roomSize);
-      return { users, tokens: await mint(users.map((u) => u.id)) };
+      const seeded = await seedRooms(database.db, plan);
+      return { ...seeded, tokens: await mint(seeded.userIds) };
     },
   );
-  let steps: RunResult[];
+  let run: TargetRun;
   try {
-    const { users, tokens } = prepared.seeded;
-    steps = await withApi(prepared, (api) => drive(options, trpcChat(api.ports, users, tokens), api.watch()));
+    const { userIds, roomIds, tokens } = prepared.seeded;
+    run = await withApi(prepared, (api) =>
+      measure(options, plan, {
+        name,
+        connect: trpcChat(api.ports, userIds, tokens, CONNECT_TIMEOUT_MS),
+        roomIds,
+        watch: api.watch,
+        resources: api.resources,
+      }),
+    );
   } finally {
     await prepared.remove();
   }
-  return { steps, profile: profileDir ? await profileLines(apiName(instances), profileDir) : [] };
+  return { run, profile: profileDir ? await profileLines(name, profileDir) : [] };
 }
 
 export async function runChat(options: ChatOptions): Promise<void> {
-  const database = options.databaseUrl ? 'PostgreSQL' : 'PGlite (embedded)';
-  const rates = options.rates.join(', ');
+  const plan = planRooms(options.users, options.roomSize);
+  const rooms = options.roomSize === 'mix' ? 'the mix (per user: three 1:1 rooms, two groups of 10, one of 100)' : `rooms of ${options.roomSize}`;
+  const steps = options.search.rates
+    ? `steps of ${options.search.rates.join(', ')} messages/s`
+    : `capacity search from ${options.search.startRate} messages/s, × ${options.search.factor} per step, then one bisection`;
   console.log(
     [
       'YOUng Chat load test: chat fan-out',
       ...environmentLines({ '@trpc/server': versionOf('@trpc/server'), ws: versionOf('ws'), kysely: versionOf('kysely') }),
-      `${options.users} users in rooms of ${options.roomSize} · ${rates} messages/s for ${options.seconds}s ` +
-        `(× ${options.roomSize - 1} deliveries each) · ${database}` +
-        (options.amqpUrl ? ' · RabbitMQ' : '') +
-        (options.redisUrl ? ' · Redis' : ''),
+      `${options.users} users in ${rooms}: ${plan.rooms.length} rooms, ${meanDeliveriesPerSend(plan).toFixed(1)} deliveries per send on average`,
+      `${steps}; ${options.seconds} s per step, each target stops at its first failure (at most ${options.search.maxSteps} steps, ${options.maxSeconds} s)`,
+      (options.databaseUrl ? 'PostgreSQL' : 'PGlite (embedded)') + (options.amqpUrl ? ' · RabbitMQ' : '') + (options.redisUrl ? ' · Redis' : ''),
       '',
     ].join('\n'),
   );
-  const targets: [string, RunResult[]][] = [];
+  const runs: TargetRun[] = [];
   const bare = await spawnServer([path.join(SERVERS_DIR, 'bare-ws-rooms.ts')]);
   try {
-    targets.push(['bare ws', await drive(options, bareWsChat(bare.port, options.roomSize), watchServers([bare], { metrics: false }))]);
+    const roomIds = plan.rooms.map((_, r) => `r${r}`);
+    runs.push(
+      await measure(options, plan, {
+        name: 'bare ws',
+        connect: bareWsChat(bare.port, (user) => plan.roomsOf[user]!.map((r) => roomIds[r]!), CONNECT_TIMEOUT_MS),
+        roomIds,
+        watch: () => watchServers([bare], { metrics: false }),
+        resources: { serverName: 'bare server', serverPids: [bare.child.pid!] },
+      }),
+    );
   } finally {
     await bare.stop();
   }
   const profiles: string[] = [];
   for (const instances of new Set([1, options.instances])) {
-    const { steps, profile } = await measureApi(options, instances);
-    targets.push([apiName(instances), steps]);
+    const { run, profile } = await measureApi(options, plan, instances);
+    runs.push(run);
     profiles.push(...profile);
   }
-
-  // [target, its baseline, DESIGN §8's share of the baseline]
-  const pairs: [string, string, number][] = [[apiName(1), 'bare ws', 60]];
-  if (options.instances > 1) pairs.push([apiName(options.instances), apiName(1), 85]);
-  const atRate = (name: string, i: number) => (options.rates.length > 1 ? `${name} @ ${options.rates[i]}/s` : name);
-  printResults(
-    targets.flatMap(([name, steps]) => steps.map((r, i): [string, RunResult] => [atRate(name, i), r])),
-    options.rates.flatMap((_, i) => pairs.map(([ours, base]): [string, string] => [atRate(ours, i), atRate(base, i)])),
-  );
-
-  // DESIGN §8 counts deliveries/s only where p99 ≤ 100 ms and nothing was lost: the best such step per target.
-  const best = new Map(targets.map(([name, steps]) => [name, Math.max(0, ...steps.filter(withinBar).map((r) => r.deliveries / r.seconds))]));
-  console.log(
-    `best step within DESIGN §8's bar (p99 ≤ ${P99_BAR_MS} ms; 0 lost, duplicated or reordered; every send answered): ` +
-      [...best].map(([name, rate]) => `${name} ${rate > 0 ? `${Math.round(rate)} deliveries/s` : 'none'}`).join(' · '),
-  );
-  for (const [ours, base, target] of pairs) {
-    const [mine, theirs] = [best.get(ours)!, best.get(base)!];
-    const share = theirs > 0 ? `${Math.round((100 * mine) / theirs)}% of ${base}'s best` : `nothing to compare: no ${base} step`;
-    console.log(`${ours}: ${share} within the bar (DESIGN §8: ≥ ${target}%)`);
-  }
-  console.log('Losses count after the stream went quiet for 2 s; sends beyond a second of unanswered ones are skipped.');
+  printChatReport(runs, options.instances > 1 ? apiName(options.instances) : undefined);
   for (const line of profiles) console.log(line);
 }

@@ -1,0 +1,88 @@
+// One chat user per connection, the same interface for both targets, so that one generator drives both alike.
+import WebSocket from 'ws';
+import { openLiveClient } from './live-client.ts';
+
+/** A chat message from another member, as a transport hands it over. */
+export interface Delivery {
+  roomId: string;
+  clientId: string;
+  seq: number;
+}
+
+export interface ChatHandlers {
+  deliver(delivery: Delivery): void;
+  /** Counts an oddity for the line under the table (socket closes, resyncs, errors). */
+  note(what: string): void;
+}
+
+export interface ChatClient {
+  /** Resolves when the server acknowledged the send. */
+  send(roomId: string, clientId: string, body: string): Promise<void>;
+  close(): void;
+}
+
+/** Connects user `index` and resolves once it is receiving. */
+export type Connect = (index: number, handlers: ChatHandlers) => Promise<ChatClient>;
+
+/** Raw `ws` clients against the bare room server, joined to `roomsOf(index)`; acks and messages matched by clientId. */
+export function bareWsChat(port: number, roomsOf: (index: number) => string[], timeoutMs: number): Connect {
+  return async (index, { deliver, note }) => {
+    const socket = new WebSocket(`ws://127.0.0.1:${port}/?rooms=${roomsOf(index).join(',')}`, {
+      perMessageDeflate: false,
+      handshakeTimeout: timeoutMs,
+    });
+    const pending = new Map<string, { resolve: () => void; reject: (error: Error) => void }>();
+    let closing = false;
+    socket.on('message', (raw) => {
+      const frame = JSON.parse(raw.toString()) as { ack?: string; error?: string; clientId: string } & Delivery;
+      const waiting = pending.get(frame.ack ?? frame.clientId);
+      if (frame.ack !== undefined) waiting?.resolve();
+      else if (frame.error !== undefined) waiting?.reject(new Error(frame.error));
+      else return deliver(frame);
+      pending.delete(frame.ack ?? frame.clientId);
+    });
+    socket.on('close', () => {
+      if (!closing) note('socket closed by server');
+      for (const { reject } of pending.values()) reject(new Error('socket closed'));
+    });
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    return {
+      send: (roomId, clientId, body) =>
+        new Promise((resolve, reject) => {
+          pending.set(clientId, { resolve, reject });
+          socket.send(JSON.stringify({ roomId, clientId, body, sentAt: Date.now() }));
+        }),
+      close() {
+        closing = true;
+        socket.terminate();
+      },
+    };
+  };
+}
+
+/** The real typed client, one per user, spread round-robin over the instances' ports. */
+export function trpcChat(ports: number[], userIds: string[], tokens: string[], timeoutMs: number): Connect {
+  return async (index, { deliver, note }) => {
+    const me = userIds[index]!;
+    const live = await openLiveClient(
+      `ws://127.0.0.1:${ports[index % ports.length]}/trpc`,
+      tokens[index]!,
+      {
+        note,
+        onEvent: (event) => {
+          if (event.type === 'resync') note('resync');
+          else if (event.type === 'message.created' && event.message.senderId !== me) {
+            deliver({ roomId: event.roomId, clientId: event.message.clientId, seq: event.message.seq });
+          }
+        },
+      },
+      timeoutMs,
+    );
+    return {
+      send: async (roomId, clientId, body) => {
+        await live.trpc.messages.send.mutate({ roomId, body, clientId });
+      },
+      close: live.close,
+    };
+  };
+}

@@ -1,0 +1,118 @@
+// The chat scenario's report: every step of every target, what each process used, and DESIGN §8's comparisons
+// of capacities (never of figures at one rate, which says nothing when that rate leaves the baseline idle).
+import type { ResourceUsage } from '../bottleneck.ts';
+import { capacityOf } from '../capacity-search.ts';
+import { deliveryColumns, ms, P99_BAR_MS, serverColumns } from '../report.ts';
+import { formatTable } from '../text-table.ts';
+import type { ChatStep, TargetRun } from './chat-fanout.ts';
+
+const pct = (n: number | undefined) => (n === undefined ? '-' : Math.round(n));
+const perSecond = (n: number, seconds: number) => Math.round(n / seconds);
+const label = (run: TargetRun, step: ChatStep) => `${run.name} @ ${step.rate}/s`;
+
+function deliveryRow(run: TargetRun, step: ChatStep): Record<string, string | number> {
+  return { 'target @ offered': label(run, step), ...deliveryColumns(step), ...serverColumns(step), verdict: step.passed ? 'pass' : 'FAIL' };
+}
+
+function resourceRow(run: TargetRun, step: ChatStep): Record<string, string | number> {
+  const u = step.resources;
+  const service = (name: string) => pct(u.services.find((s) => s.name === name)?.pct);
+  const locks = u.locks ? `${u.locks.meanWaiting.toFixed(1)} / ${u.locks.maxWaiting}` : '-';
+  return {
+    'target @ offered': label(run, step),
+    'server main thread': pct(u.server.busiestMainThreadPct),
+    'server all': pct(u.server.pct),
+    PostgreSQL: service('PostgreSQL'),
+    RabbitMQ: service('RabbitMQ'),
+    Redis: service('Redis'),
+    'generator main': pct(u.generator.mainThreadPct),
+    'machine (% of all)': pct(u.machinePct),
+    'lock waits mean/max': locks,
+  };
+}
+
+/** A target's capacity in deliveries/s, and whether it is only a lower bound (no valid failure above it). */
+function capacity(run: TargetRun): { best: ChatStep | undefined; failure: ChatStep | undefined; lowerBound: boolean } {
+  const { best, failure } = capacityOf(run.steps);
+  return { best, failure, lowerBound: !failure || failure.bottleneck.invalid };
+}
+
+function capacityLine(run: TargetRun): string {
+  const { best, failure, lowerBound } = capacity(run);
+  const connect = run.connect.summary();
+  const figure = best
+    ? `${lowerBound ? '≥ ' : ''}${perSecond(best.sends ?? 0, best.seconds)} sends/s · ${perSecond(best.deliveries, best.seconds)} deliveries/s ` +
+      `(offered ${best.rate}/s, p99 ${ms(best.deliver.summary().p99)} ms)`
+    : 'none: the first step failed (try a lower --start-rate)';
+  const end = failure
+    ? `first failure at ${failure.rate}/s (${failure.misses.join(', ')}): limited by ${failure.bottleneck.resources.join('; ')}`
+    : `no failure: stopped by ${run.ended}`;
+  return `  ${run.name}: ${figure} · connect p50/p99 ${ms(connect.p50)} / ${ms(connect.p99)} ms · ${end}`;
+}
+
+function ratioLine(ours: TargetRun, base: TargetRun, designPct: number): string {
+  const [a, b] = [capacity(ours), capacity(base)];
+  if (!a.best || !b.best) return `  ${ours.name} ÷ ${base.name}: no ratio (${!b.best ? base.name : ours.name} passed no step)`;
+  const share = Math.round((100 * a.best.deliveries * b.best.seconds) / (b.best.deliveries * a.best.seconds));
+  const bound = a.lowerBound && b.lowerBound ? '~' : a.lowerBound ? '≥ ' : b.lowerBound ? '≤ ' : '';
+  const caveat = [a, b]
+    .map((c, i) => (c.lowerBound ? `${[ours, base][i]!.name}'s capacity is only a lower bound` : ''))
+    .filter(Boolean)
+    .join(', ');
+  return `  ${ours.name} ÷ ${base.name}: ${bound}${share}% of deliveries/s capacity (DESIGN §8: ≥ ${designPct}%)${caveat ? ` — ${caveat}` : ''}`;
+}
+
+/** Every process's CPU for a step's deliveries: the target's servers plus the services they run on. */
+function cpuPerDelivery(u: ResourceUsage, deliveries: number): { micros: number; parts: string } {
+  const parts = [{ name: u.server.name, cpuSeconds: u.server.cpuSeconds }, ...u.services];
+  const micros = (s: number) => (1e6 * s) / deliveries;
+  return {
+    micros: micros(parts.reduce((sum, p) => sum + p.cpuSeconds, 0)),
+    parts: parts.map((p) => `${p.name} ${Math.round(micros(p.cpuSeconds))}`).join(' + '),
+  };
+}
+
+/** Scale-out: CPU per delivery at the highest offered rate both deployments passed (else both ran). */
+function scaleOutLines(one: TargetRun, many: TargetRun): string[] {
+  const common = (passedOnly: boolean) =>
+    one.steps
+      .filter((s) => (!passedOnly || s.passed) && many.steps.some((m) => m.rate === s.rate && (!passedOnly || m.passed)))
+      .map((s) => s.rate)
+      .sort((a, b) => b - a)[0];
+  const rate = common(true) ?? common(false);
+  if (rate === undefined) return [`  CPU per delivery: no offered rate in common to compare at`];
+  const at = (run: TargetRun) => run.steps.find((s) => s.rate === rate)!;
+  const [a, b] = [one, many].map((run) => cpuPerDelivery(at(run).resources, at(run).deliveries)) as [ReturnType<typeof cpuPerDelivery>, ReturnType<typeof cpuPerDelivery>];
+  return [
+    `  CPU per delivery at ${rate}/s${common(true) === undefined ? ' (no rate both passed)' : ''}, every process summed (µs):`,
+    `    ${one.name}: ${Math.round(a.micros)} (${a.parts})`,
+    `    ${many.name}: ${Math.round(b.micros)} (${b.parts})`,
+    `    ${many.name} ÷ ${one.name} = ${(b.micros / a.micros).toFixed(2)} (DESIGN §8: ≤ 1.15)`,
+  ];
+}
+
+/** `scaledOut`: the name of the many-instance API target, when there is one (it follows the single one). */
+export function printChatReport(runs: TargetRun[], scaledOut: string | undefined): void {
+  const all = runs.flatMap((run) => run.steps.map((step) => [run, step] as const));
+  console.log(formatTable(all.map(([run, step]) => deliveryRow(run, step))));
+  console.log('\nCPU over each step\'s sending window, % of one core (machine: % of all cores); lock waits on the run\'s database');
+  console.log(formatTable(all.map(([run, step]) => resourceRow(run, step))));
+  console.log('');
+  for (const [run, step] of all) {
+    const notes = [...step.notes].map(([what, n]) => `${n} × ${what}`);
+    if (notes.length > 0) console.log(`${label(run, step)}: ${notes.join(', ')}`);
+    if (!step.passed) console.log(`${label(run, step)} FAILED (${step.misses.join(', ')}): limited by ${step.bottleneck.resources.join('; ')}`);
+  }
+  console.log(`\ncapacity: the highest offered rate with every acknowledged send at every member once, in order, p99 ≤ ${P99_BAR_MS} ms`);
+  for (const run of runs) console.log(capacityLine(run));
+  const byName = new Map(runs.map((run) => [run.name, run]));
+  const [bare, single] = runs;
+  console.log('ratios of capacities:');
+  if (bare && single) console.log(ratioLine(single, bare, 60));
+  const many = scaledOut ? byName.get(scaledOut) : undefined;
+  if (single && many) {
+    console.log(ratioLine(many, single, 85));
+    for (const line of scaleOutLines(single, many)) console.log(line);
+  }
+  console.log('Losses count after the stream went quiet for 2 s; sends beyond a second of unanswered ones are skipped (refused).');
+}
