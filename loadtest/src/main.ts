@@ -92,6 +92,8 @@ async function main(): Promise<void> {
         // generate_series on PostgreSQL makes a million rows in seconds; PGlite is slower, so less by default.
         depth: int('depth', 1_000, 10_000_000, databaseUrl ? 1_000_000 : 100_000),
         concurrency: int('concurrency', 1, 2_000),
+        users: int('users', 1, 5_000, 1_000),
+        rate: int('rate', 1, MAX_RATE, 4_000),
       });
     default:
       throw new Error(`--scenario must be chat, history or ticks, not ${values.scenario}`);

@@ -5,7 +5,7 @@ describe('LatencyRecorder', () => {
   it('reports nearest-rank percentiles', () => {
     const r = new LatencyRecorder();
     for (let ms = 100; ms >= 1; ms--) r.record(ms);
-    expect(r.summary()).toEqual({ count: 100, p50: 50, p95: 95, p99: 99, max: 100 });
+    expect(r.summary()).toEqual({ count: 100, mean: 50.5, p50: 50, p95: 95, p99: 99, max: 100 });
   });
 
   it('reports NaN, not zero, when nothing was measured', () => {

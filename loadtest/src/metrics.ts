@@ -10,10 +10,11 @@ export class LatencyRecorder {
     return this.samples.length;
   }
 
-  summary(): { count: number; p50: number; p95: number; p99: number; max: number } {
+  summary(): { count: number; mean: number; p50: number; p95: number; p99: number; max: number } {
     const sorted = [...this.samples].sort((a, b) => a - b);
     const at = (q: number) => (sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!);
-    return { count: sorted.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted.at(-1) ?? Number.NaN };
+    const mean = sorted.reduce((a, b) => a + b, 0) / sorted.length;
+    return { count: sorted.length, mean, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted.at(-1) ?? Number.NaN };
   }
 }
 

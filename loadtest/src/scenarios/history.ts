@@ -1,204 +1,84 @@
-// DESIGN §8 history: a room `depth` messages deep and a skewed room whose rows are the table's oldest and
-// contiguous; keyset pages through the real API (page 1 against the last page), EXPLAIN of the API's own keyset
-// query beside OFFSET, and closed-loop throughput against a bare node:http + SQL keyset endpoint on the same
-// database in the same run.
-import { randomUUID } from 'node:crypto';
+// DESIGN §8 history: keyset pages through the real API (page 1 against the last page), EXPLAIN of the API's own
+// keyset query beside OFFSET, a closed loop against a bare node:http + SQL endpoint on the same database in the
+// same run, the seed project's own case (its readers paging through one room, OFFSET beside keyset, its figures
+// beside ours), and an open loop at DESIGN §8's offered rate.
 import http from 'node:http';
 import path from 'node:path';
-import { LIMITS } from '@youngchat/shared';
-import {
-  CompiledQuery,
-  DummyDriver,
-  Kysely,
-  PostgresAdapter,
-  PostgresIntrospector,
-  PostgresQueryCompiler,
-  sql,
-} from 'kysely';
-import { insertInChunks } from '../api/database.ts';
 import { prepareApi, withApi } from '../api/deployment.ts';
-import { pageFor, type DatabaseSchema, type Db } from '../api/internals.ts';
+import { closedLoop, get, openLoop, type Load, type LoopResult, type Request } from '../http-load.ts';
 import { LatencyRecorder } from '../metrics.ts';
 import { SERVERS_DIR } from '../paths.ts';
-import { withTimeout } from '../pool.ts';
-import { spawnServer, watchServers, type ServerUsage, type ServerWatch } from '../process-stats.ts';
-import { environmentLines, versionOf } from '../report.ts';
+import { spawnServer, watchServers } from '../process-stats.ts';
+import { environmentLines, ms, P99_BAR_MS, versionOf } from '../report.ts';
+import { formatTable } from '../text-table.ts';
+import { PAGE, SEED_CHATS, seedHistory, type HistorySeed } from './history-seed.ts';
 
 export interface HistoryOptions {
   seconds: number;
   databaseUrl: string | undefined;
   depth: number;
-  /** Requests always in flight in the closed loop. */
+  /** Requests always in flight in the closed loop at random depths. */
   concurrency: number;
+  /** Readers of the seed project's room, each with an account: the seed's concurrent users. */
+  users: number;
+  /** Pages/s the readers offer together in the open loop. */
+  rate: number;
 }
 
-const PAGE = LIMITS.history.defaultPage;
 /** Sequential requests per room and page for the page-1-against-deepest comparison. */
 const SAMPLES = 100;
-const REQUEST_TIMEOUT_MS = 30_000;
-const SENDERS = 10;
+/** The seed project's own figures (Spring + JMeter, 1000 users, 2000 chats). */
+const SEED_FIGURES = [
+  { target: 'seed project: OFFSET', 'pages/s': 49.3, 'avg ms': 6280 },
+  { target: 'seed project: keyset', 'pages/s': 189.7, 'avg ms': 1245 },
+];
+/** Pages in one pass through the seed project's room. */
+const CHAT_PAGES = Math.ceil(SEED_CHATS / PAGE);
 
-interface HistorySeed {
-  token: string;
-  /** The deep room: `depth` recent messages. */
-  deep: string;
-  /** As deep, but the table's oldest rows, written first and contiguous. */
-  skewed: string;
-  plans: string[];
+/** A page, as keyset (seqs below `before`; null for the newest) and as OFFSET address it. */
+interface Page {
+  roomId: string;
+  before: number | null;
+  offset: number;
 }
+type PageUrl = (page: Page) => string;
 
-/** `depth` messages in `roomId`, seq 1…depth, one statement: the database generates the rows. */
-async function fillRoom(db: Db, roomId: string, senders: string[], depth: number, from: string): Promise<void> {
-  await sql`
-    insert into messages (id, room_id, seq, sender_id, body, client_id, created_at)
-    select gen_random_uuid(), ${roomId}::uuid, g, (array[${sql.join(senders)}]::uuid[])[1 + g % ${senders.length}],
-           'history message ' || g, gen_random_uuid(), ${from}::timestamptz + g * interval '1 millisecond'
-    from generate_series(1, ${depth}::int) g`.execute(db);
-}
+/** A reader's `n`th page of the seed project's room: page after page, newest first, then again from the top. */
+const chatPage = (seed: HistorySeed, n: number): Page => {
+  const k = n % CHAT_PAGES;
+  return { roomId: seed.chats, before: k === 0 ? null : SEED_CHATS + 1 - PAGE * k, offset: PAGE * k };
+};
 
-/** The SQL the API's own page query compiles for these arguments, recorded on a driver that runs nothing. */
-async function apiKeysetQuery(roomId: string, viewerId: string, before: number | null): Promise<CompiledQuery> {
-  let compiled: CompiledQuery | undefined;
-  const recorder = new Kysely<DatabaseSchema>({
-    dialect: {
-      createAdapter: () => new PostgresAdapter(),
-      createDriver: () => new DummyDriver(),
-      createIntrospector: (db) => new PostgresIntrospector(db),
-      createQueryCompiler: () => new PostgresQueryCompiler(),
-    },
-    log: (event) => {
-      compiled = event.query;
-    },
-  });
-  await pageFor(recorder, roomId, viewerId, { before, limit: PAGE + 1 });
-  return compiled!;
-}
+/** A page at a random depth of the deep room. */
+const randomDeepPage = (seed: HistorySeed, depth: number): Page => {
+  const before = PAGE + 1 + Math.floor(Math.random() * (depth - PAGE));
+  return { roomId: seed.deep, before, offset: depth + 1 - before };
+};
 
-/** EXPLAIN (ANALYZE, BUFFERS), second run: the first warms the cache. */
-async function explain(db: Db, title: string, query: CompiledQuery): Promise<string> {
-  const run = () =>
-    db.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`explain (analyze, buffers) ${query.sql}`, [...query.parameters]));
-  await run();
-  const { rows } = await run();
-  return [title, ...rows.map((r) => `    ${r['QUERY PLAN']}`)].join('\n');
-}
+const bareUrls = (port: number) => ({
+  keyset: ({ roomId, before }: Page) => `http://127.0.0.1:${port}/history?room=${roomId}&before=${before ?? Number.MAX_SAFE_INTEGER}&limit=${PAGE}`,
+  offset: ({ roomId, offset }: Page) => `http://127.0.0.1:${port}/history-offset?room=${roomId}&offset=${offset}&limit=${PAGE}`,
+});
 
-async function seedHistory(db: Db, mint: (userIds: string[]) => Promise<string[]>, depth: number): Promise<HistorySeed> {
-  const users = Array.from({ length: SENDERS }, (_, i) => ({
-    id: randomUUID(),
-    email: `reader${i}@loadtest.invalid`,
-    password_hash: '-',
-    nickname: `reader ${i}`,
-  }));
-  const [skewed, deep] = [randomUUID(), randomUUID()];
-  await db.insertInto('users').values(users).execute();
-  await db
-    .insertInto('rooms')
-    .values([
-      { id: skewed, kind: 'group', name: 'skewed', last_seq: depth },
-      { id: deep, kind: 'group', name: 'deep', last_seq: depth },
-    ])
-    .execute();
-  await insertInChunks(
-    [skewed, deep].flatMap((room_id) => users.map((u) => ({ room_id, user_id: u.id }))),
-    (rows) => db.insertInto('room_members').values(rows).execute(),
-  );
-  const senders = users.map((u) => u.id);
-  await fillRoom(db, skewed, senders, depth, '2020-01-01T00:00:00Z');
-  await fillRoom(db, deep, senders, depth, new Date(Date.now() - 86_400_000).toISOString());
-  // Planner statistics, as a database that has been running would have them.
-  await sql`analyze messages`.execute(db);
-  const deepest = PAGE + 1;
-  const viewer = users[0]!.id;
-  const offsetQuery = CompiledQuery.raw(
-    `select id, room_id, seq, sender_id, body, client_id, created_at, edited_at, deleted_at
-       from messages where room_id = $1 order by seq desc limit ${PAGE + 1} offset ${depth - PAGE}`,
-    [deep],
-  );
-  const plans = [
-    await explain(db, `keyset (the API's page query), deep room, page 1:`, await apiKeysetQuery(deep, viewer, null)),
-    await explain(db, `keyset, deep room, cursor ${deepest} (depth ${depth - PAGE}):`, await apiKeysetQuery(deep, viewer, deepest)),
-    await explain(db, `keyset, skewed room (old, contiguous), page 1:`, await apiKeysetQuery(skewed, viewer, null)),
-    await explain(db, `keyset, skewed room, cursor ${deepest}:`, await apiKeysetQuery(skewed, viewer, deepest)),
-    await explain(db, `OFFSET ${depth - PAGE}, deep room, beside it:`, offsetQuery),
-  ];
-  const [token] = await mint([users[0]!.id]);
-  return { token: token!, deep, skewed, plans };
-}
+const apiUrl =
+  (port: number): PageUrl =>
+  ({ roomId, before }) =>
+    `http://127.0.0.1:${port}/trpc/messages.list?input=${encodeURIComponent(JSON.stringify({ roomId, cursor: before, limit: PAGE }))}`;
 
-/** GET that resolves once a 200 answer is read whole; anything else rejects with the status. */
-function get(agent: http.Agent, url: string, headers: Record<string, string> = {}): Promise<void> {
-  return withTimeout(
-    new Promise((resolve, reject) => {
-      http
-        .get(url, { agent, headers }, (res) => {
-          res.on('data', () => {});
-          res.once('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
-          res.once('error', reject);
-        })
-        .once('error', reject);
-    }),
-    REQUEST_TIMEOUT_MS,
-    'request',
-  );
-}
-
-type PageUrl = (roomId: string, cursor: number | null) => string;
-
-interface LoopResult {
-  latency: LatencyRecorder;
-  seconds: number;
-  errors: Map<string, number>;
-  loadGeneratorCpuSeconds: number;
-  server: ServerUsage;
-}
-
-/** `concurrency` requests always in flight for `seconds`, each a page at a random depth of the deep room. */
-async function closedLoop(
-  options: HistoryOptions,
-  seed: HistorySeed,
-  pageUrl: PageUrl,
-  headers: Record<string, string>,
-  watch: ServerWatch,
-): Promise<LoopResult> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
-  const latency = new LatencyRecorder();
-  const errors = new Map<string, number>();
-  await watch.start();
-  const cpuBefore = process.cpuUsage();
-  const from = performance.now();
-  const deadline = from + options.seconds * 1000;
-  const worker = async () => {
-    while (performance.now() < deadline) {
-      const cursor = PAGE + 1 + Math.floor(Math.random() * (options.depth - PAGE));
-      const started = performance.now();
-      try {
-        await get(agent, pageUrl(seed.deep, cursor), headers);
-        latency.record(performance.now() - started);
-      } catch (error) {
-        const what = (error as Error).message;
-        errors.set(what, (errors.get(what) ?? 0) + 1);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: options.concurrency }, worker));
-  const seconds = (performance.now() - from) / 1000;
-  const server = await watch.stop();
-  const cpu = process.cpuUsage(cpuBefore);
-  agent.destroy();
-  for (const [what, n] of server.problems) errors.set(what, n);
-  return { latency, seconds, errors, loadGeneratorCpuSeconds: (cpu.user + cpu.system) / 1e6, server };
-}
+/** Requests of `url(page(user, n))`, as reader `user` when `tokens` are given. */
+const requests =
+  (url: PageUrl, page: (user: number, n: number) => Page, tokens?: string[]): Request =>
+  (agent, user, n) =>
+    get(agent, url(page(user, n)), tokens ? { authorization: `Bearer ${tokens[user]}` } : {});
 
 /** Page 1 against the deepest page of both rooms, one request at a time, interleaved. */
-async function pageLatencies(seed: HistorySeed, pageUrl: PageUrl, headers: Record<string, string>) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+async function pageLatencies(seed: HistorySeed, pageUrl: PageUrl, agent: http.Agent, headers: Record<string, string>) {
   const cases = [
     { room: 'deep', roomId: seed.deep },
     { room: 'skewed (old, contiguous)', roomId: seed.skewed },
   ].flatMap(({ room, roomId }) => [
-    { room, page: 'page 1', url: pageUrl(roomId, null), latency: new LatencyRecorder() },
-    { room, page: `cursor ${PAGE + 1} (deepest)`, url: pageUrl(roomId, PAGE + 1), latency: new LatencyRecorder() },
+    { room, page: 'page 1', url: pageUrl({ roomId, before: null, offset: 0 }), latency: new LatencyRecorder() },
+    { room, page: `cursor ${PAGE + 1} (deepest)`, url: pageUrl({ roomId, before: PAGE + 1, offset: 0 }), latency: new LatencyRecorder() },
   ]);
   for (const c of cases) await get(agent, c.url, headers); // warm-up
   for (let i = 0; i < SAMPLES; i++) {
@@ -208,34 +88,39 @@ async function pageLatencies(seed: HistorySeed, pageUrl: PageUrl, headers: Recor
       c.latency.record(performance.now() - started);
     }
   }
-  agent.destroy();
   return cases.map((c, i) => {
     const s = c.latency.summary();
     const page1 = cases[i - (i % 2)]!.latency.summary();
-    return {
-      room: c.room,
-      page: c.page,
-      'p50 ms': s.p50.toFixed(2),
-      'p99 ms': s.p99.toFixed(2),
-      'p50 vs page 1': `${(s.p50 / page1.p50).toFixed(2)}×`,
-    };
+    return { room: c.room, page: c.page, 'p50 ms': s.p50.toFixed(2), 'p99 ms': s.p99.toFixed(2), 'p50 vs page 1': `${(s.p50 / page1.p50).toFixed(2)}×` };
   });
 }
 
-function loopRow(name: string, concurrency: number, r: LoopResult): Record<string, string | number> {
+function loopRow(target: string, r: LoopResult): Record<string, string | number> {
   const s = r.latency.summary();
-  const ms = (v: number) => (Number.isNaN(v) ? '-' : v.toFixed(1));
+  const u = r.resources;
   return {
-    target: name,
-    'in flight': concurrency,
+    target,
+    ...(r.offeredPerSecond === undefined ? {} : { 'offered/s': r.offeredPerSecond }),
     'pages/s': Math.round(s.count / r.seconds),
+    'avg ms': Math.round(s.mean),
     'p50/p95/p99/max ms': `${ms(s.p50)} / ${ms(s.p95)} / ${ms(s.p99)} / ${ms(s.max)}`,
     errors: [...r.errors.values()].reduce((a, b) => a + b, 0),
-    'server CPU s': r.server.cpuSeconds.toFixed(2),
+    'server main %': Math.round(u.server.busiestMainThreadPct),
+    'PostgreSQL %': u.services.length > 0 ? Math.round(u.services[0]!.pct) : '-',
+    'generator main %': Math.round(u.generator.mainThreadPct),
+    'machine %': Math.round(u.machinePct),
     'server RSS MB': Math.round(r.server.rssMb),
     'loop lag p99/max ms': `${ms(r.server.lagP99Ms)} / ${ms(r.server.lagMaxMs)}`,
-    'loadgen CPU s': r.loadGeneratorCpuSeconds.toFixed(2),
   };
+}
+
+function printLoops(title: string, rows: [string, LoopResult][], extra: Record<string, string | number>[] = []): void {
+  console.log(`\n${title}`);
+  console.log(formatTable([...extra, ...rows.map(([name, r]) => loopRow(name, r))]));
+  for (const [name, r] of rows) {
+    if (r.errors.size > 0) console.log(`${name}: ${[...r.errors].map(([what, n]) => `${n} × ${what}`).join(', ')}`);
+    if (r.resources.generator.mainThreadPct >= 90) console.log(`${name}: the generator's main thread was saturated: latencies include its queueing`);
+  }
 }
 
 export async function runHistory(options: HistoryOptions): Promise<void> {
@@ -243,57 +128,92 @@ export async function runHistory(options: HistoryOptions): Promise<void> {
     [
       'YOUng Chat load test: history',
       ...environmentLines({ '@trpc/server': versionOf('@trpc/server'), kysely: versionOf('kysely') }),
-      `two rooms of ${options.depth} messages · pages of ${PAGE} · closed loop: ${options.concurrency} in flight for ${options.seconds}s · ` +
-        (options.databaseUrl ? 'PostgreSQL' : 'PGlite (embedded)'),
+      `two rooms of ${options.depth} messages and one of ${SEED_CHATS} read by ${options.users} users · pages of ${PAGE} · ` +
+        `${options.seconds} s per loop · ${options.databaseUrl ? 'PostgreSQL' : 'PGlite (embedded)'}`,
       '',
     ].join('\n'),
   );
   const seededAt = performance.now();
   const prepared = await prepareApi({ instances: 1, databaseUrl: options.databaseUrl }, (database, mint) =>
-    seedHistory(database.db, mint, options.depth),
+    seedHistory(database.db, mint, options.depth, options.users),
   );
   try {
     const seed = prepared.seeded;
     console.log(`seeded in ${((performance.now() - seededAt) / 1000).toFixed(1)} s\n\n${seed.plans.join('\n\n')}\n`);
+    const readers = (_user: number, n: number) => chatPage(seed, n);
+    const deepPages = () => randomDeepPage(seed, options.depth);
 
     // The baseline first: on PGlite only one process may have the database open.
     const bare = await spawnServer([path.join(SERVERS_DIR, 'bare-pg-keyset.ts')], prepared.databaseEnv);
-    let bareLoop: LoopResult;
-    try {
-      bareLoop = await closedLoop(
-        options,
-        seed,
-        (roomId, cursor) => `http://127.0.0.1:${bare.port}/history?room=${roomId}&before=${cursor ?? options.depth + 1}&limit=${PAGE}`,
-        {},
-        watchServers([bare], { metrics: false }),
-      );
-    } finally {
-      await bare.stop();
-    }
+    const bareRuns = await (async () => {
+      try {
+        const load = (): Load => ({
+          seconds: options.seconds,
+          watch: watchServers([bare], { metrics: false }),
+          resources: { serverName: 'bare server', serverPids: [bare.child.pid!], databaseUrl: prepared.databaseEnv.DATABASE_URL },
+        });
+        const urls = bareUrls(bare.port);
+        return {
+          deep: await closedLoop(load(), options.concurrency, requests(urls.keyset, deepPages)),
+          seedOffset: await closedLoop(load(), options.users, requests(urls.offset, readers)),
+          seedKeyset: await closedLoop(load(), options.users, requests(urls.keyset, readers)),
+          open: await openLoop(load(), options.users, options.rate, requests(urls.keyset, readers)),
+        };
+      } finally {
+        await bare.stop();
+      }
+    })();
 
-    const headers = { authorization: `Bearer ${seed.token}` };
-    const { pages, apiLoop } = await withApi(prepared, async (api) => {
-      const pageUrl: PageUrl = (roomId, cursor) =>
-        `http://127.0.0.1:${api.ports[0]}/trpc/messages.list?input=${encodeURIComponent(JSON.stringify({ roomId, cursor, limit: PAGE }))}`;
-      return {
-        pages: await pageLatencies(seed, pageUrl, headers),
-        apiLoop: await closedLoop(options, seed, pageUrl, headers, api.watch()),
-      };
+    const apiRuns = await withApi(prepared, async (api) => {
+      const load = (): Load => ({ seconds: options.seconds, watch: api.watch(), resources: api.resources });
+      const url = apiUrl(api.ports[0]!);
+      const [first] = seed.tokens;
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      try {
+        return {
+          pages: await pageLatencies(seed, url, agent, { authorization: `Bearer ${first}` }),
+          deep: await closedLoop(load(), options.concurrency, requests(url, deepPages, Array(options.concurrency).fill(first))),
+          seedKeyset: await closedLoop(load(), options.users, requests(url, readers, seed.tokens)),
+          open: await openLoop(load(), options.users, options.rate, requests(url, readers, seed.tokens)),
+        };
+      } finally {
+        agent.destroy();
+      }
     });
 
     console.log('messages.list through the API over HTTP, one request at a time:');
-    console.table(pages);
-    console.log('closed loop, pages at random depths of the deep room:');
-    console.table([loopRow('bare node:http + SQL', options.concurrency, bareLoop), loopRow('YOUng Chat (tRPC http)', options.concurrency, apiLoop)]);
-    for (const [name, r] of [['bare node:http + SQL', bareLoop], ['YOUng Chat (tRPC http)', apiLoop]] as const) {
-      if (r.errors.size > 0) console.log(`${name}: ${[...r.errors].map(([what, n]) => `${n} × ${what}`).join(', ')}`);
-    }
+    console.log(formatTable(apiRuns.pages));
+    printLoops(`closed loop: ${options.concurrency} requests always in flight, pages at random depths of the deep room`, [
+      ['bare node:http + SQL', bareRuns.deep],
+      ['YOUng Chat (tRPC http)', apiRuns.deep],
+    ]);
     const rate = (r: LoopResult) => r.latency.count / r.seconds;
     console.log(
-      `YOUng Chat: pages/s = ${Math.round((100 * rate(apiLoop)) / rate(bareLoop))}% of bare · with ${options.concurrency} always in flight, ` +
-        `latency ≥ ${options.concurrency} ÷ throughput = ${((1000 * options.concurrency) / rate(apiLoop)).toFixed(0)} ms`,
+      `YOUng Chat: pages/s = ${Math.round((100 * rate(apiRuns.deep)) / rate(bareRuns.deep))}% of bare (DESIGN §8: ≥ 80%) · with ` +
+        `${options.concurrency} always in flight, latency ≥ ${options.concurrency} ÷ throughput = ${((1000 * options.concurrency) / rate(apiRuns.deep)).toFixed(0)} ms`,
     );
-    console.log('DESIGN §8: closed loop ≥ 80% of bare; keyset page at depth 1M ≤ 1.2× page 1, also in the skewed room.');
+    printLoops(
+      `the seed project's case: ${options.users} users each paging through one room of ${SEED_CHATS} messages (${CHAT_PAGES} pages), ` +
+        `closed loop (one request in flight per user), beside the seed's own figures (its TPS = pages/s)`,
+      [
+        ['bare node:http + SQL, OFFSET', bareRuns.seedOffset],
+        ['bare node:http + SQL, keyset', bareRuns.seedKeyset],
+        ['YOUng Chat messages.list (keyset)', apiRuns.seedKeyset],
+      ],
+      SEED_FIGURES,
+    );
+    printLoops(
+      `open loop: ${options.users} users offering ${options.rate} pages/s in total for ${options.seconds} s (keyset pages of the seed's room; latency from when each request was due)`,
+      [
+        ['bare node:http + SQL', bareRuns.open],
+        ['YOUng Chat (tRPC http)', apiRuns.open],
+      ],
+    );
+    const open = apiRuns.open.latency.summary();
+    const errors = [...apiRuns.open.errors.values()].reduce((a, b) => a + b, 0);
+    const verdict = open.p99 <= P99_BAR_MS && errors === 0 ? 'met' : 'missed';
+    console.log(`YOUng Chat open loop: p99 ${ms(open.p99)} ms, ${errors} errors: DESIGN §8 (p99 ≤ ${P99_BAR_MS} ms, no errors) ${verdict}`);
+    console.log('DESIGN §8: keyset page at depth 1M ≤ 1.2× page 1, also in the skewed room.');
   } finally {
     await prepared.remove();
   }

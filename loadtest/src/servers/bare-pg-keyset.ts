@@ -1,13 +1,17 @@
-// The history baseline: node:http and one keyset query, nothing else — no auth, no membership check, no tRPC.
+// The history baseline: node:http and one query, nothing else — no auth, no membership check, no tRPC.
 // GET /history?room=<id>&before=<seq>&limit=<n> answers the room's messages below `before`, newest first, as
-// JSON. It opens the database the API would (DATABASE_URL, or PGlite in DATA_DIR) with the API's own adapter
-// and pool size, and runs plain SQL on it.
+// JSON (keyset); GET /history-offset?room=<id>&offset=<n>&limit=<n> the same page by OFFSET, as the seed
+// project paged. It opens the database the API would (DATABASE_URL, or PGlite in DATA_DIR) with the API's own
+// adapter and pool size, and runs plain SQL on it.
 import http from 'node:http';
 import { CompiledQuery } from 'kysely';
 import { createPgDatabase, createPgliteDatabase } from '../api/internals.ts';
 
-const KEYSET = `select id, room_id, seq, sender_id, body, client_id, created_at, edited_at, deleted_at
-  from messages where room_id = $1 and seq < $2 order by seq desc limit $3`;
+const COLUMNS = 'id, room_id, seq, sender_id, body, client_id, created_at, edited_at, deleted_at';
+const QUERIES: Record<string, { sql: string; position: string }> = {
+  '/history': { sql: `select ${COLUMNS} from messages where room_id = $1 and seq < $2 order by seq desc limit $3`, position: 'before' },
+  '/history-offset': { sql: `select ${COLUMNS} from messages where room_id = $1 order by seq desc offset $2 limit $3`, position: 'offset' },
+};
 
 const database = process.env.DATABASE_URL
   ? createPgDatabase({ url: process.env.DATABASE_URL, poolSize: Number(process.env.DATABASE_POOL_SIZE ?? 20) })
@@ -15,8 +19,10 @@ const database = process.env.DATABASE_URL
 
 const server = http.createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://x');
-  const params = [url.searchParams.get('room'), Number(url.searchParams.get('before')), Number(url.searchParams.get('limit') ?? 30)];
-  database.db.executeQuery(CompiledQuery.raw(KEYSET, params)).then(
+  const query = QUERIES[url.pathname];
+  if (!query) return void res.writeHead(404).end();
+  const params = [url.searchParams.get('room'), Number(url.searchParams.get(query.position)), Number(url.searchParams.get('limit') ?? 30)];
+  database.db.executeQuery(CompiledQuery.raw(query.sql, params)).then(
     ({ rows }) => {
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify({ items: rows }));

@@ -1,0 +1,135 @@
+// HTTP load in the two shapes DESIGN §8 asks for: a closed loop (a fixed number of requests always in flight, so
+// throughput is what the server saturates at) and an open loop (requests on a schedule whatever the answers, so
+// latency is what a user waits at an offered rate, queueing included).
+import http from 'node:http';
+import type { ResourceUsage } from './bottleneck.ts';
+import { LatencyRecorder } from './metrics.ts';
+import { withTimeout } from './pool.ts';
+import type { ServerUsage, ServerWatch } from './process-stats.ts';
+import { watchResources, type ResourceSpec } from './resources.ts';
+
+const REQUEST_TIMEOUT_MS = 30_000;
+const OPEN_LOOP_TICK_MS = 5;
+
+/** GET that resolves once a 200 answer is read whole; anything else rejects with the status. */
+export function get(agent: http.Agent, url: string, headers: Record<string, string> = {}): Promise<void> {
+  return withTimeout(
+    new Promise((resolve, reject) => {
+      http
+        .get(url, { agent, headers }, (res) => {
+          res.on('data', () => {});
+          res.once('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
+          res.once('error', reject);
+        })
+        .once('error', reject);
+    }),
+    REQUEST_TIMEOUT_MS,
+    'request',
+  );
+}
+
+/** One request of user `user`, their `n`th (from 0). */
+export type Request = (agent: http.Agent, user: number, n: number) => Promise<void>;
+
+export interface LoopResult {
+  latency: LatencyRecorder;
+  seconds: number;
+  /** The schedule's rate (open loop); undefined for a closed loop. */
+  offeredPerSecond?: number;
+  errors: Map<string, number>;
+  loadGeneratorCpuSeconds: number;
+  server: ServerUsage;
+  resources: ResourceUsage;
+}
+
+export interface Load {
+  seconds: number;
+  watch: ServerWatch;
+  resources: ResourceSpec;
+}
+
+interface Books {
+  /** Books a request's latency from `started`, or its error. */
+  record(started: number, request: Promise<void>): Promise<void>;
+  fail(what: string): void;
+}
+
+/** Watches the target while `body` runs the load with a keep-alive agent; `body` returns the rate it offered. */
+async function measure(
+  load: Load,
+  maxSockets: number,
+  body: (agent: http.Agent, books: Books) => Promise<number | undefined>,
+): Promise<LoopResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets });
+  const latency = new LatencyRecorder();
+  const errors = new Map<string, number>();
+  const fail = (what: string) => void errors.set(what, (errors.get(what) ?? 0) + 1);
+  const record = (started: number, request: Promise<void>) =>
+    request.then(
+      () => latency.record(performance.now() - started),
+      (error: unknown) => fail((error as Error).message),
+    );
+  await load.watch.start();
+  const resources = await watchResources(load.resources);
+  const cpuBefore = process.cpuUsage();
+  const from = performance.now();
+  try {
+    const offeredPerSecond = await body(agent, { record, fail });
+    const seconds = (performance.now() - from) / 1000;
+    const usage = await resources.stop();
+    const server = await load.watch.stop();
+    const cpu = process.cpuUsage(cpuBefore);
+    for (const [what, n] of server.problems) errors.set(what, n);
+    return { latency, seconds, offeredPerSecond, errors, loadGeneratorCpuSeconds: (cpu.user + cpu.system) / 1e6, server, resources: usage };
+  } finally {
+    agent.destroy();
+  }
+}
+
+/** `users` requests always in flight for `seconds`: each user asks again as soon as it has its answer. */
+export function closedLoop(load: Load, users: number, request: Request): Promise<LoopResult> {
+  return measure(load, users, async (agent, { record }) => {
+    const deadline = performance.now() + load.seconds * 1000;
+    const user = async (index: number) => {
+      for (let n = 0; performance.now() < deadline; n++) await record(performance.now(), request(agent, index, n));
+    };
+    await Promise.all(Array.from({ length: users }, (_, i) => user(i)));
+    return undefined;
+  });
+}
+
+/**
+ * `rate` requests/s across `users` (round-robin) for `seconds`, on schedule whether or not earlier ones were
+ * answered; latency counts from when a request was due, so queueing in the generator or the server shows. Past a
+ * second's worth unanswered, due requests are skipped and counted as errors, which keeps an overloaded run short.
+ */
+export function openLoop(load: Load, users: number, rate: number, request: Request): Promise<LoopResult> {
+  return measure(load, users, async (agent, { record, fail }) => {
+    const total = Math.round(rate * load.seconds);
+    const sentBy = new Array<number>(users).fill(0);
+    const pending = new Set<Promise<void>>();
+    let issued = 0;
+    const from = performance.now();
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        const due = Math.min(total, Math.floor(((performance.now() - from) / 1000) * rate));
+        for (; issued < due; issued++) {
+          if (pending.size >= rate) {
+            fail('skipped: a second of requests unanswered');
+            continue;
+          }
+          const user = issued % users;
+          const answered = record(from + (issued / rate) * 1000, request(agent, user, sentBy[user]!++));
+          pending.add(answered);
+          void answered.finally(() => pending.delete(answered));
+        }
+        if (issued >= total) {
+          clearInterval(timer);
+          resolve();
+        }
+      }, OPEN_LOOP_TICK_MS);
+    });
+    await Promise.all(pending);
+    return rate;
+  });
+}
