@@ -4,12 +4,12 @@
 import http from 'node:http';
 import type { ResourceUsage } from './bottleneck.ts';
 import { LatencyRecorder } from './metrics.ts';
+import { pace } from './pacer.ts';
 import { withTimeout } from './pool.ts';
 import type { ServerUsage, ServerWatch } from './process-stats.ts';
 import { watchResources, type ResourceSpec } from './resources.ts';
 
 const REQUEST_TIMEOUT_MS = 30_000;
-const OPEN_LOOP_TICK_MS = 5;
 
 /** GET that resolves once a 200 answer is read whole; anything else rejects with the status. */
 export function get(agent: http.Agent, url: string, headers: Record<string, string> = {}): Promise<void> {
@@ -105,30 +105,20 @@ export function closedLoop(load: Load, users: number, request: Request): Promise
  */
 export function openLoop(load: Load, users: number, rate: number, request: Request): Promise<LoopResult> {
   return measure(load, users, async (agent, { record, fail }) => {
-    const total = Math.round(rate * load.seconds);
     const sentBy = new Array<number>(users).fill(0);
     const pending = new Set<Promise<void>>();
-    let issued = 0;
     const from = performance.now();
-    await new Promise<void>((resolve) => {
-      const timer = setInterval(() => {
-        const due = Math.min(total, Math.floor(((performance.now() - from) / 1000) * rate));
-        for (; issued < due; issued++) {
-          if (pending.size >= rate) {
-            fail('skipped: a second of requests unanswered');
-            continue;
-          }
-          const user = issued % users;
-          const answered = record(from + (issued / rate) * 1000, request(agent, user, sentBy[user]!++));
-          pending.add(answered);
-          void answered.finally(() => pending.delete(answered));
-        }
-        if (issued >= total) {
-          clearInterval(timer);
-          resolve();
-        }
-      }, OPEN_LOOP_TICK_MS);
-    });
+    await pace(
+      rate,
+      (n) => {
+        if (pending.size >= rate) return fail('skipped: a second of requests unanswered');
+        const user = n % users;
+        const answered = record(from + (n / rate) * 1000, request(agent, user, sentBy[user]!++));
+        pending.add(answered);
+        void answered.finally(() => pending.delete(answered));
+      },
+      Math.round(rate * load.seconds),
+    ).done;
     await Promise.all(pending);
     return rate;
   });

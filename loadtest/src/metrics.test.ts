@@ -58,6 +58,32 @@ describe('FanoutLedger', () => {
     expect(ledger).toMatchObject({ received: 5, outOfOrder: 1, duplicates: 0 });
   });
 
+  it('counts what is still missing of acknowledged sends older than a moment', () => {
+    const ledger = new FanoutLedger();
+    ledger.send('old', 2, 0);
+    ledger.send('new', 2, 100);
+    ledger.send('unacked', 2, 0);
+    ledger.ack('old');
+    ledger.ack('new');
+    ledger.deliver('bob', 'r', 'old', 1, 5);
+    expect(ledger.missingSentBefore(50)).toBe(1);
+    expect(ledger.missingSentBefore(200)).toBe(3);
+    ledger.deliver('carol', 'r', 'old', 1, 6);
+    expect(ledger.missingSentBefore(50)).toBe(0);
+  });
+
+  it('fills a gap from a refetch without calling an overlap a duplicate or a reordering', () => {
+    const ledger = new FanoutLedger();
+    for (const id of ['m1', 'm2', 'm3']) {
+      ledger.send(id, 1, 0);
+      ledger.ack(id);
+    }
+    ledger.deliver('bob', 'r', 'm1', 1, 1);
+    ledger.deliver('bob', 'r', 'm3', 3, 1);
+    for (const id of ['m1', 'm2', 'm3']) ledger.recover('bob', id, 2);
+    expect(ledger).toMatchObject({ received: 3, recovered: 1, duplicates: 0, outOfOrder: 0, lost: 0 });
+  });
+
   it('ignores deliveries of messages it never sent', () => {
     const ledger = new FanoutLedger();
     ledger.deliver('bob', 'r', 'stranger', 1, 1);

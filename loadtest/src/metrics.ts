@@ -61,10 +61,14 @@ export class FanoutLedger {
   duplicates = 0;
   /** A room's seq not increasing for one user. */
   outOfOrder = 0;
+  /** Deliveries by refetching history, not by the stream (see recover). */
+  recovered = 0;
   private owed = 0;
   private paid = 0;
   private readonly messages = new Map<string, SentMessage>();
   private readonly lastSeq = new Map<string, number>();
+  /** Acknowledged sends some member still waits for. */
+  private readonly incomplete = new Set<SentMessage>();
 
   send(clientId: string, receivers: number, at: number): void {
     this.messages.set(clientId, { sentAt: at, receivers, acked: false, reached: new Set() });
@@ -78,6 +82,7 @@ export class FanoutLedger {
     this.acked += 1;
     this.owed += message.receivers;
     this.paid += message.reached.size;
+    if (message.reached.size < message.receivers) this.incomplete.add(message);
   }
 
   fail(): void {
@@ -91,13 +96,18 @@ export class FanoutLedger {
       this.duplicates += 1;
       return;
     }
-    message.reached.add(user);
-    this.received += 1;
-    if (message.acked) this.paid += 1;
-    this.latency.record(at - message.sentAt);
+    this.reach(message, user, at);
     const stream = `${user}\n${room}`;
     if (seq <= (this.lastSeq.get(stream) ?? 0)) this.outOfOrder += 1;
     else this.lastSeq.set(stream, seq);
+  }
+
+  private reach(message: SentMessage, user: string, at: number): void {
+    message.reached.add(user);
+    this.received += 1;
+    if (message.acked) this.paid += 1;
+    if (message.reached.size >= message.receivers) this.incomplete.delete(message);
+    this.latency.record(at - message.sentAt);
   }
 
   /** Deliveries owed for acknowledged sends. */
@@ -113,6 +123,25 @@ export class FanoutLedger {
   /** Owed deliveries that have not arrived (yet). */
   get lost(): number {
     return this.owed - this.paid;
+  }
+
+  /**
+   * A message the user got by refetching history (after a resync, or a stream that restarted without a position)
+   * rather than from the stream: fills a gap; overlapping what the stream gave is by design, not a duplicate, and
+   * order is the stream's business.
+   */
+  recover(user: string, clientId: string, at: number): void {
+    const message = this.messages.get(clientId);
+    if (!message || message.reached.has(user)) return;
+    this.recovered += 1;
+    this.reach(message, user, at);
+  }
+
+  /** Owed deliveries still missing for acknowledged sends made before `sentBefore` (a performance.now() time). */
+  missingSentBefore(sentBefore: number): number {
+    let missing = 0;
+    for (const m of this.incomplete) if (m.sentAt < sentBefore) missing += m.receivers - m.reached.size;
+    return missing;
   }
 
   /** Sends neither acknowledged nor failed. */

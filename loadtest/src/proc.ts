@@ -61,9 +61,21 @@ export function pidsNamed(name: string): number[] {
     .map(Number);
 }
 
-/** The soft limit on open files, which caps the sockets one process can hold. */
+/** The soft limit on open files, which caps the sockets one process can hold; children inherit it. */
 export function openFilesLimit(): number {
   const line = read('/proc/self/limits')?.split('\n').find((l) => l.startsWith('Max open files'));
   const soft = line?.split(/\s{2,}/)[1];
   return soft === undefined || soft === 'unlimited' ? Infinity : Number(soft);
+}
+
+/** Descriptors a process needs besides one per socket. */
+const SPARE_FILES = 200;
+
+/** Stops the run up front when this generator (and so the servers it starts) cannot hold `sockets` sockets. */
+export function requireOpenFiles(sockets: number): number {
+  const limit = openFilesLimit();
+  if (limit < sockets + SPARE_FILES) {
+    throw new Error(`${sockets} sockets need ~${sockets + SPARE_FILES} open files per process, the limit is ${limit}: raise it (ulimit -n) or lower --clients`);
+  }
+  return limit;
 }

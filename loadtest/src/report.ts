@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import type { LatencyRecorder } from './metrics.ts';
+import type { ServiceUrls } from './api/deployment.ts';
 import type { ServerUsage } from './process-stats.ts';
 import { formatTable } from './text-table.ts';
 
@@ -54,6 +55,11 @@ export function environmentLines(versions: Record<string, string>): string[] {
       .map(([k, v]) => `${k} ${v}`)
       .join(' · '),
   ];
+}
+
+/** The database and services a run's API targets use, for the header. */
+export function servicesLine(options: ServiceUrls): string {
+  return (options.databaseUrl ? 'PostgreSQL' : 'PGlite (embedded)') + (options.amqpUrl ? ' · RabbitMQ' : '') + (options.redisUrl ? ' · Redis' : '');
 }
 
 export const P99_BAR_MS = 100;

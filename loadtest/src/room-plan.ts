@@ -46,6 +46,9 @@ function shuffled(n: number, seed: number): number[] {
 
 const byIndex = (a: number, b: number) => a - b;
 
+export const describeRooms = (size: RoomSize) =>
+  size === 'mix' ? 'the mix (per user: three 1:1 rooms, two groups of 10, one of 100)' : `rooms of ${size}`;
+
 /** `users` people in group rooms of `size` (consecutive users together), or in the mix above. */
 export function planRooms(users: number, size: RoomSize): RoomPlan {
   const everyone = Array.from({ length: users }, (_, i) => i);

@@ -9,14 +9,18 @@ import { scratchDatabase } from './database.ts';
 import type { Database } from './internals.ts';
 import { mintAccessTokens } from './sessions.ts';
 
-export interface DeploymentOptions {
-  instances: number;
-  /** PostgreSQL server to create the run's database on; unset, each instance would need its own PGlite. */
+/** The services the API runs on; each unset one is the API's embedded adapter. */
+export interface ServiceUrls {
+  /** PostgreSQL server to create the run's database on; unset, PGlite, which belongs to one process. */
   databaseUrl?: string | undefined;
+  /** RabbitMQ, with the run's own exchange. */
   amqpUrl?: string | undefined;
+  /** Redis, with the run's own key prefix. */
   redisUrl?: string | undefined;
-  /** Scenario settings for the API, e.g. MESSAGES_PER_MINUTE. */
-  env?: Record<string, string>;
+}
+
+export interface DeploymentOptions extends ServiceUrls {
+  instances: number;
   /** Write a V8 CPU profile of each instance here (at exit). */
   cpuProfDir?: string | undefined;
 }
@@ -48,6 +52,8 @@ const BASE_ENV: Record<string, string> = {
   HOST: '127.0.0.1',
   LOG_LEVEL: 'info', // "listening" is an info line
   SHUTDOWN_GRACE_MS: '2000',
+  // The config's maximum: the API's own per-sender limit must not be what a run measures.
+  MESSAGES_PER_MINUTE: '100000',
   // Empty means unset: nothing in the caller's shell may point the API at other services.
   DATABASE_URL: '',
   REDIS_URL: '',
@@ -94,7 +100,6 @@ export async function prepareApi<T>(options: DeploymentOptions, seed: Seed<T>): 
     JWT_SECRET: jwtSecret,
     ...(redis ? { REDIS_URL: redis.url, REDIS_KEY_PREFIX: redis.keyPrefix } : {}),
     ...(amqpUrl ? { AMQP_URL: amqpUrl, AMQP_EXCHANGE: exchange } : {}),
-    ...options.env,
   };
   const nodeArgs = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [];
   return {

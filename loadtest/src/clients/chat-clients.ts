@@ -1,6 +1,11 @@
 // One chat user per connection, the same interface for both targets, so that one generator drives both alike.
+import { randomUUID } from 'node:crypto';
+import { createTRPCClient, httpLink } from '@trpc/client';
+import type { AppRouter } from '@youngchat/api';
 import WebSocket from 'ws';
-import { openLiveClient } from './live-client.ts';
+import type { FanoutLedger } from '../metrics.ts';
+import type { RoomPlan } from '../room-plan.ts';
+import { appCodeOf, openLiveClient } from './live-client.ts';
 
 /** A chat message from another member, as a transport hands it over. */
 export interface Delivery {
@@ -85,4 +90,37 @@ export function trpcChat(ports: number[], userIds: string[], tokens: string[], t
       close: live.close,
     };
   };
+}
+
+/** messages.send over HTTP as one user: sends that do not depend on that user's socket. */
+export function httpSend(port: number, accessToken: string): ChatClient['send'] {
+  const trpc = createTRPCClient<AppRouter>({
+    links: [httpLink({ url: `http://127.0.0.1:${port}/trpc`, headers: { authorization: `Bearer ${accessToken}` } })],
+  });
+  return async (roomId, clientId, body) => {
+    await trpc.messages.send.mutate({ roomId, body, clientId });
+  };
+}
+
+export interface SendBooks {
+  ledger: FanoutLedger;
+  plan: RoomPlan;
+  /** Room ids by the plan's room index. */
+  roomIds: string[];
+  note(what: string): void;
+}
+
+/** A send from `user` to one of their rooms at random, booked: once acknowledged, every other member is owed it. */
+export function sendToRandomRoom({ ledger, plan, roomIds, note }: SendBooks, user: number, send: ChatClient['send']): void {
+  const mine = plan.roomsOf[user]!;
+  const room = mine[Math.floor(Math.random() * mine.length)]!;
+  const clientId = randomUUID();
+  ledger.send(clientId, plan.rooms[room]!.members.length - 1, performance.now());
+  send(roomIds[room]!, clientId, `message from user ${user}`).then(
+    () => ledger.ack(clientId),
+    (error: unknown) => {
+      ledger.fail();
+      note(`send failed: ${appCodeOf(error)}`);
+    },
+  );
 }

@@ -20,12 +20,16 @@ export interface LiveHandlers {
   onEvent(event: ChatEvent, id: string | null): void;
   /** Counts an oddity (a socket closed by the server, a stream error by code). */
   note(what: string): void;
+  /** The socket (re)opened: once at first, then on every reconnect. */
+  onOpen?(): void;
   /** The stream (re)started: once at first, then after every reconnect or resubscription. */
   onStarted?(): void;
 }
 
 export interface LiveClient {
   trpc: TRPCClient<AppRouter>;
+  /** The last durable position received: where a resubscription resumes; null before the first. */
+  readonly position: string | null;
   /** Cuts the socket as a network would, with no close handshake; the client reconnects and resumes by itself. */
   drop(): void;
   close(): void;
@@ -44,10 +48,13 @@ export async function openLiveClient(url: string, accessToken: string, handlers:
     url,
     WebSocket: WebSocket as never,
     connectionParams: async () => ({ accessToken }),
+    onOpen: () => handlers.onOpen?.(),
     onClose: () => {
       if (!closing && !dropped) handlers.note('socket closed by server');
       dropped = false;
     },
+    // A (re)connect that fails, by cause: the client then backs off 2, 4, 8… s before its next attempt.
+    onError: (event) => handlers.note(`socket error: ${(event as { message?: string } | undefined)?.message ?? 'unknown'}`),
   });
   const trpc = createTRPCClient<AppRouter>({ links: [wsLink({ client: wsClient })] });
   const subscribe = () => {
@@ -88,6 +95,9 @@ export async function openLiveClient(url: string, accessToken: string, handlers:
   }
   return {
     trpc,
+    get position() {
+      return lastEventId;
+    },
     drop() {
       dropped = true;
       (wsClient.connection?.ws as WebSocket | undefined)?.terminate();

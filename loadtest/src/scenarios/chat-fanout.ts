@@ -2,27 +2,27 @@
 // measured at every other member of the room, against a bare `ws` room server driven the same way in the same
 // run. Each target is stepped up until it fails (capacity-search.ts), and each step samples what every process
 // used, so a failing step says which resource ran out.
-import { randomUUID } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { seedRooms } from '../api/database.ts';
-import { prepareApi, withApi } from '../api/deployment.ts';
+import { prepareApi, withApi, type ServiceUrls } from '../api/deployment.ts';
 import { limitedBy, type Bottleneck, type ResourceUsage } from '../bottleneck.ts';
 import { nextRate, type SearchPlan, type StepOutcome } from '../capacity-search.ts';
-import { bareWsChat, trpcChat, type ChatClient, type Connect } from '../clients/chat-clients.ts';
-import { appCodeOf } from '../clients/live-client.ts';
+import { bareWsChat, sendToRandomRoom, trpcChat, type ChatClient, type Connect } from '../clients/chat-clients.ts';
+import { connectAll, describeFailures } from '../clients/connect-all.ts';
 import { profileLines } from '../cpu-profile.ts';
+import { drain } from '../drain.ts';
 import { FanoutLedger, LatencyRecorder } from '../metrics.ts';
+import { pace } from '../pacer.ts';
 import { SERVERS_DIR } from '../paths.ts';
-import { mapLimit, sleep } from '../pool.ts';
 import { spawnServer, watchServers, type ServerWatch } from '../process-stats.ts';
-import { environmentLines, barMisses, versionOf, type RunResult } from '../report.ts';
+import { barMisses, environmentLines, servicesLine, versionOf, type RunResult } from '../report.ts';
 import { settle, watchResources, type ResourceSpec } from '../resources.ts';
-import { meanDeliveriesPerSend, planRooms, type RoomPlan, type RoomSize } from '../room-plan.ts';
+import { describeRooms, meanDeliveriesPerSend, planRooms, type RoomPlan, type RoomSize } from '../room-plan.ts';
 import { printChatReport } from './chat-report.ts';
 
-export interface ChatOptions {
+export interface ChatOptions extends ServiceUrls {
   users: number;
   roomSize: RoomSize;
   search: SearchPlan;
@@ -32,9 +32,6 @@ export interface ChatOptions {
   maxSeconds: number;
   /** API instances of the scaled-out target; above 1, a single instance runs too, for comparison. */
   instances: number;
-  databaseUrl: string | undefined;
-  amqpUrl: string | undefined;
-  redisUrl: string | undefined;
   cpuProf: boolean;
 }
 
@@ -63,14 +60,7 @@ interface Target {
   resources: ResourceSpec;
 }
 
-const CONNECTS_IN_FLIGHT = 50;
 const CONNECT_TIMEOUT_MS = 15_000;
-const SEND_TICK_MS = 5;
-/** After the last send, wait while deliveries still arrive; losses are what is missing after this much quiet. */
-const QUIET_MS = 2_000;
-const MAX_DRAIN_MS = 30_000;
-/** The API's config maximum: its per-sender limit must not be what is measured. */
-const MESSAGES_PER_MINUTE = 100_000;
 
 function shuffled(n: number): number[] {
   const order = Array.from({ length: n }, (_, i) => i);
@@ -79,19 +69,6 @@ function shuffled(n: number): number[] {
     [order[i], order[j]] = [order[j]!, order[i]!];
   }
   return order;
-}
-
-/** Waits until everything owed arrived, or nothing moved for QUIET_MS, or MAX_DRAIN_MS passed. */
-async function drain(ledger: FanoutLedger): Promise<void> {
-  const deadline = performance.now() + MAX_DRAIN_MS;
-  let progress = -1;
-  let movedAt = performance.now();
-  while (!ledger.settled && performance.now() < deadline) {
-    const now = ledger.received + ledger.acked + ledger.failed;
-    if (now !== progress) [progress, movedAt] = [now, performance.now()];
-    else if (performance.now() - movedAt >= QUIET_MS) return;
-    await sleep(50);
-  }
 }
 
 /** Why a search that did not fail ended. */
@@ -103,12 +80,12 @@ function endedWithoutFailure(options: ChatOptions, steps: StepOutcome[]): string
 
 /** Connects every user once, then steps the rate up on those connections until the search ends. */
 async function measure(options: ChatOptions, plan: RoomPlan, target: Target): Promise<TargetRun> {
-  const connectLatency = new LatencyRecorder();
+  let connectLatency = new LatencyRecorder();
   // Deliveries and oddities are booked to the step being measured.
   let ledger = new FanoutLedger();
   let notes = new Map<string, number>();
   const note = (what: string) => notes.set(what, (notes.get(what) ?? 0) + 1);
-  const clients: ChatClient[] = [];
+  let clients: (ChatClient | undefined)[] = [];
 
   async function step(rate: number): Promise<ChatStep> {
     const books = (ledger = new FanoutLedger());
@@ -122,37 +99,19 @@ async function measure(options: ChatOptions, plan: RoomPlan, target: Target): Pr
     // Open loop, but bounded: a server that falls behind gets at most a second's worth of sends queued up, so
     // its backlog (and the run) stays short; what it could not take shows as skipped sends and a lower sends/s.
     let skipped = 0;
-    let issued = 0;
-    const sendNext = () => {
-      const user = order[issued % order.length]!;
-      issued += 1;
-      if (books.unanswered >= rate) {
-        skipped += 1;
-        return;
-      }
-      const mine = plan.roomsOf[user]!;
-      const room = mine[Math.floor(Math.random() * mine.length)]!;
-      const clientId = randomUUID();
-      books.send(clientId, plan.rooms[room]!.members.length - 1, performance.now());
-      clients[user]!.send(target.roomIds[room]!, clientId, `message ${issued} from user ${user}`).then(
-        () => books.ack(clientId),
-        (error: unknown) => {
-          books.fail();
-          note(`send failed: ${appCodeOf(error)}`);
-        },
-      );
-    };
     const from = performance.now();
-    await new Promise<void>((resolve) => {
-      const timer = setInterval(() => {
-        const due = Math.min(total, Math.floor(((performance.now() - from) / 1000) * rate));
-        while (issued < due) sendNext();
-        if (issued >= total) {
-          clearInterval(timer);
-          resolve();
+    await pace(
+      rate,
+      (n) => {
+        if (books.unanswered >= rate) {
+          skipped += 1;
+          return;
         }
-      }, SEND_TICK_MS);
-    });
+        const user = order[n % order.length]!;
+        sendToRandomRoom({ ledger: books, plan, roomIds: target.roomIds, note }, user, clients[user]!.send);
+      },
+      total,
+    ).done;
     const seconds = (performance.now() - from) / 1000;
     const usage = await resources.stop();
     const sends = books.acked;
@@ -184,14 +143,13 @@ async function measure(options: ChatOptions, plan: RoomPlan, target: Target): Pr
   }
 
   try {
-    await mapLimit(Array.from({ length: options.users }, (_, i) => i), CONNECTS_IN_FLIGHT, async (user) => {
-      const started = performance.now();
-      clients[user] = await target.connect(user, {
-        deliver: (d) => ledger.deliver(String(user), d.roomId, d.clientId, d.seq, performance.now()),
-        note,
-      });
-      connectLatency.record(performance.now() - started);
-    });
+    const crowd = await connectAll(options.users, (user) =>
+      target.connect(user, { deliver: (d) => ledger.deliver(String(user), d.roomId, d.clientId, d.seq, performance.now()), note }),
+    );
+    clients = crowd.clients;
+    // Every user sends and is owed deliveries: one missing would be counted as the target's losses.
+    if (crowd.failures.size > 0) throw new Error(`${target.name}: users could not connect: ${describeFailures(crowd.failures)}`);
+    connectLatency = crowd.latency;
     const steps: ChatStep[] = [];
     const searchFrom = performance.now();
     for (let rate = nextRate(options.search, steps); rate !== undefined; rate = nextRate(options.search, steps)) {
@@ -220,7 +178,6 @@ async function measureApi(options: ChatOptions, plan: RoomPlan, instances: numbe
       databaseUrl: options.databaseUrl,
       amqpUrl: options.amqpUrl,
       redisUrl: options.redisUrl,
-      env: { MESSAGES_PER_MINUTE: String(MESSAGES_PER_MINUTE) },
       cpuProfDir: profileDir,
     },
     async (database, mint) => {
@@ -248,7 +205,6 @@ async function measureApi(options: ChatOptions, plan: RoomPlan, instances: numbe
 
 export async function runChat(options: ChatOptions): Promise<void> {
   const plan = planRooms(options.users, options.roomSize);
-  const rooms = options.roomSize === 'mix' ? 'the mix (per user: three 1:1 rooms, two groups of 10, one of 100)' : `rooms of ${options.roomSize}`;
   const steps = options.search.rates
     ? `steps of ${options.search.rates.join(', ')} messages/s`
     : `capacity search from ${options.search.startRate} messages/s, × ${options.search.factor} per step, then one bisection`;
@@ -256,9 +212,9 @@ export async function runChat(options: ChatOptions): Promise<void> {
     [
       'YOUng Chat load test: chat fan-out',
       ...environmentLines({ '@trpc/server': versionOf('@trpc/server'), ws: versionOf('ws'), kysely: versionOf('kysely') }),
-      `${options.users} users in ${rooms}: ${plan.rooms.length} rooms, ${meanDeliveriesPerSend(plan).toFixed(1)} deliveries per send on average`,
+      `${options.users} users in ${describeRooms(options.roomSize)}: ${plan.rooms.length} rooms, ${meanDeliveriesPerSend(plan).toFixed(1)} deliveries per send on average`,
       `${steps}; ${options.seconds} s per step, each target stops at its first failure (at most ${options.search.maxSteps} steps, ${options.maxSeconds} s)`,
-      (options.databaseUrl ? 'PostgreSQL' : 'PGlite (embedded)') + (options.amqpUrl ? ' · RabbitMQ' : '') + (options.redisUrl ? ' · Redis' : ''),
+      servicesLine(options),
       '',
     ].join('\n'),
   );

@@ -9,7 +9,7 @@ import { closedLoop, get, openLoop, type Load, type LoopResult, type Request } f
 import { LatencyRecorder } from '../metrics.ts';
 import { SERVERS_DIR } from '../paths.ts';
 import { spawnServer, watchServers } from '../process-stats.ts';
-import { environmentLines, ms, P99_BAR_MS, versionOf } from '../report.ts';
+import { environmentLines, ms, P99_BAR_MS, servicesLine, versionOf } from '../report.ts';
 import { formatTable } from '../text-table.ts';
 import { PAGE, SEED_CHATS, seedHistory, type HistorySeed } from './history-seed.ts';
 
@@ -129,7 +129,7 @@ export async function runHistory(options: HistoryOptions): Promise<void> {
       'YOUng Chat load test: history',
       ...environmentLines({ '@trpc/server': versionOf('@trpc/server'), kysely: versionOf('kysely') }),
       `two rooms of ${options.depth} messages and one of ${SEED_CHATS} read by ${options.users} users · pages of ${PAGE} · ` +
-        `${options.seconds} s per loop · ${options.databaseUrl ? 'PostgreSQL' : 'PGlite (embedded)'}`,
+        `${options.seconds} s per loop · ${servicesLine(options)}`,
       '',
     ].join('\n'),
   );
