@@ -1,11 +1,13 @@
-// `npm run loadtest -- [--scenario chat|history|ticks] [flags]` (flags: README "Load test").
+// `npm run loadtest -- [--scenario chat|history|sockets|storm|ticks] [flags]` (flags: README "Load test").
 // Starts each baseline and the API as separate processes on 127.0.0.1, drives them with the same generator in
-// the same run, and prints one table. Bounded: it stops by itself, and removes what it created.
+// the same run, and prints its tables. Bounded: it stops by itself, and removes what it created.
 import { parseArgs } from 'node:util';
 import { cleanUpOn } from './cleanup.ts';
 import type { RoomSize } from './room-plan.ts';
 import { runChat } from './scenarios/chat-fanout.ts';
 import { runHistory } from './scenarios/history.ts';
+import { runSockets } from './scenarios/sockets.ts';
+import { runStorm } from './scenarios/storm.ts';
 import { runTicks } from './scenarios/ticks-fanout.ts';
 
 /** Sends/s across all users: far above what one machine's generator can offer. */
@@ -14,13 +16,14 @@ const MAX_RATE = 100_000;
 const FLAGS = {
   scenario: { type: 'string', default: 'chat' },
   seconds: { type: 'string', default: '10' },
-  // ticks
-  clients: { type: 'string', default: '200' },
+  // ticks (200), sockets and storm (5000)
+  clients: { type: 'string' },
   interval: { type: 'string', default: '100' },
-  // chat
+  // chat, history, storm
   users: { type: 'string', default: '1000' },
   'room-size': { type: 'string', default: '10' },
   rate: { type: 'string' },
+  // chat's capacity search
   'start-rate': { type: 'string', default: '50' },
   factor: { type: 'string', default: '2' },
   'max-steps': { type: 'string', default: '10' },
@@ -30,7 +33,7 @@ const FLAGS = {
   // history
   depth: { type: 'string' },
   concurrency: { type: 'string', default: '1000' },
-  // services (chat, history)
+  // services (every scenario but ticks)
   'database-url': { type: 'string' },
   'amqp-url': { type: 'string' },
   'redis-url': { type: 'string' },
@@ -56,9 +59,15 @@ async function main(): Promise<void> {
   /** 2…100 members per room, or the mix of room-plan.ts. */
   const roomSize = (): RoomSize => (values['room-size'] === 'mix' ? 'mix' : int('room-size', 2, 100));
   const databaseUrl = values['database-url'];
+  const services = { databaseUrl, amqpUrl: values['amqp-url'], redisUrl: values['redis-url'] };
   switch (values.scenario) {
     case 'ticks':
-      return runTicks({ clients: int('clients', 1, 5_000), seconds, intervalMs: int('interval', 20, 10_000) });
+      return runTicks({ clients: int('clients', 1, 5_000, 200), seconds, intervalMs: int('interval', 20, 10_000) });
+    case 'sockets':
+      return runSockets({ clients: int('clients', 1, 50_000, 5_000), roomSize: roomSize(), ...services });
+    case 'storm':
+      // A modest stream: the storm, not the sends, is what is measured.
+      return runStorm({ clients: int('clients', 2, 50_000, 5_000), roomSize: roomSize(), rate: int('rate', 1, 1_000, 50), seconds, ...services });
     case 'chat': {
       const instances = int('instances', 1, 8);
       if (instances > 1 && !(databaseUrl && values['amqp-url'])) {
@@ -79,9 +88,7 @@ async function main(): Promise<void> {
         seconds,
         maxSeconds: int('max-seconds', 10, 3_600),
         instances,
-        databaseUrl,
-        amqpUrl: values['amqp-url'],
-        redisUrl: values['redis-url'],
+        ...services,
         cpuProf: values['cpu-prof'],
       });
     }
@@ -92,11 +99,11 @@ async function main(): Promise<void> {
         // generate_series on PostgreSQL makes a million rows in seconds; PGlite is slower, so less by default.
         depth: int('depth', 1_000, 10_000_000, databaseUrl ? 1_000_000 : 100_000),
         concurrency: int('concurrency', 1, 2_000),
-        users: int('users', 1, 5_000, 1_000),
+        users: int('users', 1, 5_000),
         rate: int('rate', 1, MAX_RATE, 4_000),
       });
     default:
-      throw new Error(`--scenario must be chat, history or ticks, not ${values.scenario}`);
+      throw new Error(`--scenario must be chat, history, sockets, storm or ticks, not ${values.scenario}`);
   }
 }
 
