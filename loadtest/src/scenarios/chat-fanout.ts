@@ -73,7 +73,7 @@ function shuffled(n: number): number[] {
 
 /** Why a search that did not fail ended. */
 function endedWithoutFailure(options: ChatOptions, steps: StepOutcome[]): string {
-  if (options.search.rates) return 'the --rate list ran out';
+  if (options.search.rates) return 'the end of the --rate list';
   if (steps.length >= options.search.maxSteps) return `--max-steps ${options.search.maxSteps}`;
   return `the top rate (${options.search.maxRate}/s)`;
 }
@@ -157,7 +157,10 @@ async function measure(options: ChatOptions, plan: RoomPlan, target: Target): Pr
         return { name: target.name, connect: connectLatency, steps, ended: `--max-seconds ${options.maxSeconds}` };
       }
       await settle(target.resources.serverPids);
-      steps.push(await step(rate));
+      const done = await step(rate);
+      steps.push(done);
+      // A search takes minutes: say how it goes.
+      console.log(`  ${target.name} @ ${rate}/s: ${done.passed ? 'pass' : `FAIL (${done.misses.join(', ')})`}`);
     }
     const ended = steps.some((s) => !s.passed) ? 'failed' : endedWithoutFailure(options, steps);
     return { name: target.name, connect: connectLatency, steps, ended };

@@ -43,7 +43,7 @@ function capacityLine(run: TargetRun): string {
   const figure = best
     ? `${lowerBound ? '≥ ' : ''}${perSecond(best.sends ?? 0, best.seconds)} sends/s · ${perSecond(best.deliveries, best.seconds)} deliveries/s ` +
       `(offered ${best.rate}/s, p99 ${ms(best.deliver.summary().p99)} ms)`
-    : 'none: the first step failed (try a lower --start-rate)';
+    : 'none: the first step failed (try a lower rate)';
   const end = failure
     ? `first failure at ${failure.rate}/s (${failure.misses.join(', ')}): limited by ${failure.bottleneck.resources.join('; ')}`
     : `no failure: stopped by ${run.ended}`;
@@ -94,6 +94,7 @@ function scaleOutLines(one: TargetRun, many: TargetRun): string[] {
 /** `scaledOut`: the name of the many-instance API target, when there is one (it follows the single one). */
 export function printChatReport(runs: TargetRun[], scaledOut: string | undefined): void {
   const all = runs.flatMap((run) => run.steps.map((step) => [run, step] as const));
+  console.log('');
   console.log(formatTable(all.map(([run, step]) => deliveryRow(run, step))));
   console.log('\nCPU over each step\'s sending window, % of one core (machine: % of all cores); lock waits on the run\'s database');
   console.log(formatTable(all.map(([run, step]) => resourceRow(run, step))));
