@@ -6,3 +6,5 @@ const here = path.dirname(new URL(import.meta.url).pathname);
 export const API_MAIN = path.resolve(here, '../../apps/api/src/main.ts');
 /** The baselines, each a standalone server process. */
 export const SERVERS_DIR = path.join(here, 'servers');
+/** Node arguments for a server whose memory is measured: SIGUSR2 then runs a full garbage collection. */
+export const GC_ON_SIGNAL = ['--expose-gc', '--import', path.join(SERVERS_DIR, 'gc-on-signal.ts')];

@@ -25,7 +25,8 @@ export async function spawnServer(
   env: Record<string, string> = {},
   nodeArgs: string[] = [],
 ): Promise<RunningServer> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', ...args], {
+  // tsx first: a node argument may preload a TypeScript module.
+  const child = spawn(process.execPath, ['--import', 'tsx', ...nodeArgs, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

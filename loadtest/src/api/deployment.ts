@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import amqplib from 'amqplib';
 import { Redis } from 'ioredis';
 import { undoOnInterrupt } from '../cleanup.ts';
-import { API_MAIN } from '../paths.ts';
+import { API_MAIN, GC_ON_SIGNAL } from '../paths.ts';
 import { spawnServer, watchServers, type RunningServer, type ServerWatch } from '../process-stats.ts';
 import type { ResourceSpec } from '../resources.ts';
 import { scratchDatabase } from './database.ts';
@@ -23,6 +23,8 @@ export interface DeploymentOptions extends ServiceUrls {
   instances: number;
   /** Write a V8 CPU profile of each instance here (at exit). */
   cpuProfDir?: string | undefined;
+  /** Let the generator run a full GC in each instance on SIGUSR2 (see servers/gc-on-signal.ts). */
+  gcOnSignal?: boolean;
 }
 
 export interface RunningApi {
@@ -101,7 +103,10 @@ export async function prepareApi<T>(options: DeploymentOptions, seed: Seed<T>): 
     ...(redis ? { REDIS_URL: redis.url, REDIS_KEY_PREFIX: redis.keyPrefix } : {}),
     ...(amqpUrl ? { AMQP_URL: amqpUrl, AMQP_EXCHANGE: exchange } : {}),
   };
-  const nodeArgs = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [];
+  const nodeArgs = [
+    ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : []),
+    ...(options.gcOnSignal ? GC_ON_SIGNAL : []),
+  ];
   return {
     seeded,
     databaseEnv: scratch.env,
