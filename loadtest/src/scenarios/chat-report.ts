@@ -45,7 +45,7 @@ function capacityLine(run: TargetRun): string {
       `(offered ${best.rate}/s, p99 ${ms(best.deliver.summary().p99)} ms)`
     : 'none: the first step failed (try a lower rate)';
   const end = failure
-    ? `first failure at ${failure.rate}/s (${failure.misses.join(', ')}): limited by ${failure.bottleneck.resources.join('; ')}`
+    ? `fails at ${failure.rate}/s (${failure.misses.join(', ')}): limited by ${failure.bottleneck.resources.join('; ')}`
     : `no failure: stopped by ${run.ended}`;
   return `  ${run.name}: ${figure} · connect p50/p99 ${ms(connect.p50)} / ${ms(connect.p99)} ms · ${end}`;
 }
