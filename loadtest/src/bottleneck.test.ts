@@ -43,8 +43,14 @@ describe('limitedBy', () => {
       generator: { mainThreadPct: 5, pct: 6 },
     };
     expect(limitedBy(full).resources).toEqual(['Redis CPU 92%', 'machine CPU 97% of 2 cores (PostgreSQL 110%, Redis 92%, API 25%)']);
-    const shared = { ...idle, machinePct: 95 };
-    expect(limitedBy(shared).resources).toEqual(['machine CPU 95% of 2 cores (other processes 110%, generator 35%, API 25%, PostgreSQL 15%)']);
+  });
+
+  it('calls a full machine filled mostly by other processes an invalid measurement of the target', () => {
+    const shared = limitedBy({ ...idle, machinePct: 95 });
+    expect(shared.invalid).toBe(true);
+    expect(shared.resources).toEqual([
+      'machine CPU 95% of 2 cores (other processes 110%, generator 35%, API 25%, PostgreSQL 15%) (measurement invalid: other processes used more than the target)',
+    ]);
   });
 
   it('names locks when a backend waits on one on average', () => {

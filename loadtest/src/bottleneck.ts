@@ -24,7 +24,10 @@ const LOCK_WAITERS = 1;
 export interface Bottleneck {
   /** What ran out, most telling first; "nothing saturated" when no resource did. */
   resources: string[];
-  /** The generator itself ran out: the step measured the generator, not the target. */
+  /**
+   * The step measured something else than the target: the generator ran out, or the machine was full and
+   * other processes (someone else's work on a shared machine) used more of it than the target did.
+   */
   invalid: boolean;
 }
 
@@ -32,20 +35,26 @@ const pct = (n: number) => `${Math.round(n)}%`;
 
 export function limitedBy(u: ResourceUsage): Bottleneck {
   const resources: string[] = [];
-  const invalid = u.generator.mainThreadPct >= SATURATED_PCT;
-  if (invalid) resources.push(`generator CPU ${pct(u.generator.mainThreadPct)} (measurement invalid)`);
+  const generatorFull = u.generator.mainThreadPct >= SATURATED_PCT;
+  if (generatorFull) resources.push(`generator CPU ${pct(u.generator.mainThreadPct)} (measurement invalid)`);
   if (u.server.busiestMainThreadPct >= SATURATED_PCT) resources.push(`${u.server.name} CPU ${pct(u.server.busiestMainThreadPct)}`);
   for (const s of u.services) if (s.singleThreaded && s.pct >= SATURATED_PCT) resources.push(`${s.name} CPU ${pct(s.pct)}`);
+  let crowdedOut = false;
   if (u.machinePct >= SATURATED_PCT) {
-    const known = [{ name: u.server.name, pct: u.server.pct }, ...u.services, { name: 'generator', pct: u.generator.pct }];
+    const target = [{ name: u.server.name, pct: u.server.pct }, ...u.services];
+    const known = [...target, { name: 'generator', pct: u.generator.pct }];
     // On a shared machine, someone else's work may be what filled it.
     const others = u.machinePct * u.cores - known.reduce((sum, p) => sum + p.pct, 0);
+    crowdedOut = others > target.reduce((sum, p) => sum + p.pct, 0);
     const users = [...known, { name: 'other processes', pct: others }].sort((a, b) => b.pct - a.pct);
     const biggest = users.filter((p) => p.pct >= 10).map((p) => `${p.name} ${pct(p.pct)}`);
-    resources.push(`machine CPU ${pct(u.machinePct)} of ${u.cores} cores${biggest.length > 0 ? ` (${biggest.join(', ')})` : ''}`);
+    resources.push(
+      `machine CPU ${pct(u.machinePct)} of ${u.cores} cores${biggest.length > 0 ? ` (${biggest.join(', ')})` : ''}` +
+        (crowdedOut ? ' (measurement invalid: other processes used more than the target)' : ''),
+    );
   }
   if (u.locks && u.locks.meanWaiting >= LOCK_WAITERS) {
     resources.push(`locks (${u.locks.meanWaiting.toFixed(1)} backends waiting on average, ${u.locks.maxWaiting} at most)`);
   }
-  return { resources: resources.length > 0 ? resources : ['nothing saturated'], invalid };
+  return { resources: resources.length > 0 ? resources : ['nothing saturated'], invalid: generatorFull || crowdedOut };
 }
