@@ -222,9 +222,13 @@ export async function buildDeps(config: Config, options: { logDestination?: Dest
         messages: createMessagesService({
           db: database.db,
           stream,
-          batcher: createSendBatcher({ db: database.db, stream, ...SEND_BATCHES }),
-          rateLimiters,
-          messagesPerMinute: config.messagesPerMinute,
+          batcher: createSendBatcher({
+            db: database.db,
+            stream,
+            // Per sender, counted by every instance alike (the limiter's store is shared).
+            limiter: rateLimiters.create({ name: 'messages_send', points: config.messagesPerMinute, durationSec: 60 }),
+            ...SEND_BATCHES,
+          }),
         }),
         events: createEventsService({ db: database.db, stream, presence, logger }),
       },

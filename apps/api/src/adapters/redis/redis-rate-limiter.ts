@@ -5,7 +5,8 @@ import { wrapLimiter } from '../rate-limiter/verdict.ts';
 
 /** rate-limiter-flexible on Redis: counters shared by every instance, each key with a TTL. */
 export function createRedisRateLimiterFactory(options: { url: string; keyPrefix: string }): RateLimiterFactory {
-  const redis = new Redis(options.url, { keyPrefix: options.keyPrefix, maxRetriesPerRequest: 2 });
+  // Limits asked in the same tick (a batch of sends) travel in one round trip.
+  const redis = new Redis(options.url, { keyPrefix: options.keyPrefix, maxRetriesPerRequest: 2, enableAutoPipelining: true });
   redis.on('error', () => {}); // ioredis reconnects; calls fail meanwhile and are reported by the caller
   return {
     name: 'rateLimiter',

@@ -1,16 +1,22 @@
 import type { Message } from '@youngchat/shared';
 import DataLoader from 'dataloader';
 import type { Db } from '../../ports/database.ts';
+import type { RateLimiter } from '../../ports/rate-limiter.ts';
 import type { Stream, StreamEntry } from '../../realtime/stream.ts';
 import { toMessage } from '../rooms/chat.mapper.ts';
 import { insertSends, type NewMessage, type StoredSend } from './messages.repository.ts';
 
-/** What became of one send: stored now, or not (a retry of a clientId already used, or not a member). */
-export type SendOutcome = { stored: true; message: Message } | { stored: false };
+/**
+ * What became of one send: stored now; refused by the sender's rate limit; or not stored (a retry of a clientId
+ * already used, or a sender not in the room).
+ */
+export type SendOutcome = { stored: true; message: Message } | { stored: false; retryAfterMs?: number };
 
 export interface SendBatcherOptions {
   db: Db;
   stream: Stream;
+  /** Messages per sender, counted where every instance counts. */
+  limiter: RateLimiter;
   /** Batches written at once; more wait for one of them to finish. */
   inFlight: number;
   maxBatch: number;
@@ -25,7 +31,7 @@ const NOT_STORED: SendOutcome = { stored: false };
  * caller gets its own outcome. (dataloader does the gathering and the per-caller answers; this decides when a
  * batch may go: when fewer than `inFlight` are being written.)
  */
-export function createSendBatcher({ db, stream, inFlight, maxBatch }: SendBatcherOptions) {
+export function createSendBatcher({ db, stream, limiter, inFlight, maxBatch }: SendBatcherOptions) {
   let writing = 0;
   const ready: (() => void)[] = [];
   const pump = () => {
@@ -59,15 +65,22 @@ export function createSendBatcher({ db, stream, inFlight, maxBatch }: SendBatche
   async function write(sends: readonly NewMessage[]): Promise<SendOutcome[]> {
     writing += 1;
     try {
+      // Asked together, the limits of a whole batch cost one round trip to Redis (pipelined).
+      const verdicts = await Promise.all(sends.map((send) => limiter.consume(send.senderId)));
+      const outcomes = new Map<NewMessage, SendOutcome>();
+      const allowed = sends.filter((send, i) => {
+        const verdict = verdicts[i]!;
+        if (!verdict.allowed) outcomes.set(send, { stored: false, retryAfterMs: verdict.retryAfterMs });
+        return verdict.allowed;
+      });
       // The same clientId twice in one batch: the first is the send, the others its retries.
       const firsts = new Map<string, NewMessage>();
-      for (const send of sends) {
+      for (const send of allowed) {
         const key = `${send.senderId}:${send.clientId}`;
         if (!firsts.has(key)) firsts.set(key, send);
       }
       const unique = [...firsts.values()];
-      const stored = await store(unique);
-      const outcomes = new Map<NewMessage, SendOutcome>();
+      const stored = unique.length > 0 ? await store(unique) : [];
       const entries: StreamEntry[] = [];
       unique.forEach((send, i) => {
         const row = stored[i];

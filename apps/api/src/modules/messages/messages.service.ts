@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DurableEvent, Message, MessagePage } from '@youngchat/shared';
 import type { Db } from '../../ports/database.ts';
-import type { RateLimiterFactory } from '../../ports/rate-limiter.ts';
 import type { Stream } from '../../realtime/stream.ts';
 import { AppError } from '../../trpc/errors.ts';
 import { toMessage, unreadBy } from '../rooms/chat.mapper.ts';
@@ -14,15 +13,11 @@ import { findBySenderClientId, findMessage, pageFor, softDelete, updateBody, typ
 export interface MessagesServiceDeps {
   db: Db;
   stream: Stream;
+  /** Stores sends in batches, within each sender's rate limit. */
   batcher: SendBatcher;
-  rateLimiters: RateLimiterFactory;
-  messagesPerMinute: number;
 }
 
-export function createMessagesService({ db, stream, batcher, rateLimiters, messagesPerMinute }: MessagesServiceDeps) {
-  // Per sender, counted by every instance alike (the limiter's store is shared).
-  const sends = rateLimiters.create({ name: 'messages_send', points: messagesPerMinute, durationSec: 60 });
-
+export function createMessagesService({ db, stream, batcher }: MessagesServiceDeps) {
   async function present(row: MessageRow): Promise<Message> {
     return toMessage(row, unreadBy(row, await activeMembers(db, [row.room_id])));
   }
@@ -60,10 +55,6 @@ export function createMessagesService({ db, stream, batcher, rateLimiters, messa
 
     /** Idempotent per (sender, clientId): a retry returns the original message, never a second row. */
     async send(viewerId: string, input: { roomId: string; body: string; clientId: string }): Promise<Message> {
-      const verdict = await sends.consume(viewerId);
-      if (!verdict.allowed) {
-        throw new AppError('RATE_LIMITED', 'You are sending very fast. Please wait a moment.', { retryAfterMs: verdict.retryAfterMs });
-      }
       const outcome = await batcher.send({
         id: randomUUID(),
         roomId: input.roomId,
@@ -73,6 +64,9 @@ export function createMessagesService({ db, stream, batcher, rateLimiters, messa
         createdAt: new Date(),
       });
       if (outcome.stored) return outcome.message;
+      if (outcome.retryAfterMs !== undefined) {
+        throw new AppError('RATE_LIMITED', 'You are sending very fast. Please wait a moment.', { retryAfterMs: outcome.retryAfterMs });
+      }
       // Not stored: a retry (answered with the original), or someone not in the room.
       const original = await findBySenderClientId(db, viewerId, input.clientId);
       if (!original) throw notAMember();
