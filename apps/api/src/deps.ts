@@ -5,6 +5,7 @@ import type { DestinationStream } from 'pino';
 import { createConsoleMailer } from './adapters/embedded/console-mailer.ts';
 import { createDiskBlobStore } from './adapters/embedded/disk-blob-store.ts';
 import { createInProcessEventBus } from './adapters/embedded/in-process-event-bus.ts';
+import { createMemoryRateLimiterFactory } from './adapters/embedded/memory-rate-limiter.ts';
 import { createPgliteDatabase } from './adapters/embedded/pglite-database.ts';
 import { createSqlKeyValue } from './adapters/embedded/sql-key-value.ts';
 import { migrateToLatest } from './adapters/postgres/migrator.ts';
@@ -143,10 +144,13 @@ export async function buildDeps(config: Config, options: { logDestination?: Dest
         : createDiskBlobStore({ root: path.join(config.dataDir, 'blobs') }),
     );
 
+    // Without Redis, PGlite's one process can count in memory; instances sharing PostgreSQL share its table.
     const rateLimiters = open(
       config.redis.url
         ? createRedisRateLimiterFactory({ url: config.redis.url, keyPrefix: config.redis.keyPrefix })
-        : createSqlRateLimiterFactory(database.db),
+        : database.kind === 'pglite'
+          ? createMemoryRateLimiterFactory()
+          : createSqlRateLimiterFactory(database.db),
     );
     const sockets = createSocketRegistry(eventBus);
     const sessions = createSessionCache(eventBus, SESSION_CACHE);

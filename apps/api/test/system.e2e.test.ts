@@ -103,7 +103,7 @@ function chainSuite(mode: 'embedded' | 'real', getServer: () => TestServer) {
     expect(body.status).toBe('ok');
     expect(Object.fromEntries(Object.entries(body.dependencies).map(([k, v]) => [k, v.kind]))).toEqual({
       ...expected,
-      rateLimiter: mode === 'embedded' ? 'sql' : 'redis',
+      rateLimiter: mode === 'embedded' ? 'memory' : 'redis',
     });
     expect(Object.values(body.dependencies).every((d) => d.status === 'up')).toBe(true);
   });

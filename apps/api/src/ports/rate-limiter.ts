@@ -21,6 +21,6 @@ export interface RateLimiter {
 
 /** Makes limiters that share one store, so every instance counts the same attempts. */
 export interface RateLimiterFactory extends Dependency {
-  readonly kind: 'redis' | 'sql';
+  readonly kind: 'redis' | 'sql' | 'memory';
   create(rule: RateLimitRule): RateLimiter;
 }

@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import { keyValueContract } from '../../../test/contracts/key-value.contract.ts';
-import { rateLimiterContract } from '../../../test/contracts/rate-limiter.contract.ts';
 import type { Database } from '../../ports/database.ts';
 import type { KeyValueStore } from '../../ports/key-value.ts';
 import { migrateToLatest } from '../postgres/migrator.ts';
 import { createPgliteDatabase } from './pglite-database.ts';
 import { createSqlKeyValue } from './sql-key-value.ts';
-import { createSqlRateLimiterFactory } from './sql-rate-limiter.ts';
 
-describe('SQL key-value store and rate limiter on PGlite', () => {
+describe('SQL key-value store on PGlite', () => {
   let database: Database;
   let kv: KeyValueStore;
   beforeAll(async () => {
@@ -21,5 +19,4 @@ describe('SQL key-value store and rate limiter on PGlite', () => {
     await database.close();
   });
   keyValueContract(() => kv);
-  describe('rate limiter', () => rateLimiterContract(() => createSqlRateLimiterFactory(database.db)));
 });

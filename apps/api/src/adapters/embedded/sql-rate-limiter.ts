@@ -5,9 +5,9 @@ import type { RateLimiterFactory } from '../../ports/rate-limiter.ts';
 import { wrapLimiter } from '../rate-limiter/verdict.ts';
 
 /**
- * rate-limiter-flexible's Postgres store on the application's own database (PGlite or PostgreSQL), through
- * Kysely, so the limits are shared by every instance that shares the database. The table comes from our
- * migrations (`rate_limits`), not from the library at run time.
+ * rate-limiter-flexible's Postgres store on the application's own PostgreSQL, through Kysely, so instances
+ * that share the database but have no Redis share the limits. The table comes from our migrations
+ * (`rate_limits`), not from the library at run time.
  */
 export function createSqlRateLimiterFactory(db: Db): RateLimiterFactory {
   const storeClient = {
