@@ -1,25 +1,16 @@
-import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PGliteDialect, sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import type { Database, DatabaseSchema } from '../../ports/database.ts';
-
-const INT8_OID = 20;
-const SHARED_BUFFERS = '16MB';
+import { connectPgliteWorker, spawnPgliteWorker } from './pglite-worker-client.ts';
+import { pgliteWorkerDialect } from './pglite-worker-dialect.ts';
 
 /**
  * PostgreSQL compiled to WASM, persisted in DATA_DIR: the laptop default, no server needed.
- * One process owns the directory; scale-out needs DATABASE_URL.
+ * It runs in a worker thread, because each query is synchronous WASM work that would otherwise stall every
+ * socket the API serves. One process owns the directory; scale-out needs DATABASE_URL.
  */
 export async function createPgliteDatabase(options: { dataDir: string | 'memory' }): Promise<Database> {
-  const pglite = new PGlite(options.dataDir === 'memory' ? undefined : path.join(options.dataDir, 'pglite'), {
-    // Same shape as the pg adapter: counters fit in a JS number long before they overflow 2^53.
-    parsers: { [INT8_OID]: Number },
-    // PostgreSQL's default 128 MB buffer pool lives inside the WASM heap and is paid in RSS; the embedded app is
-    // one laptop's chat (DESIGN §8: ≤ 256 MB in all), and the OS still caches the files behind it.
-    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${SHARED_BUFFERS}`],
-  });
-  await pglite.waitReady;
-  const db = new Kysely<DatabaseSchema>({ dialect: new PGliteDialect({ pglite }) });
+  const client = await connectPgliteWorker(spawnPgliteWorker(), options);
+  const db = new Kysely<DatabaseSchema>({ dialect: pgliteWorkerDialect(client) });
   return {
     name: 'database',
     kind: 'pglite',

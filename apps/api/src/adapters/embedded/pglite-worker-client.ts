@@ -1,0 +1,106 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { DependencyUnavailableError } from '../../ports/dependency.ts';
+import { deserializeError, type QueryResult, type WorkerCommand, type WorkerReply } from './pglite-worker.protocol.ts';
+
+/** The worker module beside this one: `.ts` when run by tsx or vitest, `.js` once compiled. */
+const WORKER_URL = new URL(`./pglite.worker${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+
+/**
+ * Starts the thread PGlite runs in. Node 20 applies neither the parent's tsx loader nor `--import tsx` in
+ * `execArgv` to a worker's entry module, so a TypeScript worker registers tsx itself before importing it.
+ */
+export function spawnPgliteWorker(): Worker {
+  if (!WORKER_URL.pathname.endsWith('.ts')) return new Worker(WORKER_URL);
+  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  const bootstrap = `import(${tsx}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`;
+  return new Worker(bootstrap, { eval: true });
+}
+
+/** PGlite in a worker thread, request by request. The worker runs requests in the order they are sent. */
+export interface PgliteWorkerClient {
+  /** With `txId`, inside that transaction; without, after any open transaction ends (PGlite's own lock). */
+  query(sql: string, params: readonly unknown[], txId?: number): Promise<QueryResult>;
+  /**
+   * Opens an exclusive transaction and returns its id at once: its queries can follow without waiting for
+   * BEGIN (one round trip fewer), and they, or `end`, report a BEGIN that failed.
+   */
+  begin(): number;
+  end(txId: number, commit: boolean): Promise<void>;
+  /** Lets what was sent finish, closes PGlite (flushing it to disk), then ends the thread. */
+  close(): Promise<void>;
+}
+
+interface Pending {
+  resolve(value: QueryResult | undefined): void;
+  reject(error: Error): void;
+}
+
+/** Talks to a worker started by `spawnPgliteWorker`, and opens the database before resolving. */
+export async function connectPgliteWorker(worker: Worker, options: { dataDir: string | 'memory' }): Promise<PgliteWorkerClient> {
+  const pending = new Map<number, Pending>();
+  let nextId = 1;
+  /** Set once the worker is gone (closed or crashed): every request from then on fails with it. */
+  let gone: Error | undefined;
+
+  const fail = (error: Error) => {
+    gone ??= error;
+    for (const request of pending.values()) request.reject(gone);
+    pending.clear();
+  };
+  worker.on('message', (reply: WorkerReply) => {
+    const request = pending.get(reply.id);
+    pending.delete(reply.id);
+    // Like PGlite on the main thread, an idle database does not keep the process alive.
+    if (pending.size === 0) worker.unref();
+    if (reply.ok) request?.resolve(reply.value);
+    else request?.reject(deserializeError(reply.error));
+  });
+  worker.on('error', (error) => fail(new DependencyUnavailableError('database', { cause: error })));
+  worker.on('exit', (code) =>
+    fail(new DependencyUnavailableError('database', { cause: new Error(`the PGlite worker exited with code ${code}`) })),
+  );
+
+  function send(command: WorkerCommand, id = nextId++): Promise<QueryResult | undefined> {
+    if (gone) return Promise.reject(gone);
+    return new Promise((resolve, reject) => {
+      try {
+        worker.postMessage({ ...command, id });
+      } catch (error) {
+        reject(error as Error); // a parameter that cannot be cloned
+        return;
+      }
+      pending.set(id, { resolve, reject });
+      worker.ref();
+    });
+  }
+
+  try {
+    await send({ op: 'open', dataDir: options.dataDir });
+  } catch (error) {
+    await worker.terminate();
+    throw error;
+  }
+
+  return {
+    query: async (sql, params, txId) => (await send({ op: 'query', sql, params, txId }))!,
+    begin() {
+      const txId = nextId++;
+      send({ op: 'begin' }, txId).catch(() => {}); // reported by the transaction's queries and its end
+      return txId;
+    },
+    async end(txId, commit) {
+      await send({ op: 'end', txId, commit });
+    },
+    async close() {
+      if (gone) return;
+      try {
+        await send({ op: 'close' });
+      } finally {
+        gone ??= new Error('the database is closed');
+        await worker.terminate();
+      }
+    },
+  };
+}
