@@ -9,13 +9,14 @@ const WORKER_URL = new URL(`./pglite.worker${path.extname(fileURLToPath(import.m
 
 /**
  * Starts the thread PGlite runs in. Node 20 applies neither the parent's tsx loader nor `--import tsx` in
- * `execArgv` to a worker's entry module, so a TypeScript worker registers tsx itself before importing it.
+ * `execArgv` to a worker's entry module, so a TypeScript worker registers tsx itself before loading it. tsx's
+ * CommonJS hook, because it runs in the worker's own thread: its ESM hooks would start one more loader thread
+ * (~30 MB RSS). The worker therefore uses no ESM-only syntax (top-level await, import.meta).
  */
 export function spawnPgliteWorker(): Worker {
   if (!WORKER_URL.pathname.endsWith('.ts')) return new Worker(WORKER_URL);
-  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const bootstrap = `import(${tsx}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`;
-  return new Worker(bootstrap, { eval: true });
+  const tsx = JSON.stringify(fileURLToPath(import.meta.resolve('tsx/cjs/api')));
+  return new Worker(`require(${tsx}).register(); require(${JSON.stringify(fileURLToPath(WORKER_URL))});`, { eval: true });
 }
 
 /** PGlite in a worker thread, request by request. The worker runs requests in the order they are sent. */
