@@ -1,12 +1,16 @@
 import net from 'node:net';
 
 /**
- * A TCP proxy on 127.0.0.1:0 in front of a real service, so a test can cut the link (an outage as
- * the API sees it) without touching the machine's shared service.
+ * A TCP proxy on 127.0.0.1:0 in front of a real service, so a test can cut the link or stall it (an outage or a
+ * hung server as the API sees it) without touching the machine's shared service.
  */
 export async function startTcpProxy(target: { host: string; port: number }) {
   const sockets = new Set<net.Socket>();
   let cut = false;
+  let stalled = false;
+  /** Bytes held while stalled, in arrival order, with where they were going. */
+  const held: [net.Socket, Buffer][] = [];
+  const forward = (to: net.Socket, chunk: Buffer) => (stalled ? held.push([to, chunk]) : to.write(chunk));
   const server = net.createServer((client) => {
     if (cut) return void client.destroy();
     const upstream = net.connect(target);
@@ -18,7 +22,10 @@ export async function startTcpProxy(target: { host: string; port: number }) {
         upstream.destroy();
       });
     }
-    client.pipe(upstream).pipe(client);
+    client.on('data', (chunk: Buffer) => forward(upstream, chunk));
+    upstream.on('data', (chunk: Buffer) => forward(client, chunk));
+    client.on('end', () => upstream.end());
+    upstream.on('end', () => client.end());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as net.AddressInfo;
@@ -31,6 +38,14 @@ export async function startTcpProxy(target: { host: string; port: number }) {
     },
     restore() {
       cut = false;
+    },
+    /** Keeps connections open but passes nothing either way until `resume`: a server that stopped answering. */
+    stall() {
+      stalled = true;
+    },
+    resume() {
+      stalled = false;
+      for (const [to, chunk] of held.splice(0)) if (!to.destroyed) to.write(chunk);
     },
     async close() {
       this.cut();
