@@ -144,13 +144,15 @@ export async function buildDeps(config: Config, options: { logDestination?: Dest
         : createDiskBlobStore({ root: path.join(config.dataDir, 'blobs') }),
     );
 
-    // Without Redis, PGlite's one process can count in memory; instances sharing PostgreSQL share its table.
+    // Limits must be counted where every instance counts. Several instances exist only with a broker between them:
+    // without one (an in-process bus) this process sees every attempt and counts in memory, at no round trip;
+    // with one and no Redis, they share the database's table.
     const rateLimiters = open(
       config.redis.url
         ? createRedisRateLimiterFactory({ url: config.redis.url, keyPrefix: config.redis.keyPrefix })
-        : database.kind === 'pglite'
-          ? createMemoryRateLimiterFactory()
-          : createSqlRateLimiterFactory(database.db),
+        : config.amqp.url
+          ? createSqlRateLimiterFactory(database.db)
+          : createMemoryRateLimiterFactory(),
     );
     const sockets = createSocketRegistry(eventBus);
     const sessions = createSessionCache(eventBus, SESSION_CACHE);
