@@ -101,6 +101,7 @@ async function main(): Promise<void> {
         concurrency: int('concurrency', 1, 2_000),
         users: int('users', 1, 5_000),
         rate: int('rate', 1, MAX_RATE, 4_000),
+        cpuProf: values['cpu-prof'],
       });
     default:
       throw new Error(`--scenario must be chat, history, sockets, storm or ticks, not ${values.scenario}`);

@@ -2,9 +2,12 @@
 // keyset query beside OFFSET, a closed loop against a bare node:http + SQL endpoint on the same database in the
 // same run, the seed project's own case (its readers paging through one room, OFFSET beside keyset, its figures
 // beside ours), and an open loop at DESIGN §8's offered rate.
+import { mkdtemp } from 'node:fs/promises';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { prepareApi, withApi } from '../api/deployment.ts';
+import { profileLines } from '../cpu-profile.ts';
 import { closedLoop, get, openLoop, type Load, type LoopResult, type Request } from '../http-load.ts';
 import { LatencyRecorder } from '../metrics.ts';
 import { SERVERS_DIR } from '../paths.ts';
@@ -23,6 +26,7 @@ export interface HistoryOptions {
   users: number;
   /** Pages/s the readers offer together in the open loop. */
   rate: number;
+  cpuProf: boolean;
 }
 
 /** Sequential requests per room and page for the page-1-against-deepest comparison. */
@@ -134,7 +138,8 @@ export async function runHistory(options: HistoryOptions): Promise<void> {
     ].join('\n'),
   );
   const seededAt = performance.now();
-  const prepared = await prepareApi({ instances: 1, databaseUrl: options.databaseUrl }, (database, mint) =>
+  const profileDir = options.cpuProf ? await mkdtemp(path.join(os.tmpdir(), 'yc-loadtest-prof-')) : undefined;
+  const prepared = await prepareApi({ instances: 1, databaseUrl: options.databaseUrl, cpuProfDir: profileDir }, (database, mint) =>
     seedHistory(database.db, mint, options.depth, options.users),
   );
   try {
@@ -217,4 +222,5 @@ export async function runHistory(options: HistoryOptions): Promise<void> {
   } finally {
     await prepared.remove();
   }
+  if (profileDir) for (const line of await profileLines('YOUng Chat (tRPC http)', profileDir)) console.log(line);
 }

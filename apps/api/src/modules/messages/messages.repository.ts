@@ -100,8 +100,14 @@ export async function insertSends(db: Db, sends: NewMessage[]): Promise<StoredSe
 
 /**
  * One page of a member's history, newest first, in one statement: the membership check, the page (`seq < before`,
- * never older than what the member may see) and each message's unread count. Keyset on the (room_id, seq) unique
- * index, no OFFSET, so page 1 and page 10,000 cost the same. Undefined when the viewer is not in the room.
+ * never older than what the member may see) and what each message's unread count needs. Keyset on the (room_id,
+ * seq) unique index, no OFFSET, so page 1 and page 10,000 cost the same. Undefined when the viewer is not in the
+ * room.
+ *
+ * Unread counts without comparing every member with every message (a group of 1000 would cost 30,000 comparisons a
+ * page): a member who had not read (nor joined) before the page's oldest message counts for all of it, and is only
+ * counted; one who had read its newest, or joined after it, counts for none; only those whose read position or
+ * arrival falls inside the page ("boundary" members, usually a handful) are compared message by message.
  */
 export async function pageFor(
   db: Db,
@@ -109,23 +115,37 @@ export async function pageFor(
   viewerId: string,
   options: { before: number | null; limit: number },
 ): Promise<(MessageRow & { unread: number })[] | undefined> {
-  const { rows } = await sql<Partial<MessageRow> & { unread: number | null }>`
+  const { rows } = await sql<Partial<MessageRow> & { member: boolean; settled: number; boundary: [string, number, number][] }>`
     with members as materialized (
       select user_id, joined_seq, last_read_seq from room_members where room_id = ${roomId} and left_at is null
-    )
-    select m.id, m.room_id, m.seq, m.sender_id, m.body, m.client_id, m.created_at, m.edited_at, m.deleted_at,
-      (select count(*)::int from members
-        where user_id <> m.sender_id and joined_seq < m.seq and last_read_seq < m.seq) as unread
-    from members me
-    left join lateral (
+    ),
+    page as materialized (
       select id, room_id, seq, sender_id, body, client_id, created_at, edited_at, deleted_at from messages
-      where room_id = ${roomId} and seq > me.joined_seq ${options.before === null ? sql`` : sql`and seq < ${options.before}`}
+      where room_id = ${roomId} and seq > (select joined_seq from members where user_id = ${viewerId})
+        ${options.before === null ? sql`` : sql`and seq < ${options.before}`}
       order by seq desc
       limit ${options.limit}
-    ) m on true
-    where me.user_id = ${viewerId}`.execute(db);
-  if (rows.length === 0) return undefined;
-  return rows.filter((row) => row.id != null) as (MessageRow & { unread: number })[];
+    ),
+    bounds as (select min(seq) as lo, max(seq) as hi from page),
+    settled as (select count(*)::int as n from members, bounds where last_read_seq < lo and joined_seq < lo),
+    boundary as (
+      select coalesce(json_agg(json_build_array(user_id, joined_seq, last_read_seq)), '[]') as list from members, bounds
+      where (last_read_seq >= lo and last_read_seq < hi) or (joined_seq >= lo and joined_seq < hi)
+    )
+    select exists (select 1 from members where user_id = ${viewerId}) as member, settled.n as settled, boundary.list as boundary,
+      p.id, p.room_id, p.seq, p.sender_id, p.body, p.client_id, p.created_at, p.edited_at, p.deleted_at
+    from settled, boundary left join page p on true
+    order by p.seq desc`.execute(db);
+  const first = rows[0];
+  if (!first?.member) return undefined;
+  const { settled, boundary } = first;
+  return rows
+    .filter((row) => row.id != null)
+    .map(({ member: _member, settled: _settled, boundary: _boundary, ...row }) => {
+      const message = row as MessageRow;
+      const unread = boundary.filter(([user, joined, read]) => user !== message.sender_id && joined < message.seq && read < message.seq).length;
+      return { ...message, unread: settled + unread };
+    });
 }
 
 /** The newest message of each room. */
