@@ -115,7 +115,7 @@ export async function pageFor(
   viewerId: string,
   options: { before: number | null; limit: number },
 ): Promise<(MessageRow & { unread: number })[] | undefined> {
-  const { rows } = await sql<Partial<MessageRow> & { member: boolean; settled: number; boundary: [string, number, number][] }>`
+  const { rows } = await sql<Partial<MessageRow> & { unread?: number; member: boolean | null; settled: number; boundary: [string, number, number][] }>`
     with members as materialized (
       select user_id, joined_seq, last_read_seq from room_members where room_id = ${roomId} and left_at is null
     ),
@@ -132,20 +132,24 @@ export async function pageFor(
       select coalesce(json_agg(json_build_array(user_id, joined_seq, last_read_seq)), '[]') as list from members, bounds
       where (last_read_seq >= lo and last_read_seq < hi) or (joined_seq >= lo and joined_seq < hi)
     )
-    select exists (select 1 from members where user_id = ${viewerId}) as member, settled.n as settled, boundary.list as boundary,
-      p.id, p.room_id, p.seq, p.sender_id, p.body, p.client_id, p.created_at, p.edited_at, p.deleted_at
+    select p.id, p.room_id, p.seq, p.sender_id, p.body, p.client_id, p.created_at, p.edited_at, p.deleted_at,
+      -- Said once, on the first row.
+      case when row_number() over (order by p.seq desc) = 1 then exists (select 1 from members where user_id = ${viewerId}) end as member,
+      case when row_number() over (order by p.seq desc) = 1 then settled.n end as settled,
+      case when row_number() over (order by p.seq desc) = 1 then boundary.list end as boundary
     from settled, boundary left join page p on true
     order by p.seq desc`.execute(db);
   const first = rows[0];
   if (!first?.member) return undefined;
   const { settled, boundary } = first;
-  return rows
-    .filter((row) => row.id != null)
-    .map(({ member: _member, settled: _settled, boundary: _boundary, ...row }) => {
-      const message = row as MessageRow;
-      const unread = boundary.filter(([user, joined, read]) => user !== message.sender_id && joined < message.seq && read < message.seq).length;
-      return { ...message, unread: settled + unread };
-    });
+  const page: (MessageRow & { unread: number })[] = [];
+  for (const row of rows) {
+    if (row.id == null) continue;
+    const message = row as MessageRow & { unread: number };
+    message.unread = settled + boundary.filter(([user, joined, read]) => user !== message.sender_id && joined < message.seq && read < message.seq).length;
+    page.push(message);
+  }
+  return page;
 }
 
 /** The newest message of each room. */
