@@ -8,6 +8,7 @@ import { WebSocketServer } from 'ws';
 import { OUTBOX_PAGE_CSP, renderOutboxPage } from './adapters/embedded/dev-outbox.page.ts';
 import { closeAll, type AppDeps } from './deps.ts';
 import { checkHealth } from './http/health.ts';
+import { createHistoryFastPath } from './http/history-fast-path.ts';
 import { isAllowedOrigin, isLoopback } from './http/origin-policy.ts';
 import { createSpaHandler } from './http/spa.ts';
 import { FILE_CSP, setSecurityHeaders } from './http/security-headers.ts';
@@ -34,6 +35,7 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
   // Bodies are cut off (413) past the avatar cap plus multipart framing, never buffered whole; JSON inputs are far smaller.
   const trpcHandler = createHTTPHandler({ router: appRouter, createContext, basePath: '/trpc/', maxBodySize: LIMITS.avatar.maxBytes + 64 * 1024 });
   const serveSpa = createSpaHandler(config.staticDir, logger);
+  const historyFastPath = createHistoryFastPath(deps);
   const openStreams = new Set<ServerResponse>();
 
   const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void> | void> = {
@@ -45,7 +47,8 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
       res.setHeader('Content-Type', metrics.registry.contentType);
       res.end(await metrics.registry.metrics());
     },
-    trpc: (req, res) => {
+    trpc: async (req, res) => {
+      if (await historyFastPath(req, res)) return;
       if (req.headers.accept?.includes('text/event-stream')) {
         openStreams.add(res);
         res.on('close', () => openStreams.delete(res));

@@ -123,6 +123,29 @@ function chatSuite(getServer: () => TestServer) {
     expect(await appCodeOf(as(ann).messages.list.query({ roomId: group.id, limit: LIMITS.history.maxPage + 1 }))).toBe('BAD_INPUT');
   });
 
+  it('answers a history page on its fast path exactly as tRPC answers it, and leaves every refusal to tRPC', async () => {
+    const group = await as(ann).rooms.createGroup.mutate({ name: 'Same page', memberIds: [bob.user.id] });
+    for (const body of ['a', 'b', 'c']) await as(ann).messages.send.mutate({ roomId: group.id, body, clientId: randomUUID() });
+    const get = async (path: string, input: unknown, session: Session = bob) => {
+      const response = await fetch(`${getServer().url}/trpc/${path}input=${encodeURIComponent(JSON.stringify(input))}`, {
+        headers: { authorization: `Bearer ${session.accessToken}` },
+      });
+      return { status: response.status, body: (await response.json()) as unknown };
+    };
+    const query = { roomId: group.id, limit: 2 };
+    // Two calls in one batch go through tRPC; one call, plain or batched, takes the fast path.
+    const viaTrpc = await get('messages.list,messages.list?batch=1&', { 0: query, 1: query });
+    const [fromTrpc] = viaTrpc.body as unknown[];
+    expect(viaTrpc.status).toBe(200);
+    expect(await get('messages.list?batch=1&', { 0: query })).toEqual({ status: 200, body: [fromTrpc] });
+    expect(await get('messages.list?', query)).toEqual({ status: 200, body: fromTrpc });
+    const refused = async (input: unknown, session?: Session) =>
+      ((await get('messages.list?', input, session)).body as { error: { data: { appCode: string } } }).error.data.appCode;
+    expect(await refused({ roomId: group.id, limit: 0 })).toBe('BAD_INPUT');
+    expect(await refused(query, cat)).toBe('FORBIDDEN');
+    expect(await refused(query, { ...bob, accessToken: 'not a token' })).toBe('UNAUTHORIZED');
+  });
+
   it('counts unread per message (KakaoTalk’s number) and per room as members read', async () => {
     const group = await as(ann).rooms.createGroup.mutate({ name: 'Reads', memberIds: [bob.user.id, cat.user.id] });
     for (const body of ['one', 'two', 'three']) {
