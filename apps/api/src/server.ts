@@ -142,7 +142,8 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
+    // Thousands of clients reconnecting at once (an instance restarted) must queue, not be reset: Node's default is 511.
+    server.listen({ port: config.port, host: config.host, backlog: 4096 }, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   logger.info({ port, host: config.host, staticDir: config.staticDir }, 'listening');

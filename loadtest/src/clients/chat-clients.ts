@@ -111,9 +111,13 @@ export interface SendBooks {
 }
 
 /** A send from `user` to one of their rooms at random, booked: once acknowledged, every other member is owed it. */
-export function sendToRandomRoom({ ledger, plan, roomIds, note }: SendBooks, user: number, send: ChatClient['send']): void {
-  const mine = plan.roomsOf[user]!;
-  const room = mine[Math.floor(Math.random() * mine.length)]!;
+export function sendToRandomRoom(books: SendBooks, user: number, send: ChatClient['send']): void {
+  const mine = books.plan.roomsOf[user]!;
+  sendToRoom(books, user, mine[Math.floor(Math.random() * mine.length)]!, send);
+}
+
+/** Sends from `user` to the plan's room `room`, booked in the ledger: owed to every other member once acknowledged. */
+export function sendToRoom({ ledger, plan, roomIds, note }: SendBooks, user: number, room: number, send: ChatClient['send']): void {
   const clientId = randomUUID();
   ledger.send(clientId, plan.rooms[room]!.members.length - 1, performance.now());
   send(roomIds[room]!, clientId, `message from user ${user}`).then(

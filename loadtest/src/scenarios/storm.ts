@@ -7,7 +7,7 @@ import type { Message } from '@youngchat/shared';
 import { seedRooms, type SeededRooms } from '../api/database.ts';
 import { prepareApi, withApi, type RunningApi, type ServiceUrls } from '../api/deployment.ts';
 import { limitedBy, type ResourceUsage } from '../bottleneck.ts';
-import { httpSend, sendToRandomRoom } from '../clients/chat-clients.ts';
+import { httpSend, sendToRandomRoom, sendToRoom } from '../clients/chat-clients.ts';
 import { connectAll, describeFailures } from '../clients/connect-all.ts';
 import { openLiveClient, type LiveClient } from '../clients/live-client.ts';
 import { drain } from '../drain.ts';
@@ -125,6 +125,12 @@ async function storm(options: StormOptions, plan: RoomPlan, api: RunningApi, see
       const user = Math.floor((i * options.clients) / Math.min(SENDERS, options.clients));
       return { user, send: httpSend(api.ports[i % api.ports.length]!, seeded.tokens[user]!) };
     });
+    // DESIGN §8's clients come back "with their lastEventId": a first message in every room gives every member one.
+    plan.rooms.forEach((room, index) => {
+      const sender = room.members[0]!;
+      sendToRoom(books, sender, index, httpSend(api.ports[index % api.ports.length]!, seeded.tokens[sender]!));
+    });
+    await drain(crowd.ledger);
     const sending = pace(options.rate, (n) => {
       const sender = senders[n % senders.length]!;
       sendToRandomRoom(books, sender.user, sender.send);
