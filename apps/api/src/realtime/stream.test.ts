@@ -3,7 +3,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createInProcessEventBus } from '../adapters/embedded/in-process-event-bus.ts';
 import { createStream, type Stream, type StreamEntry, type StreamSubscriber } from './stream.ts';
-import { until } from '../../test/wait.ts';
+import { sleep, until } from '../../test/wait.ts';
 
 const entry = (pos: number, roomId: string, userId: string | null = null, membership: StreamEntry['membership'] = null): StreamEntry => ({
   pos,
@@ -78,6 +78,30 @@ describe('the stream of one instance', () => {
     expect(ann.got).toEqual([]);
     await until(() => ann.got.length === 3);
     expect(ann.got).toEqual([1, 2, 3]);
+  });
+
+  it('keeps its place when the bus brings entries while the database is being read', async () => {
+    const log = fakeLog();
+    const slowRead = log.readRange;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    log.readRange = async (after, upTo, limit) => {
+      const entries = await slowRead(after, upTo, limit);
+      await released;
+      return entries;
+    };
+    const { stream } = await start(log);
+    const ann = subscriber('ann', ['r1']);
+    stream.attach(ann);
+    log.entries.push(entry(1, 'r1'), entry(2, 'r1'), entry(3, 'r1'));
+    stream.publish([entry(3, 'r1')]);
+    await until(() => log.reads() === 1);
+    // The read of 1–2 is out; the bus brings them meanwhile.
+    stream.publish([entry(1, 'r1'), entry(2, 'r1')]);
+    release();
+    await sleep(50);
+    expect(ann.got).toEqual([1, 2, 3]);
+    expect(ann.ephemerals).toEqual([]);
   });
 
   it('reads from the database what the bus lost with nothing after it, when the head moves', async () => {

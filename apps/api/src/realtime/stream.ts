@@ -164,8 +164,10 @@ export function createStream(options: StreamOptions) {
     filling = true;
     try {
       while (known > applied && !closed) {
-        const entries = await options.readRange(applied, known, FILL_PAGE);
-        if (entries[0]?.pos !== applied + 1) {
+        // The bus may bring some of these while the read is out: `ingest` skips what was delivered meanwhile.
+        const after = applied;
+        const entries = await options.readRange(after, known, FILL_PAGE);
+        if (entries[0]?.pos !== after + 1 && applied === after) {
           skipPruned(entries[0]?.pos ?? known + 1);
           if (entries.length === 0) break;
         }
