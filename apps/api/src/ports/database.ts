@@ -91,6 +91,12 @@ export interface DatabaseSchema {
 
 export type Db = Kysely<DatabaseSchema>;
 
+/**
+ * Put first in a hot statement whose text never varies (arguments as arrays, not lists), to ask the adapter to plan
+ * it once per connection and reuse the plan. Adapters that cannot simply run it: it is an SQL comment.
+ */
+export const REUSE_PLAN = '/* reuse plan */';
+
 export interface Database extends Dependency {
   readonly kind: AdapterKinds['database'];
   readonly db: Db;

@@ -4,7 +4,7 @@ import { databaseContract } from '../../../test/contracts/database.contract.ts';
 import { keyValueContract } from '../../../test/contracts/key-value.contract.ts';
 import { rateLimiterContract } from '../../../test/contracts/rate-limiter.contract.ts';
 import { createTestDatabase, describeWithServices } from '../../../test/services.ts';
-import type { Database } from '../../ports/database.ts';
+import { REUSE_PLAN, type Database } from '../../ports/database.ts';
 import type { KeyValueStore } from '../../ports/key-value.ts';
 import { createPgliteDatabase } from '../embedded/pglite-database.ts';
 import { createSqlKeyValue } from '../embedded/sql-key-value.ts';
@@ -55,6 +55,20 @@ await describeWithServices('PostgreSQL database adapter', ['postgres'], () => {
   it('reads int8 as a number, like the PGlite adapter', async () => {
     const { rows } = await sql<{ n: number }>`select 9007199254740991::int8 as n`.execute(database.db);
     expect(rows[0]!.n).toBe(Number.MAX_SAFE_INTEGER);
+  });
+
+  it('plans a statement marked REUSE_PLAN once per connection, and others every time', async () => {
+    const prepared = () =>
+      database.db.connection().execute(async (db) => {
+        const marked = await sql<{ n: number }>`${sql.raw(REUSE_PLAN)} select ${41}::int + 1 as n`.execute(db);
+        await sql`select ${1}::int as plain`.execute(db);
+        const { rows } = await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(db);
+        return { n: marked.rows[0]!.n, statements: rows.map((r) => r.statement) };
+      });
+    const { n, statements } = await prepared();
+    expect(n).toBe(42);
+    expect(statements.filter((s) => s.startsWith(REUSE_PLAN))).toHaveLength(1);
+    expect(statements.some((s) => s.includes('plain'))).toBe(false);
   });
 
   it('answers check()', async () => {

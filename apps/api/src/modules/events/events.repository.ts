@@ -1,6 +1,6 @@
 import type { DurableEvent } from '@youngchat/shared';
 import { sql } from 'kysely';
-import type { Db } from '../../ports/database.ts';
+import { REUSE_PLAN, type Db } from '../../ports/database.ts';
 import type { StreamEntry } from '../../realtime/stream.ts';
 import { toMessage } from '../rooms/chat.mapper.ts';
 
@@ -28,7 +28,7 @@ export interface StreamHead {
 export async function appendToLog(db: Db, entries: LogEntry[]): Promise<StreamEntry[]> {
   if (entries.length === 0) return [];
   const json = entries.map((e) => JSON.stringify(e.event));
-  const { rows } = await sql<{ base: number }>`
+  const { rows } = await sql<{ base: number }>`${sql.raw(REUSE_PLAN)}
     with head as (update stream_head set pos = pos + ${entries.length} where id = 1 returning pos - ${entries.length} as base),
     logged as (
       insert into stream_events (pos, room_id, user_id, membership, event)
@@ -50,7 +50,7 @@ export async function readHead(db: Db): Promise<StreamHead> {
 
 /** Where a user's stream starts, all from one snapshot: the head, their rooms then, and who shares one with them. */
 export async function readStart(db: Db, userId: string): Promise<StreamHead & { rooms: string[]; contacts: string[] }> {
-  const { rows } = await sql<{ pos: number; pruned_to: number; rooms: string[]; contacts: string[] }>`
+  const { rows } = await sql<{ pos: number; pruned_to: number; rooms: string[]; contacts: string[] }>`${sql.raw(REUSE_PLAN)}
     select h.pos, h.pruned_to,
       array(select room_id::text from room_members where user_id = ${userId} and left_at is null) as rooms,
       array(

@@ -1,5 +1,5 @@
 import { sql, type Selectable } from 'kysely';
-import type { Db, MessagesTable } from '../../ports/database.ts';
+import { REUSE_PLAN, type Db, type MessagesTable } from '../../ports/database.ts';
 
 /** Every column of a message is public to the room's members. */
 export type MessageRow = Selectable<MessagesTable>;
@@ -45,7 +45,7 @@ export interface StoredSend {
  * leaves a hole in the room's seqs; the caller tells those apart. Rows come back in the input's order.
  */
 export async function insertSends(db: Db, sends: NewMessage[]): Promise<StoredSend[]> {
-  const { rows } = await sql<StoredSend>`
+  const { rows } = await sql<StoredSend>`${sql.raw(REUSE_PLAN)}
     with input as (
       select * from unnest(
         ${sends.map((_, i) => i)}::int[], ${sends.map((m) => m.id)}::uuid[], ${sends.map((m) => m.roomId)}::uuid[],
@@ -115,7 +115,7 @@ export async function pageFor(
   viewerId: string,
   options: { before: number | null; limit: number },
 ): Promise<(MessageRow & { unread: number })[] | undefined> {
-  const { rows } = await sql<Partial<MessageRow> & { unread?: number; member: boolean | null; settled: number; boundary: [string, number, number][] }>`
+  const { rows } = await sql<Partial<MessageRow> & { unread?: number; member: boolean | null; settled: number; boundary: [string, number, number][] }>`${sql.raw(REUSE_PLAN)}
     with members as materialized (
       select user_id, joined_seq, last_read_seq from room_members where room_id = ${roomId} and left_at is null
     ),
