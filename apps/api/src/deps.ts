@@ -53,8 +53,11 @@ const { version } = createRequire(import.meta.url)('../package.json') as { versi
 const STREAM_TIMING = { headPollMs: 1_000, fillDelayMs: 25, reachTimeoutMs: 10_000 };
 /** Access tokens found live are trusted for 10 s (revocations are relayed at once; this bounds a lost relay). */
 const SESSION_CACHE = { ttlMs: 10_000, maxEntries: 100_000 };
-/** Group commit: up to two batches of sends written at once, each of at most 500. */
-const SEND_BATCHES = { inFlight: 2, maxBatch: 500 };
+/**
+ * Group commit: a batch gathers sends for 2 ms (a send waits that long at most, and under load batches grow, so
+ * statements and commits per message fall), up to two batches are written at once, each of at most 500.
+ */
+const SEND_BATCHES = { gatherMs: 2, inFlight: 2, maxBatch: 500 };
 
 export interface AppDeps {
   config: Config;

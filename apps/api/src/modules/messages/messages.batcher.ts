@@ -19,6 +19,8 @@ export interface SendBatcherOptions {
   limiter: RateLimiter;
   /** Batches written at once; more wait for one of them to finish. */
   inFlight: number;
+  /** How long a batch gathers sends after its first before it may be written. */
+  gatherMs: number;
   maxBatch: number;
 }
 
@@ -31,7 +33,7 @@ const NOT_STORED: SendOutcome = { stored: false };
  * caller gets its own outcome. (dataloader does the gathering and the per-caller answers; this decides when a
  * batch may go: when fewer than `inFlight` are being written.)
  */
-export function createSendBatcher({ db, stream, limiter, inFlight, maxBatch }: SendBatcherOptions) {
+export function createSendBatcher({ db, stream, limiter, inFlight, gatherMs, maxBatch }: SendBatcherOptions) {
   let writing = 0;
   const ready: (() => void)[] = [];
   const pump = () => {
@@ -114,10 +116,13 @@ export function createSendBatcher({ db, stream, limiter, inFlight, maxBatch }: S
   const loader = new DataLoader<NewMessage, SendOutcome, NewMessage>(write, {
     cache: false,
     maxBatchSize: maxBatch,
-    // Wait a turn of the event loop so that sends arriving together share a batch, and for a free writer.
+    // Gather for `gatherMs` so that sends arriving close together share a batch (each batch costs a statement and a
+    // commit, whatever its size), then wait for a free writer.
     batchScheduleFn: (dispatch) => {
-      ready.push(dispatch);
-      setImmediate(pump);
+      setTimeout(() => {
+        ready.push(dispatch);
+        pump();
+      }, gatherMs);
     },
   });
 
