@@ -79,6 +79,9 @@ function endedWithoutFailure(options: ChatOptions, steps: StepOutcome[]): string
 }
 
 /** Connects every user once, then steps the rate up on those connections until the search ends. */
+/** Unmeasured traffic before a target's first step. */
+const WARM_UP_SECONDS = 3;
+
 async function measure(options: ChatOptions, plan: RoomPlan, target: Target): Promise<TargetRun> {
   let connectLatency = new LatencyRecorder();
   // Deliveries and oddities are booked to the step being measured.
@@ -87,7 +90,7 @@ async function measure(options: ChatOptions, plan: RoomPlan, target: Target): Pr
   const note = (what: string) => notes.set(what, (notes.get(what) ?? 0) + 1);
   let clients: (ChatClient | undefined)[] = [];
 
-  async function step(rate: number): Promise<ChatStep> {
+  async function step(rate: number, window = options.seconds): Promise<ChatStep> {
     const books = (ledger = new FanoutLedger());
     notes = new Map();
     const watch = target.watch();
@@ -95,7 +98,7 @@ async function measure(options: ChatOptions, plan: RoomPlan, target: Target): Pr
     const resources = await watchResources(target.resources);
     const cpuBefore = process.cpuUsage();
     const order = shuffled(options.users);
-    const total = Math.round(rate * options.seconds);
+    const total = Math.round(rate * window);
     // Open loop, but bounded: a server that falls behind gets at most a second's worth of sends queued up, so
     // its backlog (and the run) stays short; what it could not take shows as skipped sends and a lower sends/s.
     let skipped = 0;
@@ -151,6 +154,12 @@ async function measure(options: ChatOptions, plan: RoomPlan, target: Target): Pr
     if (crowd.failures.size > 0) throw new Error(`${target.name}: users could not connect: ${describeFailures(crowd.failures)}`);
     connectLatency = crowd.latency;
     const steps: ChatStep[] = [];
+    // A target's first seconds of traffic compile its code and size its heaps: not what a capacity is about.
+    const warmUpRate = nextRate(options.search, []);
+    if (warmUpRate !== undefined) {
+      await step(warmUpRate, WARM_UP_SECONDS);
+      console.log(`  ${target.name}: warmed up for ${WARM_UP_SECONDS} s at ${warmUpRate}/s (not counted)`);
+    }
     const searchFrom = performance.now();
     for (let rate = nextRate(options.search, steps); rate !== undefined; rate = nextRate(options.search, steps)) {
       if ((performance.now() - searchFrom) / 1000 + options.seconds > options.maxSeconds) {
