@@ -161,6 +161,7 @@ export async function buildDeps(config: Config, options: { logDestination?: Dest
     const sessions = createSessionCache(eventBus, SESSION_CACHE);
     const stream = createStream({
       bus: eventBus,
+      instanceId: config.instanceId,
       logger,
       readHead: () => readHead(database.db),
       readRange: async (after, upTo, limit) => (await readLog(database.db, { after, upTo, limit })).entries,

@@ -15,7 +15,6 @@ import { FILE_CSP, setSecurityHeaders } from './http/security-headers.ts';
 import { enterTrace, newTraceId, runWithTrace } from './observability/trace.ts';
 import { cutSlowConsumers } from './realtime/slow-consumers.ts';
 import { liveRequestsIn } from './realtime/live-socket.ts';
-import { wsEncoder } from './realtime/ws-encoder.ts';
 import { appRouter } from './trpc/app-router.ts';
 import { createContextFactory } from './trpc/context.ts';
 
@@ -134,7 +133,7 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
     });
     ws.once('close', () => metrics.wsOpen.dec());
   });
-  const wsHandler = applyWSSHandler({ wss, router: appRouter, createContext, keepAlive: KEEPALIVE, experimental_encoder: wsEncoder });
+  const wsHandler = applyWSSHandler({ wss, router: appRouter, createContext, keepAlive: KEEPALIVE });
   const slowConsumerCheck = setInterval(() => {
     metrics.wsSlowConsumersCut.inc(cutSlowConsumers(wss.clients, config.wsMaxBufferedBytes));
   }, 500);

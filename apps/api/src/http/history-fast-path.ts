@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { messagesListInput } from '@youngchat/shared';
 import type { AppDeps } from '../deps.ts';
+import { bearer } from '../trpc/context.ts';
 
 const PATH = '/trpc/messages.list';
 
@@ -17,7 +18,7 @@ export function createHistoryFastPath(deps: AppDeps) {
     const url = new URL(req.url, 'http://x');
     if (url.pathname !== PATH) return false;
     const batch = url.searchParams.get('batch') === '1';
-    const token = req.headers.authorization?.startsWith('Bearer ') ? req.headers.authorization.slice(7).trim() : undefined;
+    const token = bearer(req.headers.authorization);
     if (!token) return false;
     try {
       const raw = JSON.parse(url.searchParams.get('input') ?? (batch ? '{}' : 'null')) as unknown;

@@ -44,6 +44,7 @@ describe('the stream of one instance', () => {
     const bus = createInProcessEventBus();
     const stream = createStream({
       bus,
+      instanceId: 'here',
       logger: pino({ level: 'silent' }),
       readHead: log.readHead,
       readRange: log.readRange,
@@ -158,13 +159,13 @@ describe('the stream of one instance', () => {
   it('relays what one instance publishes to another on the same bus', async () => {
     const log = fakeLog();
     const bus = createInProcessEventBus();
-    const make = async () => {
-      const stream = createStream({ bus, logger: pino({ level: 'silent' }), ...log, ringSize: 10, headPollMs: 60_000, fillDelayMs: 20, reachTimeoutMs: 1_000 });
+    const make = async (instanceId: string) => {
+      const stream = createStream({ bus, instanceId, logger: pino({ level: 'silent' }), ...log, ringSize: 10, headPollMs: 60_000, fillDelayMs: 20, reachTimeoutMs: 1_000 });
       await stream.start();
       streams.push(stream);
       return stream;
     };
-    const [a, b] = [await make(), await make()];
+    const [a, b] = [await make('a'), await make('b')];
     const bob = subscriber('bob', ['r1']);
     b.attach(bob);
     a.publish([entry(1, 'r1')]);

@@ -25,6 +25,8 @@ export interface StreamSubscriber {
 
 export interface StreamOptions {
   bus: EventBus;
+  /** This instance's batches come back from the bus too; they were delivered here already. */
+  instanceId: string;
   logger: Logger;
   readHead(): Promise<{ pos: number; prunedTo: number }>;
   /** Every entry in (after, upTo], oldest first, at most `limit`. */
@@ -201,7 +203,7 @@ export function createStream(options: StreamOptions) {
   }
 
   const unsubscribe = bus.subscribe((message) => {
-    if (message.type === STREAM) {
+    if (message.type === STREAM && message.from !== options.instanceId) {
       const wire = message.entries as WireEntry[];
       ingest(wire.map(([pos, roomId, userId, membership, json]) => ({ pos, roomId, userId, membership, json })));
     } else if (message.type === EPHEMERAL) {
@@ -235,7 +237,7 @@ export function createStream(options: StreamOptions) {
       if (entries.length === 0) return;
       ingest(entries);
       const wire: WireEntry[] = entries.map((e) => [e.pos, e.roomId, e.userId, e.membership, e.json]);
-      bus.publish({ type: STREAM, entries: wire }).catch((error: unknown) => {
+      bus.publish({ type: STREAM, from: options.instanceId, entries: wire }).catch((error: unknown) => {
         // The other instances find these entries in the database (their head poll or the next relayed entry).
         logger.warn({ err: error }, 'live events not relayed');
       });

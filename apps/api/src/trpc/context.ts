@@ -33,7 +33,8 @@ function clientIp(req: IncomingMessage, trustProxy: boolean): string {
   return (trustProxy && first) || req.socket.remoteAddress || 'unknown';
 }
 
-function bearer(header: string | undefined): string | undefined {
+/** The token of an `Authorization: Bearer …` header. */
+export function bearer(header: string | undefined): string | undefined {
   return header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
 }
 

@@ -28,10 +28,10 @@ export function createSessionCache(bus: EventBus, options: SessionCacheOptions) 
     }
   }
 
-  const unsubscribe = bus.subscribe((message) => {
+  bus.subscribe((message) => {
     if (message.type === REVOKED) forget(message as { userId?: string; sessionId?: string });
   });
-  const unsubscribeGap = bus.onGap(() => {
+  bus.onGap(() => {
     epoch += 1;
     live.clear();
   });
@@ -60,11 +60,6 @@ export function createSessionCache(bus: EventBus, options: SessionCacheOptions) 
     async revoked(revocation: { userId: string } | { sessionId: string }): Promise<void> {
       forget(revocation);
       await bus.publish({ type: REVOKED, ...revocation });
-    },
-
-    close(): void {
-      unsubscribe();
-      unsubscribeGap();
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { DurableEvent } from '@youngchat/shared';
+import type { DurableEvent, Message } from '@youngchat/shared';
 import { sql } from 'kysely';
 import { REUSE_PLAN, type Db } from '../../ports/database.ts';
 import type { StreamEntry } from '../../realtime/stream.ts';
@@ -81,29 +81,30 @@ interface LogRow {
   pruned_to: number;
 }
 
+/** A new message's entry: every member of its room hears it. */
+export function messageCreatedEntry(pos: number, message: Message): StreamEntry {
+  const json = JSON.stringify({ type: 'message.created', roomId: message.roomId, message });
+  return { pos, roomId: message.roomId, userId: null, membership: null, json };
+}
+
 /** A message.created entry is rebuilt from its row, as it is now (edits and reads since included). */
 function toEntry(row: LogRow): StreamEntry {
-  const json =
-    row.event ??
-    JSON.stringify({
-      type: 'message.created',
-      roomId: row.room_id,
-      message: toMessage(
-        {
-          id: row.m_id!,
-          room_id: row.room_id,
-          seq: row.m_seq!,
-          sender_id: row.m_sender_id!,
-          body: row.m_body!,
-          client_id: row.m_client_id!,
-          created_at: row.m_created_at!,
-          edited_at: row.m_edited_at,
-          deleted_at: row.m_deleted_at,
-        },
-        row.unread!,
-      ),
-    });
-  return { pos: row.pos, roomId: row.room_id, userId: row.user_id, membership: row.membership, json };
+  if (row.event !== null) return { pos: row.pos, roomId: row.room_id, userId: row.user_id, membership: row.membership, json: row.event };
+  const message = toMessage(
+    {
+      id: row.m_id!,
+      room_id: row.room_id,
+      seq: row.m_seq!,
+      sender_id: row.m_sender_id!,
+      body: row.m_body!,
+      client_id: row.m_client_id!,
+      created_at: row.m_created_at!,
+      edited_at: row.m_edited_at,
+      deleted_at: row.m_deleted_at,
+    },
+    row.unread!,
+  );
+  return messageCreatedEntry(row.pos, message);
 }
 
 /**

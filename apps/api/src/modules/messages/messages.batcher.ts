@@ -3,6 +3,7 @@ import DataLoader from 'dataloader';
 import type { Db } from '../../ports/database.ts';
 import type { RateLimiter } from '../../ports/rate-limiter.ts';
 import type { Stream, StreamEntry } from '../../realtime/stream.ts';
+import { messageCreatedEntry } from '../events/events.repository.ts';
 import { toMessage } from '../rooms/chat.mapper.ts';
 import { insertSends, type NewMessage, type StoredSend } from './messages.repository.ts';
 
@@ -102,8 +103,7 @@ export function createSendBatcher({ db, stream, limiter, inFlight, gatherMs, max
           row.unread,
         );
         outcomes.set(send, { stored: true, message });
-        const json = JSON.stringify({ type: 'message.created', roomId: send.roomId, message });
-        entries.push({ pos: row.pos, roomId: send.roomId, userId: null, membership: null, json });
+        entries.push(messageCreatedEntry(row.pos, message));
       });
       stream.publish(entries);
       return sends.map((send) => outcomes.get(send) ?? NOT_STORED);
