@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from '../limits.ts';
+import { CONTROL_CHARS_MESSAGE, hasNoControlChars, isPlainLine } from './text.ts';
 
 /** Trimmed and lower-cased, so one mailbox is one account whatever the capitalisation. */
 export const emailSchema = z
@@ -10,15 +11,14 @@ export const emailSchema = z
   .transform((email) => email.toLowerCase());
 
 /** Length only: no composition rules (NIST SP 800-63B, ASVS 5.0); common passwords are refused by the API. */
-export const passwordSchema = z.string().min(LIMITS.password.min).max(LIMITS.password.max);
+export const passwordSchema = z.string().min(LIMITS.password.min).max(LIMITS.password.max).refine(hasNoControlChars, CONTROL_CHARS_MESSAGE);
 
 export const nicknameSchema = z
   .string()
   .trim()
   .min(LIMITS.nickname.min)
   .max(LIMITS.nickname.max)
-  // Control and format characters (zero-width, bidi overrides) make names that look like someone else's.
-  .refine((v) => !/[\p{Cc}\p{Cf}]/u.test(v), 'must not contain control characters');
+  .refine(isPlainLine, CONTROL_CHARS_MESSAGE);
 
 export const codeSchema = z
   .string()
@@ -34,9 +34,9 @@ export const sessionModeSchema = z.enum(['cookie', 'token']).default('cookie');
 export const signUpInput = z.object({ email: emailSchema, password: passwordSchema, nickname: nicknameSchema });
 export const verifyEmailInput = z.object({ email: emailSchema, code: codeSchema, session: sessionModeSchema });
 export const resendCodeInput = z.object({ email: emailSchema });
-export const loginInput = z.object({ email: emailSchema, password: z.string().min(1).max(LIMITS.password.max), session: sessionModeSchema });
+export const loginInput = z.object({ email: emailSchema, password: z.string().min(1).max(LIMITS.password.max).refine(hasNoControlChars, CONTROL_CHARS_MESSAGE), session: sessionModeSchema });
 export const refreshInput = z
-  .object({ refreshToken: z.string().min(1).max(200).optional() })
+  .object({ refreshToken: z.string().regex(/^[\w-]{1,200}$/, 'not a refresh token').optional() })
   .optional()
   .transform((v) => v ?? {});
 

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { LIMITS } from '../limits.ts';
 import type { User } from './auth.ts';
 import { userIdSchema } from './profile.ts';
+import { CONTROL_CHARS_MESSAGE, isPlainLine, isPlainText } from './text.ts';
 
-const noControlChars = (v: string) => !/[\p{Cc}\p{Cf}]/u.test(v.replace(/[\n\t\u200d]/g, ''));
 
 export const roomIdSchema = z.string().uuid();
 export const messageIdSchema = z.string().uuid();
@@ -17,7 +17,7 @@ export const messageBodySchema = z
       .string()
       .min(1, 'must not be empty')
       .max(LIMITS.message.maxChars)
-      .refine(noControlChars, 'must not contain control characters'),
+      .refine(isPlainText, CONTROL_CHARS_MESSAGE),
   );
 
 export const roomNameSchema = z
@@ -25,7 +25,7 @@ export const roomNameSchema = z
   .trim()
   .min(LIMITS.roomName.min)
   .max(LIMITS.roomName.max)
-  .refine(noControlChars, 'must not contain control characters');
+  .refine(isPlainLine, CONTROL_CHARS_MESSAGE);
 
 export const roomsGetInput = z.object({ roomId: roomIdSchema });
 export const roomsOpenDirectInput = z.object({ userId: userIdSchema });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LIMITS } from '../limits.ts';
 import { nicknameSchema } from './auth.ts';
+import { CONTROL_CHARS_MESSAGE, isPlainLine } from './text.ts';
 
 export const userIdSchema = z.string().uuid();
 
@@ -13,13 +14,13 @@ export const profileUpdateInput = z
       .string()
       .trim()
       .max(LIMITS.statusMessage.max)
-      .refine((v) => !/[\p{Cc}\p{Cf}]/u.test(v), 'must not contain control characters')
+      .refine(isPlainLine, CONTROL_CHARS_MESSAGE)
       .optional(),
   })
   .refine((v) => v.nickname !== undefined || v.statusMessage !== undefined, 'nothing to update');
 
 export const usersSearchInput = z.object({
-  query: z.string().trim().min(LIMITS.searchQuery.min).max(LIMITS.searchQuery.max),
+  query: z.string().trim().min(LIMITS.searchQuery.min).max(LIMITS.searchQuery.max).refine(isPlainLine, CONTROL_CHARS_MESSAGE),
 });
 
 /** Blocking someone: you leave your 1:1 room with them, they cannot bring you back or add you to a group. */
