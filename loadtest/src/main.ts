@@ -1,4 +1,4 @@
-// `npm run loadtest -- [--scenario chat|history|sockets|storm|ticks] [flags]` (flags: README "Load test").
+// `npm run loadtest -- [--scenario chat|history|sockets|storm] [flags]` (flags: README "Load test").
 // Starts each baseline and the API as separate processes on 127.0.0.1, drives them with the same generator in
 // the same run, and prints its tables. Bounded: it stops by itself, and removes what it created.
 import { parseArgs } from 'node:util';
@@ -8,7 +8,6 @@ import { runChat } from './scenarios/chat-fanout.ts';
 import { runHistory } from './scenarios/history.ts';
 import { runSockets } from './scenarios/sockets.ts';
 import { runStorm } from './scenarios/storm.ts';
-import { runTicks } from './scenarios/ticks-fanout.ts';
 
 /** Sends/s across all users: far above what one machine's generator can offer. */
 const MAX_RATE = 100_000;
@@ -16,9 +15,8 @@ const MAX_RATE = 100_000;
 const FLAGS = {
   scenario: { type: 'string', default: 'chat' },
   seconds: { type: 'string', default: '10' },
-  // ticks (200), sockets and storm (5000)
+  // sockets and storm (5000)
   clients: { type: 'string' },
-  interval: { type: 'string', default: '100' },
   // chat, history, storm
   users: { type: 'string', default: '1000' },
   'room-size': { type: 'string', default: '10' },
@@ -33,7 +31,7 @@ const FLAGS = {
   // history
   depth: { type: 'string' },
   concurrency: { type: 'string', default: '1000' },
-  // services (every scenario but ticks)
+  // services
   'database-url': { type: 'string' },
   'amqp-url': { type: 'string' },
   'redis-url': { type: 'string' },
@@ -61,8 +59,6 @@ async function main(): Promise<void> {
   const databaseUrl = values['database-url'];
   const services = { databaseUrl, amqpUrl: values['amqp-url'], redisUrl: values['redis-url'] };
   switch (values.scenario) {
-    case 'ticks':
-      return runTicks({ clients: int('clients', 1, 5_000, 200), seconds, intervalMs: int('interval', 20, 10_000) });
     case 'sockets':
       return runSockets({ clients: int('clients', 1, 50_000, 5_000), roomSize: roomSize(), ...services });
     case 'storm':
@@ -104,7 +100,7 @@ async function main(): Promise<void> {
         cpuProf: values['cpu-prof'],
       });
     default:
-      throw new Error(`--scenario must be chat, history, sockets, storm or ticks, not ${values.scenario}`);
+      throw new Error(`--scenario must be chat, history, sockets or storm, not ${values.scenario}`);
   }
 }
 

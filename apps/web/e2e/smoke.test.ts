@@ -12,7 +12,7 @@ describe('home page in a real browser', () => {
     await stack?.stop();
   });
 
-  it('shows the server, goes up to date and counts live ticks, with no errors or CSP violations', async () => {
+  it('shows the server, goes up to date, with no errors or CSP violations', async () => {
     const { context, page, problems } = await openPage(stack.browser);
 
     const info = (await (await fetch(`${stack.baseUrl}/trpc/system.info`)).json()) as {
@@ -27,14 +27,6 @@ describe('home page in a real browser', () => {
     await page.getByRole('heading', { level: 1, name: 'Welcome to YOUng Chat' }).waitFor();
     await page.getByRole('status', { name: 'Connection:' }).filter({ hasText: 'Up to date' }).waitFor();
     await page.getByText(info.result.data.instanceId, { exact: true }).waitFor();
-
-    const ticks = page.getByRole('status', { name: 'Live ticks' });
-    await page.waitForFunction(
-      () => Number(document.querySelector('output[aria-label="Live ticks"]')?.textContent ?? 0) >= 2,
-      undefined,
-      { timeout: 20_000 },
-    );
-    expect(Number(await ticks.textContent())).toBeGreaterThanOrEqual(2);
 
     // Works at 360 px: nothing forces sideways scrolling.
     const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);

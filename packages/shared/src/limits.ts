@@ -4,11 +4,6 @@ export const LIMITS = {
   wsMaxPayloadBytes: 64 * 1024,
   /** Longest a long-poll request may wait for events. */
   pollMaxWaitMs: 25_000,
-  ticks: {
-    minIntervalMs: 20,
-    maxIntervalMs: 10_000,
-    maxCount: 10_000,
-  },
   password: { min: 8, max: 128 },
   email: { max: 254 },
   nickname: { min: 1, max: 40 },

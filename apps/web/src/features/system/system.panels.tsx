@@ -1,6 +1,5 @@
 import { useTranslation } from 'react-i18next';
 import { ConnectionStatusLine } from './connection-status.tsx';
-import { LiveTicks } from './live-ticks.tsx';
 import { ServerStatus } from './server-status.tsx';
 
 /** Proves the whole path browser → HTTP and WebSocket → API works, in plain words. */
@@ -11,7 +10,6 @@ export function SystemPanels() {
       <section className="panel" aria-labelledby="live-heading">
         <h2 id="live-heading">{t('system.liveHeading')}</h2>
         <ConnectionStatusLine />
-        <LiveTicks />
       </section>
       <ServerStatus />
     </div>

@@ -238,8 +238,6 @@ export const en = {
     upToDate: 'Up to date',
     catchingUp: 'Catching up…',
     offline: 'Offline — trying to reconnect…',
-    liveTicks: 'Live ticks',
-    feedStopped: 'The live feed stopped.',
     tryAgain: 'Try again',
     serverHeading: 'Server',
     serverUnreachable: 'Could not reach the server.',

@@ -237,8 +237,6 @@ export const ko: Messages = {
     upToDate: '최신 상태',
     catchingUp: '밀린 소식을 받는 중…',
     offline: '연결 끊김 — 다시 연결하는 중…',
-    liveTicks: '실시간 신호',
-    feedStopped: '실시간 신호가 멈췄어요.',
     tryAgain: '다시 해 보기',
     serverHeading: '서버',
     serverUnreachable: '서버에 연결할 수 없어요.',
