@@ -54,6 +54,11 @@ const envSchema = z.object({
   TRUST_PROXY: booleanFlag.default(false),
   ACCESS_TOKEN_TTL_SEC: z.coerce.number().int().min(30).max(15 * 60).default(15 * 60),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(30),
+  /** WebSockets, SSE streams and long-polls of one user on one instance; past it the oldest gives way. */
+  MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(20),
+  /** WebSockets from one client address (signed in or not) on one instance; past it the newest is refused. */
+  MAX_SOCKETS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(200),
+  MAX_SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().min(1).max(1_000).default(5),
   WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(16 * 1024).max(256 * 1024 * 1024).default(4 * 1024 * 1024),
   MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(100),
   EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
@@ -85,6 +90,8 @@ export interface Config {
   accessTokenTtlMs: number;
   /** Unsent bytes a WebSocket may hold before the server cuts it (a client that stopped reading). */
   wsMaxBufferedBytes: number;
+  connections: { perUser: number; subscriptionsPerSocket: number };
+  maxSocketsPerAddress: number;
   /** Messages one user may send per minute, across all instances. */
   messagesPerMinute: number;
   refreshTokenTtlMs: number;
@@ -159,6 +166,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     accessTokenTtlMs: e.ACCESS_TOKEN_TTL_SEC * 1000,
     messagesPerMinute: e.MESSAGES_PER_MINUTE,
     wsMaxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
+    connections: { perUser: e.MAX_CONNECTIONS_PER_USER, subscriptionsPerSocket: e.MAX_SUBSCRIPTIONS_PER_SOCKET },
+    maxSocketsPerAddress: e.MAX_SOCKETS_PER_ADDRESS,
     refreshTokenTtlMs: e.REFRESH_TOKEN_TTL_DAYS * 86_400_000,
     jwtSecret: e.JWT_SECRET ?? embeddedJwtSecret(dataDir),
     eventRetentionMs: e.EVENT_RETENTION_DAYS * 86_400_000,

@@ -33,7 +33,7 @@ import { createSystemService } from './modules/system/system.service.ts';
 import { createUsersService } from './modules/users/users.service.ts';
 import { createStream, type Stream } from './realtime/stream.ts';
 import { createPresence, type Presence } from './realtime/presence.ts';
-import { createSocketRegistry, type SocketRegistry } from './realtime/socket-registry.ts';
+import { createConnectionRegistry, type ConnectionRegistry } from './realtime/connections.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import type { BlobStore } from './ports/blob-store.ts';
@@ -72,7 +72,7 @@ export interface AppDeps {
   blobStore: BlobStore;
   rateLimiters: RateLimiterFactory;
   /** This instance's authenticated WebSockets. */
-  sockets: SocketRegistry;
+  connections: ConnectionRegistry;
   /** This instance's copy of the event log, and its live subscribers. */
   stream: Stream;
   /** Who is online on any instance. */
@@ -157,7 +157,7 @@ export async function buildDeps(config: Config, options: { logDestination?: Dest
           ? createSqlRateLimiterFactory(database.db)
           : createMemoryRateLimiterFactory(),
     );
-    const sockets = createSocketRegistry(eventBus);
+    const connections = createConnectionRegistry(eventBus, config.connections);
     const sessions = createSessionCache(eventBus, SESSION_CACHE);
     const stream = createStream({
       bus: eventBus,
@@ -197,7 +197,7 @@ export async function buildDeps(config: Config, options: { logDestination?: Dest
       devOutbox: consoleMailer && config.nodeEnv !== 'production' ? consoleMailer : undefined,
       blobStore,
       rateLimiters,
-      sockets,
+      connections,
       stream,
       presence,
       eventRetention: startEventRetention({
@@ -221,7 +221,7 @@ export async function buildDeps(config: Config, options: { logDestination?: Dest
             onReuse: (sessionId) => sessions.revoked({ sessionId }),
           }),
           sessions,
-          sockets,
+          connections,
           codeSecret: config.jwtSecret,
           logger,
         }),

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream/promises';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
-import { LIMITS } from '@youngchat/shared';
+import { LIMITS, TOO_MANY_CONNECTIONS_CLOSE_CODE } from '@youngchat/shared';
 import { WebSocketServer } from 'ws';
 import { OUTBOX_PAGE_CSP, renderOutboxPage } from './adapters/embedded/dev-outbox.page.ts';
 import { closeAll, type AppDeps } from './deps.ts';
@@ -16,7 +16,7 @@ import { enterTrace, newTraceId, runWithTrace } from './observability/trace.ts';
 import { cutSlowConsumers } from './realtime/slow-consumers.ts';
 import { liveRequestsIn } from './realtime/live-socket.ts';
 import { appRouter } from './trpc/app-router.ts';
-import { createContextFactory } from './trpc/context.ts';
+import { clientIp, createContextFactory } from './trpc/context.ts';
 
 export interface RunningServer {
   port: number;
@@ -118,10 +118,27 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
     if (!isAllowedOrigin(req, config)) return refuse(403, 'origin');
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
+  /** Open sockets by client address. Past the cap the newest is refused: an address is often shared (a school, an
+   * office, a mobile carrier's NAT), and letting a new socket push out an old one would let anyone there cut off the
+   * others. */
+  const socketsByAddress = new Map<string, number>();
   // Registered before tRPC's handler so each message gets its trace before tRPC's listener runs.
-  wss.on('connection', (ws) => {
+  wss.on('connection', (ws, req: http.IncomingMessage) => {
     metrics.wsConnections.inc();
     metrics.wsOpen.inc();
+    const address = clientIp(req, config.trustProxy);
+    const open = (socketsByAddress.get(address) ?? 0) + 1;
+    socketsByAddress.set(address, open);
+    ws.once('close', () => {
+      const left = socketsByAddress.get(address)! - 1;
+      if (left === 0) socketsByAddress.delete(address);
+      else socketsByAddress.set(address, left);
+    });
+    if (open > config.maxSocketsPerAddress) {
+      metrics.wsRejected.inc({ reason: 'address-cap' });
+      // Accepted, then closed with a code the client can read (a refused upgrade tells a browser nothing).
+      ws.close(TOO_MANY_CONNECTIONS_CLOSE_CODE, 'too many connections from this address');
+    }
     const send = ws.send.bind(ws);
     ws.send = ((...args: Parameters<typeof ws.send>) => {
       metrics.wsMessagesOut.inc();

@@ -193,7 +193,7 @@ function accountSuite(getServer: () => TestServer, getCodes: () => CodeReader) {
     const answered = new Promise((resolve) => ws.once('message', resolve));
     ws.send(JSON.stringify({ id: 1, method: 'query', params: { path: 'auth.me' } }));
     await answered;
-    expect(server.deps.sockets.countFor(account.user.id)).toBe(1);
+    expect(server.deps.connections.countFor(account.user.id)).toBe(1);
     const closed = new Promise<number>((resolve) => ws.once('close', resolve));
 
     await fromIp(server, freshIp(), account.accessToken).auth.logout.mutate();

@@ -82,7 +82,7 @@ function eventsSuite(getServer: () => TestServer) {
     })();
     await stream.until((r) => bodies(r).length >= 50);
     // Cut the socket from the server side; the client reconnects and resumes from its last id.
-    for (const ws of getServer().deps.sockets.socketsOf(bob.user.id)) ws.terminate();
+    for (const ws of getServer().deps.connections.socketsOf(bob.user.id)) ws.terminate();
     await sending;
     await stream.until((r) => bodies(r).filter((b) => b.startsWith('m')).length >= 200, 20_000);
     await new Promise((r) => setTimeout(r, 300));
@@ -304,14 +304,14 @@ await describeWithServices('live events, real services and two instances', ['pos
     const bob = await createAccount(a, { nickname: 'Bob' });
     const stream = listen(b, bob, 'ws');
     await stream.ready;
-    expect(b.deps.sockets.countFor(bob.user.id)).toBe(1);
+    expect(b.deps.connections.countFor(bob.user.id)).toBe(1);
     // B has found Bob's token live just now (and remembers it for a few seconds).
     const meOnB = () => httpClient(b, { accessToken: bob.accessToken }).auth.me.query();
     expect((await meOnB()).id).toBe(bob.user.id);
     await httpClient(a, { accessToken: bob.accessToken }).auth.logout.mutate();
     const deadline = Date.now() + 2_000;
-    while (b.deps.sockets.countFor(bob.user.id) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    expect(b.deps.sockets.countFor(bob.user.id)).toBe(0);
+    while (b.deps.connections.countFor(bob.user.id) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(b.deps.connections.countFor(bob.user.id)).toBe(0);
     expect(await appCodeOf(meOnB())).toBe('UNAUTHORIZED');
     stream.close();
   });
@@ -374,11 +374,11 @@ describe('a client that stops reading', () => {
     const deadline = Date.now() + 15_000;
     let cut = false;
     void closed.then(() => (cut = true));
-    while (!cut && Date.now() < deadline && server.deps.sockets.countFor(slow.user.id) > 0) {
+    while (!cut && Date.now() < deadline && server.deps.connections.countFor(slow.user.id) > 0) {
       await server.deps.stream.publishEphemeral([slow.user.id], { type: 'typing', roomId: blob, userId: slow.user.id });
       await new Promise((r) => setImmediate(r));
     }
-    expect(server.deps.sockets.countFor(slow.user.id)).toBe(0);
+    expect(server.deps.connections.countFor(slow.user.id)).toBe(0);
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toMatch(/^ws_slow_consumers_cut_total [1-9]/m);
     // Everyone else is unaffected.

@@ -13,6 +13,8 @@ export interface Received {
 /** A user's live stream over a real transport, collecting what arrives. */
 export function listen(server: TestServer, session: Session, transport: 'ws' | 'sse', lastEventId?: string | null) {
   const received: Received[] = [];
+  /** The appCode of each error the stream ended with. */
+  const errors: (string | undefined)[] = [];
   const ws =
     transport === 'ws'
       ? createWSClient({ url: server.wsUrl, WebSocket: WebSocket as never, connectionParams: async () => ({ accessToken: session.accessToken }) })
@@ -38,7 +40,10 @@ export function listen(server: TestServer, session: Session, transport: 'ws' | '
     { lastEventId: lastEventId ?? null },
     {
       onStarted: () => started(),
-      onError: (error) => failed(error),
+      onError: (error) => {
+        errors.push((error as { data?: { appCode?: string } }).data?.appCode);
+        failed(error);
+      },
       onData: (data) => {
         const item = data as { id?: string; data?: ChatEvent } | ChatEvent;
         received.push('id' in item && item.id !== undefined ? { id: item.id, event: item.data as ChatEvent } : { id: null, event: item as ChatEvent });
@@ -47,6 +52,7 @@ export function listen(server: TestServer, session: Session, transport: 'ws' | '
   );
   return {
     received,
+    errors,
     ws,
     ready,
     durable: () => received.filter((r) => r.id !== null),

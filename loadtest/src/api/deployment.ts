@@ -56,6 +56,8 @@ const BASE_ENV: Record<string, string> = {
   SHUTDOWN_GRACE_MS: '2000',
   // The config's maximum: the API's own per-sender limit must not be what a run measures.
   MESSAGES_PER_MINUTE: '100000',
+  // Every simulated user connects from 127.0.0.1.
+  MAX_SOCKETS_PER_ADDRESS: '1000000',
   // Empty means unset: nothing in the caller's shell may point the API at other services.
   DATABASE_URL: '',
   REDIS_URL: '',

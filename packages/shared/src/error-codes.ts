@@ -22,6 +22,8 @@ export const APP_CODES = [
   'CONFLICT',
   'PAYLOAD_TOO_LARGE',
   'RATE_LIMITED',
+  /** More connections or subscriptions than one person or address may hold; the oldest gave way or this was refused. */
+  'TOO_MANY_CONNECTIONS',
   'SERVICE_UNAVAILABLE',
   'INTERNAL',
 ] as const;
@@ -34,3 +36,12 @@ export function isAppCode(value: unknown): value is AppCode {
 
 /** WebSocket close code for "your session ended" (logout, expired token): reconnect with a fresh token or sign in. */
 export const SESSION_ENDED_CLOSE_CODE = 4401;
+
+/**
+ * WebSocket close code for "this account opened more connections than it may; this, the oldest, gave way": the app
+ * is open in another tab or device. Do not reconnect by yourself (that would push out another), offer to.
+ */
+export const CONNECTION_REPLACED_CLOSE_CODE = 4409;
+
+/** WebSocket close code for "too many connections from your network": reconnect later, with backoff. */
+export const TOO_MANY_CONNECTIONS_CLOSE_CODE = 4429;

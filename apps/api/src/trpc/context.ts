@@ -27,7 +27,7 @@ export interface Context {
   authError: Error | null;
 }
 
-function clientIp(req: IncomingMessage, trustProxy: boolean): string {
+export function clientIp(req: IncomingMessage, trustProxy: boolean): string {
   const forwarded = req.headers['x-forwarded-for'];
   const first = typeof forwarded === 'string' ? forwarded.split(',')[0]?.trim() : undefined;
   return (trustProxy && first) || req.socket.remoteAddress || 'unknown';
@@ -68,7 +68,7 @@ export function createContextFactory(deps: AppDeps) {
         authError = error;
       }
     }
-    if (isWs && auth) deps.sockets.register(opts.res as WebSocket, auth);
+    if (isWs && auth) deps.connections.register(opts.res as WebSocket, auth);
     return {
       deps,
       request: {

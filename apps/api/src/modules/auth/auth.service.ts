@@ -5,7 +5,7 @@ import type { Db } from '../../ports/database.ts';
 import type { KeyValueStore } from '../../ports/key-value.ts';
 import type { Mailer, MailMessage } from '../../ports/mailer.ts';
 import type { RateLimiter, RateLimiterFactory } from '../../ports/rate-limiter.ts';
-import type { SocketRegistry } from '../../realtime/socket-registry.ts';
+import type { ConnectionRegistry } from '../../realtime/connections.ts';
 import { AppError } from '../../trpc/errors.ts';
 import { toUser } from '../users/users.mapper.ts';
 import { emailExists, findCredentials, findUserById, insertUser, type UserRow } from '../users/users.repository.ts';
@@ -24,7 +24,7 @@ export interface AuthServiceDeps {
   accessTokens: AccessTokens;
   refreshTokens: RefreshTokens;
   sessions: SessionCache;
-  sockets: SocketRegistry;
+  connections: ConnectionRegistry;
   /** Keys the HMAC of verification codes, so a leaked KV store does not reveal codes. */
   codeSecret: string;
   logger: Logger;
@@ -174,13 +174,16 @@ export function createAuthService(deps: AuthServiceDeps) {
       return issueSession(row, rotated.familyId, rotated.token);
     },
 
-    /** Refuses this access token at once everywhere, ends its refresh family and closes the user's sockets. */
+    /**
+     * Refuses this access token at once everywhere, ends its refresh family and every connection of this sign-in
+     * (not the person's other devices).
+     */
     async logout(auth: AccessClaims): Promise<void> {
       const ttl = auth.expiresAt.getTime() - Date.now();
       if (ttl > 0) await kv.set(blacklistKey(auth.jti), '1', ttl);
       await deps.refreshTokens.revokeFamily(auth.sessionId);
       await deps.sessions.revoked({ sessionId: auth.sessionId });
-      await deps.sockets.closeUserEverywhere(auth.userId);
+      await deps.connections.endSessionEverywhere(auth.sessionId);
     },
 
     /** A valid JWT that is not blacklisted and whose sign-in has not ended. */

@@ -120,6 +120,7 @@ export const en = {
     PAYLOAD_TOO_LARGE: 'That file is too big. Please choose one under {{maxMb}} MB.',
     RATE_LIMITED_one: 'Too many tries. Please wait {{count}} second, then try again.',
     RATE_LIMITED_other: 'Too many tries. Please wait {{count}} seconds, then try again.',
+    TOO_MANY_CONNECTIONS: 'YOUng Chat is open in too many windows or devices. Close some, then try again.',
     SERVICE_UNAVAILABLE: 'The service is busy right now. Please try again in a moment.',
     INTERNAL: 'Something went wrong on our side. Please try again.',
     NETWORK: 'We can’t reach YOUng Chat. Check your internet connection, then try again.',

@@ -119,6 +119,7 @@ export const ko: Messages = {
     PAYLOAD_TOO_LARGE: '파일이 너무 커요. {{maxMb}}MB보다 작은 파일을 골라 주세요.',
     RATE_LIMITED_one: '너무 여러 번 시도했어요. {{count}}초 기다렸다가 다시 해 주세요.',
     RATE_LIMITED_other: '너무 여러 번 시도했어요. {{count}}초 기다렸다가 다시 해 주세요.',
+    TOO_MANY_CONNECTIONS: 'YOUng Chat이 너무 많은 창이나 기기에서 열려 있어요. 몇 개를 닫고 다시 해 주세요.',
     SERVICE_UNAVAILABLE: '지금은 서비스가 바빠요. 잠시 뒤에 다시 해 주세요.',
     INTERNAL: '저희 쪽에 문제가 생겼어요. 다시 해 주세요.',
     NETWORK: 'YOUng Chat에 연결할 수 없어요. 인터넷 연결을 확인하고 다시 해 주세요.',
