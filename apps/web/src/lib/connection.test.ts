@@ -1,5 +1,10 @@
+import {
+  CONNECTION_REPLACED_CLOSE_CODE,
+  SESSION_ENDED_CLOSE_CODE,
+  TOO_MANY_CONNECTIONS_CLOSE_CODE,
+} from '@youngchat/shared';
 import { describe, expect, it } from 'vitest';
-import { CONNECTION_LABEL_KEYS, reconnectDelayMs, sameOriginWsUrl, toConnectionStatus } from './connection.ts';
+import { CONNECTION_LABEL_KEYS, closeMeaning, reconnectDelayMs, sameOriginWsUrl, toConnectionStatus } from './connection.ts';
 import { en } from './locales/en.ts';
 import { ko } from './locales/ko.ts';
 
@@ -25,9 +30,17 @@ describe('toConnectionStatus', () => {
   });
 
   it('says connecting, not offline, while the socket reconnects on purpose after a sign-in or sign-out', () => {
-    const retrying = { state: 'connecting', error: new Error('WebSocket closed') } as const;
-    expect(toConnectionStatus(retrying, true, true)).toBe('connecting');
-    expect(toConnectionStatus(retrying, false, true)).toBe('offline');
+    const retrying = { state: 'connecting', error: new Error('WebSocket closed'), closedOnPurpose: true } as const;
+    expect(toConnectionStatus(retrying, true)).toBe('connecting');
+    expect(toConnectionStatus(retrying, false)).toBe('offline');
+  });
+
+  it('says open elsewhere, and nothing else, once a newer connection of the same person took over', () => {
+    for (const state of ['pending', 'connecting', 'idle'] as const) {
+      expect(toConnectionStatus({ state, error: null, openedElsewhere: true }, true)).toBe('elsewhere');
+      // The network coming back would not reconnect it: only the person choosing this window does.
+      expect(toConnectionStatus({ state, error: null, openedElsewhere: true }, false)).toBe('elsewhere');
+    }
   });
 
   it('has a distinct label for every status, in both languages', () => {
@@ -37,6 +50,46 @@ describe('toConnectionStatus', () => {
       expect(new Set(labels).size).toBe(labels.length);
     }
     expect(en.system.upToDate).toBe('Up to date');
+  });
+
+  it('explains "open elsewhere" in both languages, naming the button by its own words', () => {
+    for (const messages of [en, ko]) {
+      expect(messages.system.elsewhere.length).toBeGreaterThan(0);
+      expect(messages.system.useHere.length).toBeGreaterThan(0);
+      expect(messages.system.elsewhereHint).toContain(`“${messages.system.useHere}”`);
+    }
+    expect([en.system.elsewhere, en.system.useHere]).toEqual(['Open in another window', 'Use here']);
+    expect([ko.system.elsewhere, ko.system.useHere]).toEqual(['다른 창에서 열려 있어요', '여기에서 사용']);
+  });
+});
+
+describe('closeMeaning', () => {
+  /** The status right after a server close with `code`, as trpc.ts records it (wsClient then retries or goes idle). */
+  const statusAfterClose = (code: number) =>
+    toConnectionStatus(
+      {
+        state: closeMeaning(code) === 'opened-elsewhere' ? 'idle' : 'connecting',
+        error: new Error('WebSocket closed'),
+        closedOnPurpose: closeMeaning(code) === 'reconnect-expected',
+        openedElsewhere: closeMeaning(code) === 'opened-elsewhere',
+      },
+      true,
+    );
+
+  it('stops at 4409: the app was opened elsewhere, and reconnecting would push that window out', () => {
+    expect(CONNECTION_REPLACED_CLOSE_CODE).toBe(4409);
+    expect(closeMeaning(CONNECTION_REPLACED_CLOSE_CODE)).toBe('opened-elsewhere');
+    expect(statusAfterClose(CONNECTION_REPLACED_CLOSE_CODE)).toBe('elsewhere');
+  });
+
+  it('reconnects after every other close, too many from one address (4429) included, and is never "elsewhere"', () => {
+    expect(closeMeaning(SESSION_ENDED_CLOSE_CODE)).toBe('reconnect-expected');
+    expect(statusAfterClose(SESSION_ENDED_CLOSE_CODE)).toBe('connecting');
+    for (const code of [TOO_MANY_CONNECTIONS_CLOSE_CODE, 1000, 1001, 1006, 1011, 4000]) {
+      expect(closeMeaning(code), String(code)).toBe('reconnect');
+      expect(statusAfterClose(code), String(code)).toBe('offline');
+    }
+    expect(closeMeaning(undefined)).toBe('reconnect');
   });
 });
 

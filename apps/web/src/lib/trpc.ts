@@ -10,10 +10,16 @@ import {
 import { createTRPCContext, createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import { useSyncExternalStore } from 'react';
 import type { AppRouter } from '@youngchat/api';
-import { SESSION_ENDED_CLOSE_CODE } from '@youngchat/shared';
 import { getAccessToken } from '../features/auth/auth.store.ts';
 import { authRetryLink } from './auth-link.ts';
-import { reconnectDelayMs, toConnectionStatus, sameOriginWsUrl, type ConnectionStatus, type WsConnectionSnapshot } from './connection.ts';
+import {
+  closeMeaning,
+  reconnectDelayMs,
+  toConnectionStatus,
+  sameOriginWsUrl,
+  type ConnectionStatus,
+  type WsConnectionSnapshot,
+} from './connection.ts';
 import { toProblem } from './problems.ts';
 import { queryClient } from './query-client.ts';
 
@@ -21,6 +27,8 @@ export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRou
 
 /** Set while a reconnect we caused or expected is under way, so it is not shown as a loss. */
 let switchingIdentity = false;
+/** The server closed the socket for a newer one of the same person; cleared when a socket opens again. */
+let openedElsewhere = false;
 const connectionListeners = new Set<() => void>();
 function notifyConnection(): void {
   for (const listener of connectionListeners) listener();
@@ -42,11 +50,20 @@ export const wsClient = createWSClient({
   keepAlive: { enabled: true },
   retryDelayMs: reconnectDelayMs,
   onClose: (event) => {
-    // The server ended this socket's session on purpose (token expired, or logout): the reconnect that follows
-    // is expected, so the status says "connecting", not "offline".
-    if (event?.code === SESSION_ENDED_CLOSE_CODE) {
-      switchingIdentity = true;
-      notifyConnection();
+    switch (closeMeaning(event?.code)) {
+      case 'reconnect-expected':
+        // The server ended this socket's session on purpose (token expired, or logout): the reconnect that follows
+        // is expected, so the status says "connecting", not "offline".
+        switchingIdentity = true;
+        notifyConnection();
+        break;
+      case 'opened-elsewhere':
+        // Set before closing: close() ends the subscriptions, and their owners must see why and not resubscribe
+        // (a new subscription would open the socket again). close() also stops the retry wsClient schedules next.
+        openedElsewhere = true;
+        notifyConnection();
+        void wsClient.close();
+        break;
     }
   },
 });
@@ -139,6 +156,8 @@ wsClient.connectionState.subscribe({
     if (state.state === 'pending') {
       failedAttempts = 0;
       lastFailedConnection = null;
+      // Only something the person did here opens it again (signing in anew), and so takes the app back.
+      openedElsewhere = false;
     } else if (state.state === 'connecting' && state.error != null && !switchingIdentity) {
       // One failed socket reports twice (error, then close): count sockets, not reports.
       const id = wsClient.connection?.id ?? null;
@@ -163,23 +182,24 @@ function subscribeConnection(onChange: () => void): () => void {
 
 // useSyncExternalStore compares snapshots with Object.is, so return the derived string, not a fresh object.
 function connectionSnapshot(): ConnectionStatus {
-  return toConnectionStatus(wsClient.connectionState.get(), navigator.onLine, switchingIdentity);
+  return toConnectionStatus(socketSnapshot(), navigator.onLine);
 }
 
-/** The live connection as the person should understand it: connecting, up to date, or offline. */
+/** The live connection as the person should understand it: connecting, up to date, offline, or open elsewhere. */
 export function useConnectionStatus(): ConnectionStatus {
   return useSyncExternalStore(subscribeConnection, connectionSnapshot);
 }
 
-/** The socket as the live chat feed needs it: tRPC's state, how many tries failed, and whether we closed it. */
+/** The socket as the live chat feed needs it: tRPC's state, how many tries failed, and why it closed. */
 export interface SocketSnapshot extends WsConnectionSnapshot {
   failedAttempts: number;
   closedOnPurpose: boolean;
+  openedElsewhere: boolean;
 }
 
 export function socketSnapshot(): SocketSnapshot {
   const { state, error } = wsClient.connectionState.get();
-  return { state, error, failedAttempts, closedOnPurpose: switchingIdentity };
+  return { state, error, failedAttempts, closedOnPurpose: switchingIdentity, openedElsewhere };
 }
 
 export { subscribeConnection as subscribeSocket };

@@ -23,7 +23,7 @@ function subscribeStatus(listener: () => void): () => void {
   return () => statusListeners.delete(listener);
 }
 
-/** The live connection in the person's words: connecting, catching up, up to date or offline. */
+/** The live connection in the person's words: connecting, catching up, up to date, offline or open elsewhere. */
 export function useLiveStatus(): LiveStatus {
   return useSyncExternalStore(subscribeStatus, () => status);
 }
@@ -65,7 +65,7 @@ export function ChatLive({ userId }: { userId: string }) {
     const stopReplay = replayAfterFetches(queryClient, userId);
     const stopStatus = live.subscribeStatus(() => {
       // Without a stream we cannot vouch for anyone being online; the next stream says again who is.
-      if (live.status === 'connecting' || live.status === 'offline') resetPresence();
+      if (live.status === 'connecting' || live.status === 'offline' || live.status === 'elsewhere') resetPresence();
       publish(live.status);
     });
     live.start();

@@ -9,7 +9,7 @@ const presence = (userId: string, online = true): ChatEvent => ({ type: 'presenc
 
 /** A socket, a stream and a poll endpoint under the test's control. */
 function harness() {
-  let socket: SocketSnapshot = { state: 'connecting', error: null, failedAttempts: 0, closedOnPurpose: false };
+  let socket: SocketSnapshot = { state: 'connecting', error: null, failedAttempts: 0, closedOnPurpose: false, openedElsewhere: false };
   const socketListeners = new Set<() => void>();
   const streams: { input: { lastEventId: string | null }; handlers: Parameters<LivePorts['subscribe']>[1]; closed: boolean }[] = [];
   const polls: { input: { after: string | null; waitMs: number }; resolve: (a: PollAnswer) => void; reject: (e: unknown) => void; signal: AbortSignal }[] = [];
@@ -160,6 +160,42 @@ describe('LiveFeed', () => {
     h.setSocket({ state: 'connecting', error: new Error('closed'), closedOnPurpose: true });
     expect(feed.via).toBe('websocket');
     expect(feed.status).toBe('connecting');
+    feed.stop();
+  });
+
+  it('once the app is open elsewhere, says so and neither resubscribes nor polls (each would push out that window)', async () => {
+    const h = harness();
+    const feed = new LiveFeed(h.ports);
+    feed.start();
+    h.setSocket({ state: 'pending' });
+    h.streams[0]!.handlers.onStarted();
+    vi.advanceTimersByTime(CATCH_UP_IDLE_MS);
+    expect(feed.status).toBe('up-to-date');
+
+    // As trpc.ts reports a 4409 close: "elsewhere" first, then wsClient.close() ends the stream and goes idle.
+    h.setSocket({ openedElsewhere: true });
+    expect(feed.status).toBe('elsewhere');
+    h.streams[0]!.handlers.onComplete();
+    h.setSocket({ state: 'connecting', error: new Error('closed'), failedAttempts: 1 });
+    h.setSocket({ state: 'idle', error: null, failedAttempts: 3 });
+    await vi.advanceTimersByTimeAsync(POLL_AFTER_MS * 2);
+    expect(h.streams).toHaveLength(1);
+    expect(h.polls).toHaveLength(0);
+    expect(feed.via).toBe('websocket');
+    expect(feed.status).toBe('elsewhere');
+    feed.stop();
+  });
+
+  it('a stream that ends for any other reason is started again', async () => {
+    const h = harness();
+    const feed = new LiveFeed(h.ports);
+    feed.start();
+    h.setSocket({ state: 'pending' });
+    h.streams[0]!.handlers.onStarted();
+    h.streams[0]!.handlers.onComplete();
+    expect(feed.status).toBe('offline');
+    await vi.advanceTimersByTimeAsync(POLL_AFTER_MS);
+    expect(h.streams).toHaveLength(2);
     feed.stop();
   });
 

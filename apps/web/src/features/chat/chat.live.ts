@@ -9,7 +9,7 @@ import type { SocketSnapshot } from '../../lib/trpc.ts';
  *
  * Written against small ports so the switching rules are unit-tested without a server or a browser.
  */
-export type LiveStatus = 'connecting' | 'catching-up' | 'up-to-date' | 'offline';
+export type LiveStatus = 'connecting' | 'catching-up' | 'up-to-date' | 'offline' | 'elsewhere';
 export type Transport = 'websocket' | 'polling';
 
 export interface PollAnswer {
@@ -197,6 +197,8 @@ export class LiveFeed {
     this.clearIdle();
     this.update();
     this.later(() => {
+      // Resubscribing would open the socket again, and push out another of the person's windows.
+      if (this.ports.socket.get().openedElsewhere) return;
       if (this.transport === 'websocket' && !this.subscription) this.subscribeSocket();
     }, RESUBSCRIBE_AFTER_MS);
   }
@@ -213,7 +215,11 @@ export class LiveFeed {
         this.phase = 'starting';
         this.clearIdle();
       }
-      if (this.transport === 'websocket') {
+      if (socket.openedElsewhere) {
+        // Polling would take a connection too, and push out another of the person's windows in turn.
+        if (this.fallbackTimer) clearTimeout(this.fallbackTimer);
+        this.fallbackTimer = null;
+      } else if (this.transport === 'websocket') {
         if (socket.failedAttempts >= SOCKET_ATTEMPTS_BEFORE_POLLING) this.usePolling();
         else this.fallbackTimer ??= setTimeout(() => {
           this.fallbackTimer = null;
@@ -289,9 +295,10 @@ export class LiveFeed {
   // ---- Status ----
 
   private compute(): LiveStatus {
+    const socket = this.ports.socket.get();
+    if (socket.openedElsewhere) return 'elsewhere';
     if (!this.ports.online()) return 'offline';
     if (this.transport === 'polling') return STATUS_BY_PHASE[this.phase];
-    const socket = this.ports.socket.get();
     if (socket.state === 'pending') return STATUS_BY_PHASE[this.phase];
     if (socket.state === 'connecting' && (socket.error == null || socket.closedOnPurpose)) return 'connecting';
     return 'offline';
