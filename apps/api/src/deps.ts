@@ -120,7 +120,7 @@ export async function buildDeps(config: Config, options: { logDestination?: Dest
 
     const keyValue = open(
       config.redis.url
-        ? createRedisKeyValue({ url: config.redis.url, keyPrefix: config.redis.keyPrefix })
+        ? await createRedisKeyValue({ url: config.redis.url, keyPrefix: config.redis.keyPrefix })
         : createSqlKeyValue(database.db),
     );
     const eventBus = open(
@@ -152,7 +152,7 @@ export async function buildDeps(config: Config, options: { logDestination?: Dest
     // with one and no Redis, they share the database's table.
     const rateLimiters = open(
       config.redis.url
-        ? createRedisRateLimiterFactory({ url: config.redis.url, keyPrefix: config.redis.keyPrefix })
+        ? await createRedisRateLimiterFactory({ url: config.redis.url, keyPrefix: config.redis.keyPrefix })
         : config.amqp.url
           ? createSqlRateLimiterFactory(database.db)
           : createMemoryRateLimiterFactory(),

@@ -28,7 +28,7 @@ await describeWithServices('faults under traffic', ['postgres', 'redis', 'rabbit
   let env: Record<string, string>;
   let cleanup: () => Promise<void>;
   let ann: Session;
-  let bob: Session;
+  let bob: Session & { password: string };
 
   const through = (url: string, proxy: { port: number }) => {
     const via = new URL(url);
@@ -169,4 +169,43 @@ await describeWithServices('faults under traffic', ['postgres', 'redis', 'rabbit
     await expectAllOnce(stream.bodies, acknowledged);
     stream.close();
   });
+
+  /** What a call answered: 'ok', or its appCode and whether it said when to come back. */
+  async function answerOf(call: Promise<unknown>): Promise<string> {
+    return call.then(
+      () => 'ok',
+      (error: unknown) => {
+        const data = (error as { data?: { appCode?: string; retryAfterMs?: number } }).data;
+        return `${data?.appCode}${data?.retryAfterMs ? ' +retryAfterMs' : ''}`;
+      },
+    );
+  }
+
+  for (const [name, cutIt] of [
+    ['Redis', () => redis],
+    ['PostgreSQL', () => database],
+  ] as const) {
+    it(`answers SERVICE_UNAVAILABLE with retryAfterMs while ${name} is cut, never UNAUTHORIZED or INTERNAL, and keeps the sign-in`, async () => {
+      const room = await httpClient(a, { accessToken: ann.accessToken }).rooms.createGroup.mutate({ name: `${name} cut`, memberIds: [bob.user.id] });
+      // A sign-in whose access token this instance has never checked, so nothing is answered from memory.
+      const signIn = await httpClient(a).auth.login.mutate({ email: bob.user.email!, password: bob.password, session: 'token' });
+      const api = httpClient(a, { accessToken: signIn.accessToken });
+      const proxy = cutIt();
+      proxy.cut();
+      try {
+        const answers = {
+          refresh: await answerOf(httpClient(a).auth.refresh.mutate({ refreshToken: signIn.refreshToken! })),
+          login: await answerOf(httpClient(a).auth.login.mutate({ email: bob.user.email!, password: bob.password })),
+          me: await answerOf(api.auth.me.query()),
+          send: await answerOf(api.messages.send.mutate({ roomId: room.id, body: 'during the cut', clientId: randomUUID() })),
+          search: await answerOf(api.users.search.query({ query: 'Ann' })),
+        };
+        expect(answers).toEqual(Object.fromEntries(Object.keys(answers).map((k) => [k, 'SERVICE_UNAVAILABLE +retryAfterMs'])));
+      } finally {
+        proxy.restore();
+      }
+      // The outage signed no one out: the same refresh token still works once the service is back.
+      await until(async () => (await answerOf(httpClient(a).auth.refresh.mutate({ refreshToken: signIn.refreshToken! }))) === 'ok', 15_000);
+    });
+  }
 });

@@ -15,7 +15,7 @@ export async function mintAccessTokens(
   userIds: string[],
   options: { jwtSecret: string; database: Database; redis: { url: string; keyPrefix: string } | undefined },
 ): Promise<string[]> {
-  const kv = options.redis ? createRedisKeyValue(options.redis) : createSqlKeyValue(options.database.db);
+  const kv = options.redis ? await createRedisKeyValue(options.redis) : createSqlKeyValue(options.database.db);
   try {
     const families = createRefreshTokens(kv, { familyTtlMs: SESSION_TTL_MS });
     const accessTokens = createAccessTokens({ secret: options.jwtSecret, ttlMs: ACCESS_TOKEN_TTL_MS });

@@ -17,10 +17,28 @@ function reusePlans(client: pg.PoolClient): pg.PoolClient {
   patched.add(client);
   const query = client.query.bind(client) as (config: unknown, values?: unknown) => Promise<unknown>;
   (client as { query: unknown }).query = (text: unknown, values?: unknown) =>
-    typeof text === 'string' && text.startsWith(REUSE_PLAN)
+    (typeof text === 'string' && text.startsWith(REUSE_PLAN)
       ? query({ name: createHash('sha1').update(text).digest('base64url'), text, values })
-      : query(text, values);
+      : query(text, values)
+    ).catch(outageOrBug);
   return client;
+}
+
+/**
+ * SQLSTATE classes of a server that cannot serve now: 08 connection exception, 53 insufficient resources, 57P0x
+ * shutting down or starting. Without a SQLSTATE, the connection itself failed (a socket error, or pg's own
+ * "Connection terminated"); any other error is the statement's, a bug to report as such.
+ */
+const OUTAGE_SQLSTATE = /^(08|53|57P0)/;
+const CONNECTION_LOST = /connection terminated|connection error|not queryable|timeout/i;
+
+function outageOrBug(error: unknown): never {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  const outage =
+    typeof code === 'string'
+      ? /^E[A-Z]+$/.test(code) || OUTAGE_SQLSTATE.test(code) // ECONNRESET, EPIPE… or a SQLSTATE
+      : typeof message === 'string' && CONNECTION_LOST.test(message);
+  throw outage ? new DependencyUnavailableError('database', { cause: error }) : error;
 }
 
 export function createPgDatabase(options: { url: string; poolSize: number }): Database {

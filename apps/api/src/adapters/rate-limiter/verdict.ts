@@ -1,5 +1,11 @@
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { DependencyUnavailableError } from '../../ports/dependency.ts';
 import type { RateLimiter } from '../../ports/rate-limiter.ts';
+
+/** A limiter whose store does not answer cannot give a verdict: the caller is told to come back, never let in. */
+const storeFailed = (error: unknown): never => {
+  throw error instanceof DependencyUnavailableError ? error : new DependencyUnavailableError('rateLimiter', { cause: error });
+};
 
 /** The library's verdicts in our port's words. */
 export function wrapLimiter(limiter: RateLimiterAbstract): RateLimiter {
@@ -10,11 +16,11 @@ export function wrapLimiter(limiter: RateLimiterAbstract): RateLimiter {
         return { allowed: true, remaining: res.remainingPoints };
       } catch (rejection) {
         if (rejection instanceof RateLimiterRes) return { allowed: false, retryAfterMs: rejection.msBeforeNext };
-        throw rejection; // the store failed: not a verdict
+        return storeFailed(rejection);
       }
     },
     async peek(key) {
-      const res = await limiter.get(key);
+      const res = await limiter.get(key).catch(storeFailed);
       if (!res) return { allowed: true, remaining: limiter.points };
       // A consume is refused once `points` have been consumed in the window (or while blocked).
       return res.consumedPoints >= limiter.points && res.msBeforeNext > 0
@@ -22,7 +28,7 @@ export function wrapLimiter(limiter: RateLimiterAbstract): RateLimiter {
         : { allowed: true, remaining: Math.max(res.remainingPoints, 0) };
     },
     async reset(key) {
-      await limiter.delete(key);
+      await limiter.delete(key).catch(storeFailed);
     },
   };
 }

@@ -3,7 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyValueContract } from '../../../test/contracts/key-value.contract.ts';
 import { rateLimiterContract } from '../../../test/contracts/rate-limiter.contract.ts';
 import { SERVICES, describeWithServices, uniqueName } from '../../../test/services.ts';
+import { DependencyUnavailableError } from '../../ports/dependency.ts';
 import type { KeyValueStore } from '../../ports/key-value.ts';
+import { startTcpProxy } from '../../../test/tcp-proxy.ts';
+import { until } from '../../../test/wait.ts';
 import { createRedisKeyValue } from './redis-key-value.ts';
 import { createRedisRateLimiterFactory } from './redis-rate-limiter.ts';
 
@@ -12,8 +15,8 @@ await describeWithServices('Redis key-value store', ['redis'], () => {
   let kv: KeyValueStore;
   let raw: Redis;
 
-  beforeAll(() => {
-    kv = createRedisKeyValue({ url: SERVICES.redis, keyPrefix });
+  beforeAll(async () => {
+    kv = await createRedisKeyValue({ url: SERVICES.redis, keyPrefix });
     raw = new Redis(SERVICES.redis);
   });
   afterAll(async () => {
@@ -26,7 +29,10 @@ await describeWithServices('Redis key-value store', ['redis'], () => {
   keyValueContract(() => kv);
 
   describe('rate limiter', () => {
-    const factory = createRedisRateLimiterFactory({ url: SERVICES.redis, keyPrefix });
+    let factory: Awaited<ReturnType<typeof createRedisRateLimiterFactory>>;
+    beforeAll(async () => {
+      factory = await createRedisRateLimiterFactory({ url: SERVICES.redis, keyPrefix });
+    });
     afterAll(() => factory.close());
     rateLimiterContract(() => factory);
   });
@@ -41,9 +47,24 @@ await describeWithServices('Redis key-value store', ['redis'], () => {
     expect(await raw.exists('a')).toBe(0);
   });
 
-  it('check() rejects when Redis cannot be reached', async () => {
-    const unreachable = createRedisKeyValue({ url: 'redis://127.0.0.1:1', keyPrefix });
-    await expect(unreachable.check()).rejects.toThrow();
-    await unreachable.close();
+  it('refuses to open when Redis cannot be reached, saying so', async () => {
+    await expect(createRedisKeyValue({ url: 'redis://127.0.0.1:1', keyPrefix, firstConnectMs: 500 })).rejects.toThrow(/did not answer/);
+  });
+
+  it('fails a call at once with DependencyUnavailableError while Redis is away, and serves again when it is back', async () => {
+    const proxy = await startTcpProxy({ host: new URL(SERVICES.redis).hostname, port: Number(new URL(SERVICES.redis).port || 6379) });
+    const viaProxy = await createRedisKeyValue({ url: `redis://127.0.0.1:${proxy.port}`, keyPrefix });
+    try {
+      await viaProxy.set('through', '1', 60_000);
+      proxy.cut();
+      const started = Date.now();
+      await expect(viaProxy.get('through')).rejects.toBeInstanceOf(DependencyUnavailableError);
+      expect(Date.now() - started).toBeLessThan(3_500);
+      proxy.restore();
+      await until(async () => (await viaProxy.get('through').catch(() => null)) === '1', 10_000);
+    } finally {
+      await viaProxy.close();
+      await proxy.close();
+    }
   });
 });

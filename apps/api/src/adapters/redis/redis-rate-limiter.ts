@@ -1,13 +1,12 @@
-import { Redis } from 'ioredis';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { RateLimiterFactory } from '../../ports/rate-limiter.ts';
 import { wrapLimiter } from '../rate-limiter/verdict.ts';
+import { connectRedis } from './redis-client.ts';
 
 /** rate-limiter-flexible on Redis: counters shared by every instance, each key with a TTL. */
-export function createRedisRateLimiterFactory(options: { url: string; keyPrefix: string }): RateLimiterFactory {
+export async function createRedisRateLimiterFactory(options: { url: string; keyPrefix: string }): Promise<RateLimiterFactory> {
   // Limits asked in the same tick (a batch of sends) travel in one round trip.
-  const redis = new Redis(options.url, { keyPrefix: options.keyPrefix, maxRetriesPerRequest: 2, enableAutoPipelining: true });
-  redis.on('error', () => {}); // ioredis reconnects; calls fail meanwhile and are reported by the caller
+  const redis = await connectRedis(options.url, { keyPrefix: options.keyPrefix, enableAutoPipelining: true });
   return {
     name: 'rateLimiter',
     kind: 'redis',

@@ -168,9 +168,10 @@ export function createAuthService(deps: AuthServiceDeps) {
     async refresh(refreshToken: string | undefined, ip: string): Promise<IssuedSession> {
       await limit('refreshPerIp', ip);
       if (!refreshToken) throw new AppError('SESSION_EXPIRED', 'Please sign in.');
-      const rotated = await deps.refreshTokens.rotate(refreshToken);
-      const row = await findUserById(db, rotated.userId);
+      // Everything that can fail for a moment is asked before the token is spent: an outage must not sign anyone out.
+      const row = await findUserById(db, (await deps.refreshTokens.inspect(refreshToken)).userId);
       if (!row) throw new AppError('SESSION_EXPIRED', 'Please sign in.');
+      const rotated = await deps.refreshTokens.rotate(refreshToken);
       return issueSession(row, rotated.familyId, rotated.token);
     },
 

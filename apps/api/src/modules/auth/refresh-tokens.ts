@@ -33,6 +33,14 @@ export function createRefreshTokens(kv: KeyValueStore, options: RefreshTokenOpti
     return token;
   }
 
+  async function live(token: string): Promise<RefreshRecord> {
+    const raw = await kv.get(tokenKey(token));
+    if (!raw) throw expired();
+    const record = JSON.parse(raw) as RefreshRecord;
+    if (record.familyExpiresAt <= Date.now()) throw expired();
+    return record;
+  }
+
   return {
     async startFamily(userId: string): Promise<{ token: string; familyId: string }> {
       const familyId = randomUUID();
@@ -41,21 +49,27 @@ export function createRefreshTokens(kv: KeyValueStore, options: RefreshTokenOpti
       return { token: await store({ userId, familyId, familyExpiresAt }), familyId };
     },
 
-    /** Exchanges a token for its successor; a second use of the same token revokes the whole family. */
+    /** Whose token this is, if it is live; nothing changes. */
+    async inspect(token: string): Promise<{ userId: string }> {
+      return { userId: (await live(token)).userId };
+    },
+
+    /**
+     * Exchanges a token for its successor; a second use of the same token revokes the whole family. The successor
+     * is stored before the token is claimed, so a store that fails in between leaves the old token usable rather
+     * than spent (a spent token would sign the person out at their next try, as a reuse).
+     */
     async rotate(token: string): Promise<{ token: string; userId: string; familyId: string }> {
-      const raw = await kv.get(tokenKey(token));
-      if (!raw) throw expired();
-      const record = JSON.parse(raw) as RefreshRecord;
-      const ttl = record.familyExpiresAt - Date.now();
-      if (ttl <= 0) throw expired();
+      const record = await live(token);
+      if ((await kv.get(familyKey(record.familyId))) === null) throw expired();
+      const successor = await store(record);
       // The claim is atomic: of two concurrent uses of one token, exactly one rotates.
-      if (!(await kv.setIfAbsent(usedKey(token), '1', ttl))) {
+      if (!(await kv.setIfAbsent(usedKey(token), '1', record.familyExpiresAt - Date.now()))) {
         await kv.delete(familyKey(record.familyId));
         await options.onReuse?.(record.familyId);
         throw expired();
       }
-      if ((await kv.get(familyKey(record.familyId))) === null) throw expired();
-      return { token: await store(record), userId: record.userId, familyId: record.familyId };
+      return { token: successor, userId: record.userId, familyId: record.familyId };
     },
 
     revokeFamily: async (familyId: string) => {
