@@ -197,6 +197,17 @@ function chatSuite(getServer: () => TestServer) {
     await outsider.rooms.leave.mutate({ roomId: group.id });
     expect(await appCodeOf(outsider.messages.list.query({ roomId: group.id }))).toBe('FORBIDDEN');
     expect((await outsider.rooms.list.query()).map((r) => r.id)).not.toContain(group.id);
+
+    // Invited back, Cat reads from the return: not what was said while away, nor before.
+    await as(ann).messages.send.mutate({ roomId: group.id, body: 'while Cat was away', clientId: randomUUID() });
+    const back = await as(bob).rooms.invite.mutate({ roomId: group.id, userIds: [cat.user.id] });
+    expect(back.members.map((m) => m.nickname).sort()).toEqual(['Ann', 'Bob', 'Cat']);
+    const asCat = (await outsider.rooms.list.query()).find((r) => r.id === group.id);
+    expect(asCat).toMatchObject({ lastMessage: null, unreadCount: 0 });
+    expect((await outsider.messages.list.query({ roomId: group.id })).items).toEqual([]);
+    await as(ann).messages.send.mutate({ roomId: group.id, body: 'welcome back', clientId: randomUUID() });
+    expect((await outsider.messages.list.query({ roomId: group.id })).items.map((m) => m.body)).toEqual(['welcome back']);
+    await outsider.rooms.leave.mutate({ roomId: group.id });
     const remaining = await as(ann).rooms.get.query({ roomId: group.id });
     expect(remaining.members.map((m) => m.nickname).sort()).toEqual(['Ann', 'Bob']);
     const direct = await as(ann).rooms.openDirect.mutate({ userId: bob.user.id });
@@ -262,6 +273,9 @@ function chatSuite(getServer: () => TestServer) {
     expect(await as(dan).users.blocked.query()).toEqual([]);
     const back = await as(dan).rooms.openDirect.mutate({ userId: eve.user.id });
     expect(back.members.map((m) => m.nickname).sort()).toEqual(['Dan', 'Eve']);
+    // Unblocking follows the returning-member rule: what Eve wrote while blocked never reaches Dan.
+    expect(back).toMatchObject({ lastMessage: null, unreadCount: 0 });
+    expect((await as(dan).messages.list.query({ roomId: room.id })).items).toEqual([]);
   });
 }
 

@@ -33,15 +33,21 @@ export async function insertGroupRoom(db: Db, id: string, name: string): Promise
 }
 
 /**
- * Adds members, or brings back ones who left. New members see history from the message after `joinedSeq`;
- * returning members keep what they could see before.
+ * Adds members, or brings back ones who left; members already in stay as they are. Whoever arrives — new or
+ * returning — reads from the message after `joinedSeq`: what was said while someone was away is not theirs to read
+ * (docs/decisions/0009). Pass the room's last seq, read under its lock.
  */
 export async function addMembers(db: Db, roomId: string, userIds: string[], joinedSeq: number): Promise<void> {
   if (userIds.length === 0) return;
   await db
     .insertInto('room_members')
     .values(userIds.map((user_id) => ({ room_id: roomId, user_id, joined_seq: joinedSeq, last_read_seq: joinedSeq })))
-    .onConflict((oc) => oc.columns(['room_id', 'user_id']).doUpdateSet({ left_at: null }))
+    .onConflict((oc) =>
+      oc
+        .columns(['room_id', 'user_id'])
+        .doUpdateSet((eb) => ({ left_at: null, joined_seq: eb.ref('excluded.joined_seq'), last_read_seq: eb.ref('excluded.last_read_seq') }))
+        .where('room_members.left_at', 'is not', null),
+    )
     .execute();
 }
 

@@ -126,9 +126,11 @@ export function createRoomsService({ db, stream }: { db: Db; stream: Stream }) {
       const roomId = await commitAndRelay(async (tx) => {
         const key = directKey(viewerId, otherId);
         const id = await upsertDirectRoom(tx, randomUUID(), key);
+        const room = await lockRoom(tx, id);
         const before = await memberIds(tx, id);
         const joining = await withoutBlockers(tx, viewerId, [viewerId, otherId]);
-        await addMembers(tx, id, joining, 0);
+        // Someone who left (blocking leaves) and comes back reads from here on, as in a group.
+        await addMembers(tx, id, joining, room!.last_seq);
         const arrived = joining.filter((u) => !before.includes(u));
         return { result: id, events: await roomEvents(tx, id, 'room.created', arrived, 'join') };
       });
@@ -156,7 +158,7 @@ export function createRoomsService({ db, stream }: { db: Db; stream: Stream }) {
         if (room?.kind !== 'group') throw new AppError('BAD_INPUT', 'Only group rooms take new members.');
         const before = await memberIds(tx, roomId);
         const arrived = (await withoutBlockers(tx, viewerId, [...new Set(userIds)])).filter((u) => !before.includes(u));
-        // Newcomers read from here on, not the conversation before them.
+        // Newcomers and returning members read from here on.
         await addMembers(tx, roomId, arrived, room.last_seq);
         const events = [
           ...(await roomEvents(tx, roomId, 'room.created', arrived, 'join')),
