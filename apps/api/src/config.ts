@@ -63,6 +63,8 @@ const envSchema = z.object({
   MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(100),
   EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   STREAM_MEMORY_EVENTS: z.coerce.number().int().min(10).max(1_000_000).default(20_000),
+  /** Events an SSE stream or long-poll may hold unread; past it, the reader resumes from its position. */
+  STREAM_QUEUE_EVENTS: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
   PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(5_000),
   PRESENCE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
@@ -99,6 +101,7 @@ export interface Config {
   eventRetentionMs: number;
   /** Recent live events each instance keeps in memory, from which reconnecting clients catch up. */
   streamMemoryEvents: number;
+  streamQueueEvents: number;
   /** Going offline is announced this long after a user's last connection ends; instances repeat their online set every heartbeat. */
   presence: { graceMs: number; heartbeatMs: number };
   database: { url: string | undefined; poolSize: number };
@@ -172,6 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jwtSecret: e.JWT_SECRET ?? embeddedJwtSecret(dataDir),
     eventRetentionMs: e.EVENT_RETENTION_DAYS * 86_400_000,
     streamMemoryEvents: e.STREAM_MEMORY_EVENTS,
+    streamQueueEvents: e.STREAM_QUEUE_EVENTS,
     presence: { graceMs: e.PRESENCE_GRACE_MS, heartbeatMs: e.PRESENCE_HEARTBEAT_MS },
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
     redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },

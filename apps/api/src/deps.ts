@@ -240,7 +240,7 @@ export async function buildDeps(config: Config, options: { logDestination?: Dest
             ...SEND_BATCHES,
           }),
         }),
-        events: createEventsService({ db: database.db, stream, presence, logger }),
+        events: createEventsService({ db: database.db, stream, presence, logger, queueCap: config.streamQueueEvents }),
       },
       dependencies: opened,
     };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Session } from '@youngchat/shared';
+import type { ChatEvent, Session } from '@youngchat/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { appendToLog, pruneEventsBefore } from '../src/modules/events/events.repository.ts';
@@ -384,5 +384,53 @@ describe('a client that stops reading', () => {
     // Everyone else is unaffected.
     expect((await httpClient(server, { accessToken: fine.accessToken }).auth.me.query()).id).toBe(fine.user.id);
     ws.terminate();
+  });
+});
+
+describe('an SSE stream or a long-poll that falls behind', () => {
+  let server: TestServer;
+  let ann: Session;
+  let bob: Session;
+  const as = (s: Session) => httpClient(server, { accessToken: s.accessToken });
+  beforeAll(async () => {
+    server = await startTestServer({ MESSAGES_PER_MINUTE: '10000', STREAM_QUEUE_EVENTS: '5', STREAM_MEMORY_EVENTS: '10' });
+    [ann, bob] = await Promise.all([createAccount(server, { nickname: 'Ann' }), createAccount(server, { nickname: 'Bob' })]);
+  });
+  afterAll(() => server?.close());
+
+  it('holds at most STREAM_QUEUE_EVENTS for a reader that stopped reading, which then gets every event once, in order', async () => {
+    const room = await as(ann).rooms.createGroup.mutate({ name: 'Slow reader', memberIds: [bob.user.id] });
+    const { cursor } = await as(bob).events.poll.query({ waitMs: 0 });
+    const stop = new AbortController();
+    // events.live as the SSE route runs it: a generator its transport pulls only as fast as the client reads.
+    const reader = server.deps.services.events.live(bob.user.id, cursor, stop.signal);
+    const first = reader.next();
+    for (let i = 1; i <= 30; i++) await as(ann).messages.send.mutate({ roomId: room.id, body: `m${i}`, clientId: randomUUID() });
+    const got: string[] = [];
+    for (let item = await first; !item.done; item = await reader.next()) {
+      const event = JSON.parse(JSON.stringify(item.value.event)) as ChatEvent;
+      if (event.type === 'message.created') got.push(event.message.body);
+      if (got.length === 30) break;
+    }
+    stop.abort();
+    await reader.return(undefined);
+    expect(got).toEqual(Array.from({ length: 30 }, (_, i) => `m${i + 1}`));
+    // It did fill its queue, and went on from where the queue ended.
+    expect(server.logs.lines.some((l) => l.msg === 'slow reader caught up with its full queue; resuming from its position' && l.userId === bob.user.id)).toBe(true);
+  });
+
+  it('answers a long-poll with at most STREAM_QUEUE_EVENTS, its cursor where they end, so polling again misses nothing', async () => {
+    const room = await as(ann).rooms.createGroup.mutate({ name: 'Slow poller', memberIds: [bob.user.id] });
+    let { cursor } = await as(bob).events.poll.query({ waitMs: 0 });
+    for (let i = 1; i <= 12; i++) await as(ann).messages.send.mutate({ roomId: room.id, body: `p${i}`, clientId: randomUUID() });
+    const got: string[] = [];
+    for (let polls = 0; got.length < 12 && polls < 10; polls++) {
+      const answer = await as(bob).events.poll.query({ after: cursor, waitMs: 0 });
+      const durable = answer.events.filter((e) => e.id !== null);
+      expect(durable.length).toBeLessThanOrEqual(5);
+      for (const { event } of durable) if (event.type === 'message.created' && event.roomId === room.id) got.push(event.message.body);
+      cursor = answer.cursor;
+    }
+    expect(got).toEqual(Array.from({ length: 12 }, (_, i) => `p${i + 1}`));
   });
 });

@@ -27,10 +27,20 @@ const RESYNC_EVENT: EphemeralEvent = { type: 'resync' };
  * to. Until it writes to a socket it queues, with a way to wait for more; once it writes to a socket (events.live
  * over WebSocket), each event goes straight out, its JSON as serialised once for every reader. Someone already online
  * who arrives with a room (the reader's own view of it) is announced once.
+ *
+ * A queue that reaches `cap` (a reader that stopped reading: an SSE client, a long-poll) stops taking events and
+ * says `overflowed`; `position` is then the last durable event it holds, from which its reader resumes once it has
+ * caught up. Memory stays bounded whatever the reader does; the events in between come from the stream's memory or
+ * the database.
  */
 class Inbox {
   readonly items: StreamItem[] = [];
   readonly rooms = new Set<string>();
+  /** The last durable event taken (queued or written), or where the reader started. */
+  position = 0;
+  overflowed = false;
+  /** Items at the head of the queue that do not count against the cap: who is online when the reader starts. */
+  private snapshot = 0;
   private readonly shownOnline = new Set<string>();
   private socket: LiveSocket | undefined;
   private wake: (() => void) | undefined;
@@ -38,17 +48,30 @@ class Inbox {
   constructor(
     readonly userId: string,
     private readonly isOnline: (userId: string) => boolean,
+    private readonly cap = Infinity,
   ) {}
 
   deliver(entry: StreamEntry): void {
+    if (this.overflowed) return;
     const id = String(entry.pos);
     if (this.socket) this.socket.durable(id, entry.json);
-    else this.queue({ id, event: new RawEvent(entry.json) });
+    else if (!this.queue({ id, event: new RawEvent(entry.json) })) return;
+    this.position = entry.pos;
     // Only the user's own room views can bring new people; they are few, so parsing them is cheap.
     if (entry.userId !== null && entry.json.startsWith('{"type":"room.')) this.announceArrivals(entry.json);
   }
 
+  /**
+   * Who is online when the reader starts: one event per contact, however many, so it does not count against the
+   * cap (a snapshot larger than the cap would otherwise overflow every time the reader resumes).
+   */
+  onlineSnapshot(userIds: string[]): void {
+    for (const userId of userIds) this.ephemeral({ type: 'presence', userId, online: true });
+    if (!this.socket) this.snapshot = this.items.length;
+  }
+
   ephemeral(event: EphemeralEvent): void {
+    if (this.overflowed) return; // who is online is said again when the reader resumes
     if (event.type === 'presence') {
       if (event.online) this.shownOnline.add(event.userId);
       else this.shownOnline.delete(event.userId);
@@ -64,14 +87,23 @@ class Inbox {
     }
   }
 
-  private queue(item: StreamItem): void {
-    this.items.push(item);
+  /** False when the queue is full: the item is not taken, and nothing more will be. */
+  private queue(item: StreamItem): boolean {
+    if (this.items.length - this.snapshot >= this.cap) this.overflowed = true;
+    else this.items.push(item);
     this.wake?.();
+    return !this.overflowed;
+  }
+
+  /** Everything queued, taken out. */
+  drain(): StreamItem[] {
+    this.snapshot = 0;
+    return this.items.splice(0);
   }
 
   /** Writes what is queued to the socket, then everything that follows as it comes. */
   writeTo(socket: LiveSocket): void {
-    for (const { id, event } of this.items.splice(0)) {
+    for (const { id, event } of this.drain()) {
       if (event instanceof RawEvent) socket.durable(id!, event.json);
       else socket.ephemeral(event as EphemeralEvent);
     }
@@ -111,9 +143,11 @@ export interface EventsServiceDeps {
   stream: Stream;
   presence: Presence;
   logger: Logger;
+  /** Events an SSE stream or a long-poll may hold unread; past it, its reader resumes from its position. */
+  queueCap: number;
 }
 
-export function createEventsService({ db, stream, presence, logger }: EventsServiceDeps) {
+export function createEventsService({ db, stream, presence, logger, queueCap }: EventsServiceDeps) {
   // Every instance learns of every presence change and tells its own subscribers who share a room with that person
   // (delivery skips contacts with no subscriber here).
   presence.onChange((userId) => {
@@ -144,9 +178,10 @@ export function createEventsService({ db, stream, presence, logger }: EventsServ
    */
   async function open(inbox: Inbox, lastEventId: string | null | undefined, now: number, limit = Infinity) {
     const { userId, rooms } = inbox;
+    inbox.position = lastEventId == null ? now : Number(lastEventId);
     const start = await readStart(db, userId);
     // Who is online first: the reader replaces what it knew with this, then hears each change.
-    for (const id of start.contacts) if (presence.isOnline(id)) inbox.ephemeral({ type: 'presence', userId: id, online: true });
+    inbox.onlineSnapshot(start.contacts.filter((id) => presence.isOnline(id)));
     // Everything up to the head is delivered here before replaying, so memory and database meet.
     await stream.reach(start.pos);
     let last = lastEventId == null ? now : Number(lastEventId);
@@ -203,6 +238,7 @@ export function createEventsService({ db, stream, presence, logger }: EventsServ
       last = entry.pos;
     }
     if (replayed >= limit && last < stream.applied()) return { position: last, attached: undefined, contacts: start.contacts };
+    if (!inbox.overflowed) inbox.position = stream.applied();
     return { position: stream.applied(), attached: stream.attach(inbox), contacts: start.contacts };
   }
 
@@ -218,18 +254,31 @@ export function createEventsService({ db, stream, presence, logger }: EventsServ
       socket?: LiveSocket,
     ): AsyncGenerator<StreamItem> {
       const now = stream.applied();
-      const inbox = new Inbox(userId, presence.isOnline);
       const release = presence.hold(userId);
       let detach: (() => void) | undefined;
       try {
-        detach = (await open(inbox, lastEventId, now)).attached;
         if (socket) {
+          // A socket's own buffer is bounded instead (slow-consumers.ts), so the queue of its replay is not.
+          const inbox = new Inbox(userId, presence.isOnline);
+          detach = (await open(inbox, lastEventId, now)).attached;
           inbox.writeTo(socket);
           await inbox.next(signal);
           return;
         }
+        let inbox = new Inbox(userId, presence.isOnline, queueCap);
+        detach = (await open(inbox, lastEventId, now)).attached;
         while (!signal?.aborted) {
-          yield* inbox.items.splice(0);
+          yield* inbox.drain();
+          if (inbox.overflowed && inbox.items.length === 0) {
+            // Caught up with what it held: on from there, as a reconnect with that lastEventId would.
+            logger.info({ userId, position: inbox.position }, 'slow reader caught up with its full queue; resuming from its position');
+            detach?.();
+            detach = undefined;
+            const from = String(inbox.position);
+            inbox = new Inbox(userId, presence.isOnline, queueCap);
+            detach = (await open(inbox, from, stream.applied())).attached;
+            continue;
+          }
           await inbox.next(signal);
         }
       } finally {
@@ -249,15 +298,16 @@ export function createEventsService({ db, stream, presence, logger }: EventsServ
       signal: AbortSignal | undefined,
     ): Promise<{ events: { id: string | null; event: ChatEvent }[]; cursor: string }> {
       presence.touch(userId);
-      const inbox = new Inbox(userId, presence.isOnline);
+      const inbox = new Inbox(userId, presence.isOnline, queueCap);
       const opened = await open(inbox, input.after, stream.applied(), PAGE);
       try {
         if (opened.attached && inbox.items.length === 0 && input.waitMs > 0) await inbox.next(signal, input.waitMs);
         // Presence is answered in full below; typing while waiting is worth showing.
-        const events = inbox.items.filter((item) => item.id !== null || item.event === RESYNC_EVENT || (item.event as ChatEvent).type === 'typing');
+        const events = inbox.drain().filter((item) => item.id !== null || item.event === RESYNC_EVENT || (item.event as ChatEvent).type === 'typing');
         const lastDurable = events.findLast((item) => item.id !== null)?.id;
-        // Attached, the poller has seen everything up to where the stream is now; otherwise where the replay stopped.
-        const cursor = opened.attached ? Math.max(stream.applied(), Number(lastDurable ?? 0)) : opened.position;
+        // Attached, the poller has seen everything up to where the stream is now (or its full queue reached);
+        // otherwise where the replay stopped.
+        const cursor = inbox.overflowed ? inbox.position : !opened.attached ? opened.position : Math.max(stream.applied(), Number(lastDurable ?? 0));
         // A RawEvent answers as the ChatEvent it holds (toJSON).
         const online = opened.contacts.filter((id) => presence.isOnline(id)).map((id) => ({ id: null, event: { type: 'presence', userId: id, online: true } }));
         return { events: [...events, ...online] as { id: string | null; event: ChatEvent }[], cursor: String(cursor) };
