@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../../ports/database.ts';
 import type { Presence } from '../../realtime/presence.ts';
 import type { LiveSocket } from '../../realtime/live-socket.ts';
+import { createPresenceFanout } from '../../realtime/presence-fanout.ts';
 import { RawEvent } from '../../realtime/raw-event.ts';
 import type { Stream, StreamEntry } from '../../realtime/stream.ts';
 import { contactsOf } from '../rooms/rooms.repository.ts';
@@ -12,6 +13,8 @@ import { countForReader, membershipChanges, readLog, readStart } from './events.
 const PAGE = 500;
 /** More missed events than this: tell the client to resync rather than replay them all. */
 const MAX_REPLAY = 5_000;
+/** 10,000 users changing at once (an instance starting or dying) cost about 20 queries over a second. */
+const PRESENCE_FANOUT = { batchSize: 500, intervalMs: 50 };
 
 export interface StreamItem {
   /** The position, for durable events; ephemeral events have none. */
@@ -149,13 +152,15 @@ export interface EventsServiceDeps {
 
 export function createEventsService({ db, stream, presence, logger, queueCap }: EventsServiceDeps) {
   // Every instance learns of every presence change and tells its own subscribers who share a room with that person
-  // (delivery skips contacts with no subscriber here).
-  presence.onChange((userId) => {
-    contactsOf(db, userId)
-      // The state is read at delivery, so of two quick changes whichever lands last carries the current one.
-      .then((contacts) => stream.deliverLocal(contacts, { type: 'presence', userId, online: presence.isOnline(userId) }))
-      .catch((error: unknown) => logger.warn({ err: error }, 'presence not delivered'));
+  // (delivery skips contacts with no subscriber here), in batches.
+  const fanout = createPresenceFanout({
+    contactsOf: (userIds) => contactsOf(db, userIds),
+    deliver: stream.deliverLocal,
+    isOnline: presence.isOnline,
+    logger,
+    ...PRESENCE_FANOUT,
   });
+  presence.onChange((userId) => fanout.changed(userId));
 
   /** The user's own joins and leaves in (after, upTo], from memory when it reaches back that far. */
   async function changesOf(userId: string, after: number, upTo: number) {

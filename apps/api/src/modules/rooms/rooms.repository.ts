@@ -96,18 +96,22 @@ export function roomsOf(db: Db, userId: string): Promise<RoomRow[]> {
 }
 
 /** People who share a room with this user now, the user excluded. */
-export async function contactsOf(db: Db, userId: string): Promise<string[]> {
+/** Everyone who shares a room with each of `userIds`, in one query. */
+export async function contactsOf(db: Db, userIds: string[]): Promise<Map<string, string[]>> {
+  const contacts = new Map<string, string[]>(userIds.map((id) => [id, []]));
+  if (userIds.length === 0) return contacts;
   const rows = await db
     .selectFrom('room_members as mine')
     .innerJoin('room_members as theirs', 'theirs.room_id', 'mine.room_id')
-    .select('theirs.user_id')
+    .select(['mine.user_id as user_id', 'theirs.user_id as contact_id'])
     .distinct()
-    .where('mine.user_id', '=', userId)
+    .where('mine.user_id', 'in', userIds)
     .where('mine.left_at', 'is', null)
     .where('theirs.left_at', 'is', null)
-    .where('theirs.user_id', '<>', userId)
+    .whereRef('theirs.user_id', '<>', 'mine.user_id')
     .execute();
-  return rows.map((r) => r.user_id);
+  for (const row of rows) contacts.get(row.user_id)!.push(row.contact_id);
+  return contacts;
 }
 
 export async function leaveRoom(db: Db, roomId: string, userId: string): Promise<boolean> {
