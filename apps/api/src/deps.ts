@@ -164,7 +164,11 @@ export async function buildDeps(config: Config, options: { logDestination?: Dest
       instanceId: config.instanceId,
       logger,
       readHead: () => readHead(database.db),
-      readRange: async (after, upTo, limit) => (await readLog(database.db, { after, upTo, limit })).entries,
+      readRange: async (after, upTo, limit) => {
+        const page = await readLog(database.db, { after, upTo, limit });
+        for (const problem of page.problems) logger.warn({ problem }, 'a stored event was unreadable: readers get resync in its place');
+        return page.entries;
+      },
       ringSize: config.streamMemoryEvents,
       ...STREAM_TIMING,
     });

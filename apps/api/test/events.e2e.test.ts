@@ -350,6 +350,26 @@ describe('live events with little memory: replays come from the database', () =>
   it('resumes across a leave and a return from the database too', async () => {
     await resumesAcrossLeaveAndReturn(server, ann, bob);
   });
+  it('replays resync in place of a stored event of another version, and everything around it as it was', async () => {
+    const as = (s: Session) => httpClient(server, { accessToken: s.accessToken });
+    const room = await as(ann).rooms.createGroup.mutate({ name: 'Versions', memberIds: [bob.user.id] });
+    const { cursor } = await as(bob).events.poll.query({ waitMs: 0 });
+    await as(ann).messages.send.mutate({ roomId: room.id, body: 'before', clientId: randomUUID() });
+    const read = await as(ann).rooms.markRead.mutate({ roomId: room.id, seq: 1 });
+    await as(ann).messages.send.mutate({ roomId: room.id, body: 'after', clientId: randomUUID() });
+    // As if a later release had written the read event in a shape this one does not know.
+    const { db } = server.deps.database;
+    const stored = await db.selectFrom('stream_events').select('pos').where('room_id', '=', room.id).where('user_id', 'is', null).where('event', 'like', '%room.read%').executeTakeFirstOrThrow();
+    await db.updateTable('stream_events').set({ version: 2 }).where('pos', '=', stored.pos).execute();
+    // Pushed out of memory, so the replay reads the database.
+    for (let i = 0; i < 12; i++) await as(ann).rooms.setTyping.mutate({ roomId: room.id }).then(() => as(bob).rooms.markRead.mutate({ roomId: room.id, seq: 0 }));
+    const polled = await as(bob).events.poll.query({ after: cursor, waitMs: 0 });
+    const inRoom = polled.events.filter((e) => e.id !== null && Number(e.id) <= stored.pos + 2);
+    expect(inRoom.map((e) => (e.event.type === 'message.created' ? e.event.message.body : e.event.type))).toEqual(['before', 'resync', 'after']);
+    expect(inRoom.find((e) => e.event.type === 'resync')?.id).toBe(String(stored.pos));
+    expect(read.seq).toBe(1);
+    expect(server.logs.lines.some((l) => l.msg === 'a stored event was unreadable: the reader gets resync in its place')).toBe(true);
+  });
 });
 
 describe('a client that stops reading', () => {

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import type { User } from './schemas/auth.ts';
 import type { Message, Room } from './schemas/chat.ts';
 
 /**
@@ -26,3 +28,50 @@ export const DURABLE_EVENT_TYPES = [
   'room.updated',
   'room.read',
 ] as const satisfies readonly DurableEvent['type'][];
+
+/**
+ * The shape of stored and relayed durable events. Bumped whenever a durable event changes shape in a way a reader
+ * of the old shape would get wrong; a stored or relayed event of another version is never shown to clients as it
+ * is: they get `resync` in its place and refetch.
+ */
+export const EVENT_VERSION = 1;
+
+const isoDate = z.iso.datetime({ offset: true });
+
+export const userSchema = z.object({
+  id: z.string(),
+  email: z.string().optional(),
+  nickname: z.string(),
+  statusMessage: z.string(),
+  avatarUrl: z.string().nullable(),
+}) satisfies z.ZodType<User>;
+
+export const messageSchema = z.object({
+  id: z.string(),
+  roomId: z.string(),
+  seq: z.number().int(),
+  senderId: z.string(),
+  body: z.string(),
+  clientId: z.string(),
+  createdAt: isoDate,
+  editedAt: isoDate.nullable(),
+  deletedAt: isoDate.nullable(),
+  unreadCount: z.number().int(),
+}) satisfies z.ZodType<Message>;
+
+export const roomSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['direct', 'group']),
+  name: z.string(),
+  members: z.array(userSchema),
+  lastMessage: messageSchema.nullable(),
+  unreadCount: z.number().int(),
+}) satisfies z.ZodType<Room>;
+
+/** Every durable event, as stored in the log and relayed between instances. */
+export const durableEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.enum(['message.created', 'message.updated']), roomId: z.string(), message: messageSchema }),
+  z.object({ type: z.literal('message.deleted'), roomId: z.string(), messageId: z.string(), seq: z.number().int() }),
+  z.object({ type: z.enum(['room.created', 'room.updated']), room: roomSchema }),
+  z.object({ type: z.literal('room.read'), roomId: z.string(), userId: z.string(), seq: z.number().int() }),
+]) satisfies z.ZodType<DurableEvent>;

@@ -38,6 +38,8 @@ export interface StreamEventsTable {
   message_id: string | null;
   /** Every other DurableEvent, as JSON text. */
   event: string | null;
+  /** The shape `event` was written in (EVENT_VERSION then). */
+  version: Generated<number>;
   created_at: Generated<Date>;
 }
 

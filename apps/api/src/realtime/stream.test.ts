@@ -2,6 +2,7 @@ import type { EphemeralEvent } from '@youngchat/shared';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createInProcessEventBus } from '../adapters/embedded/in-process-event-bus.ts';
+import { RESYNC_JSON } from './checked-event.ts';
 import { createStream, type Stream, type StreamEntry, type StreamSubscriber } from './stream.ts';
 import { sleep, until } from '../../test/wait.ts';
 
@@ -171,5 +172,29 @@ describe('the stream of one instance', () => {
     a.publish([entry(1, 'r1')]);
     await until(() => bob.got.length === 1);
     expect(log.reads()).toBe(0);
+  });
+
+  it('gives readers resync in place of a relayed event they cannot read: another version, or not the shape of its type', async () => {
+    const bus = createInProcessEventBus();
+    const log = fakeLog();
+    const here = createStream({ bus, instanceId: 'here', logger: pino({ level: 'silent' }), ...log, ringSize: 10, headPollMs: 60_000, fillDelayMs: 20, reachTimeoutMs: 1_000 });
+    await here.start();
+    streams.push(here);
+    const jsons: string[] = [];
+    here.attach({ ...subscriber('bob', ['r1']), deliver: (e) => jsons.push(e.json) });
+    const read = JSON.stringify({ type: 'room.read', roomId: 'r1', userId: 'ann', seq: 3 });
+    await bus.publish({
+      type: 'stream',
+      from: 'elsewhere',
+      entries: [
+        [1, 'r1', null, null, read, 2],
+        [2, 'r1', null, null, JSON.stringify({ type: 'room.read', roomId: 'r1' }), 1],
+        [3, 'r1', null, null, 'not json', 1],
+        [4, 'r1', null, null, read, 1],
+        [5, 'r1', null, null, read], // from an instance older than versions on the bus
+      ],
+    });
+    await until(() => jsons.length === 5);
+    expect(jsons).toEqual([RESYNC_JSON, RESYNC_JSON, RESYNC_JSON, read, read]);
   });
 });

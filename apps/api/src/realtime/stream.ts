@@ -1,7 +1,8 @@
-import type { EphemeralEvent } from '@youngchat/shared';
+import { EVENT_VERSION, type EphemeralEvent } from '@youngchat/shared';
 import type { Logger } from 'pino';
 import { DependencyUnavailableError } from '../ports/dependency.ts';
 import type { EventBus } from '../ports/event-bus.ts';
+import { checkedEventJson } from './checked-event.ts';
 
 /** One durable event at its position in the log, serialised once for every recipient. */
 export interface StreamEntry {
@@ -46,7 +47,8 @@ const EPHEMERAL = 'events.ephemeral';
 const FILL_PAGE = 1_000;
 const FILL_RETRY_MS = 1_000;
 
-type WireEntry = [pos: number, roomId: string, userId: string | null, membership: StreamEntry['membership'], json: string];
+/** An entry on the bus; `version` is EVENT_VERSION of the instance that wrote it (absent: 1, from before it was sent). */
+type WireEntry = [pos: number, roomId: string, userId: string | null, membership: StreamEntry['membership'], json: string, version?: number];
 
 /** The last `capacity` entries by position; positions are dense, so an entry is found by arithmetic. */
 class Ring {
@@ -205,7 +207,12 @@ export function createStream(options: StreamOptions) {
   const unsubscribe = bus.subscribe((message) => {
     if (message.type === STREAM && message.from !== options.instanceId) {
       const wire = message.entries as WireEntry[];
-      ingest(wire.map(([pos, roomId, userId, membership, json]) => ({ pos, roomId, userId, membership, json })));
+      ingest(wire.map(([pos, roomId, userId, membership, raw, version = 1]) => {
+        // Read back as an event in the database would be (checked-event.ts): another instance may run other code.
+        const { json, problem } = checkedEventJson(raw, version);
+        if (problem) logger.warn({ pos, problem }, 'a relayed event was unreadable: readers get resync in its place');
+        return { pos, roomId, userId, membership, json };
+      }));
     } else if (message.type === EPHEMERAL) {
       const { userIds, event } = message as unknown as { userIds: string[]; event: EphemeralEvent };
       deliverLocal(userIds, event);
@@ -236,7 +243,7 @@ export function createStream(options: StreamOptions) {
     publish(entries: StreamEntry[]): void {
       if (entries.length === 0) return;
       ingest(entries);
-      const wire: WireEntry[] = entries.map((e) => [e.pos, e.roomId, e.userId, e.membership, e.json]);
+      const wire: WireEntry[] = entries.map((e) => [e.pos, e.roomId, e.userId, e.membership, e.json, EVENT_VERSION]);
       bus.publish({ type: STREAM, from: options.instanceId, entries: wire }).catch((error: unknown) => {
         // The other instances find these entries in the database (their head poll or the next relayed entry).
         logger.warn({ err: error }, 'live events not relayed');

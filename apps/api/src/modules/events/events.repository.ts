@@ -1,6 +1,7 @@
-import type { DurableEvent, Message } from '@youngchat/shared';
+import { EVENT_VERSION, type DurableEvent, type Message } from '@youngchat/shared';
 import { sql } from 'kysely';
 import { REUSE_PLAN, type Db } from '../../ports/database.ts';
+import { checkedEventJson } from '../../realtime/checked-event.ts';
 import type { StreamEntry } from '../../realtime/stream.ts';
 import { toMessage } from '../rooms/chat.mapper.ts';
 
@@ -31,8 +32,8 @@ export async function appendToLog(db: Db, entries: LogEntry[]): Promise<StreamEn
   const { rows } = await sql<{ base: number }>`${sql.raw(REUSE_PLAN)}
     with head as (update stream_head set pos = pos + ${entries.length} where id = 1 returning pos - ${entries.length} as base),
     logged as (
-      insert into stream_events (pos, room_id, user_id, membership, event)
-      select head.base + e.ord, e.room_id, e.user_id, e.membership, e.event
+      insert into stream_events (pos, room_id, user_id, membership, event, version)
+      select head.base + e.ord, e.room_id, e.user_id, e.membership, e.event, ${EVENT_VERSION}::smallint
       from head, unnest(
         ${entries.map((_, i) => i + 1)}::int[], ${entries.map((e) => e.roomId)}::uuid[], ${entries.map((e) => e.userId)}::uuid[],
         ${entries.map((e) => e.membership)}::text[], ${json}::text[]
@@ -69,6 +70,7 @@ interface LogRow {
   user_id: string | null;
   membership: 'join' | 'leave' | null;
   event: string | null;
+  version: number;
   m_id: string | null;
   m_seq: number | null;
   m_sender_id: string | null;
@@ -87,9 +89,16 @@ export function messageCreatedEntry(pos: number, message: Message): StreamEntry 
   return { pos, roomId: message.roomId, userId: null, membership: null, json };
 }
 
-/** A message.created entry is rebuilt from its row, as it is now (edits and reads since included). */
-function toEntry(row: LogRow): StreamEntry {
-  if (row.event !== null) return { pos: row.pos, roomId: row.room_id, userId: row.user_id, membership: row.membership, json: row.event };
+/**
+ * A message.created entry is rebuilt from its row, as it is now (edits and reads since included); any other is read
+ * back checked (checked-event.ts), its problem noted in `problems`.
+ */
+function toEntry(row: LogRow, problems: string[]): StreamEntry {
+  if (row.event !== null) {
+    const { json, problem } = checkedEventJson(row.event, row.version);
+    if (problem) problems.push(`position ${row.pos}: ${problem}`);
+    return { pos: row.pos, roomId: row.room_id, userId: row.user_id, membership: row.membership, json };
+  }
   const message = toMessage(
     {
       id: row.m_id!,
@@ -116,12 +125,12 @@ export async function readLog(
   db: Db,
   range: { after: number; upTo: number; limit: number },
   reader?: { userId: string; rooms: Iterable<string> },
-): Promise<{ entries: StreamEntry[]; prunedTo: number }> {
+): Promise<{ entries: StreamEntry[]; prunedTo: number; problems: string[] }> {
   const concerns = reader
     ? sql`and ((e.user_id is null and e.room_id = any(${[...reader.rooms]}::uuid[])) or e.user_id = ${reader.userId})`
     : sql``;
   const { rows } = await sql<LogRow>`
-    select e.pos, e.room_id, e.user_id, e.membership, e.event,
+    select e.pos, e.room_id, e.user_id, e.membership, e.event, e.version,
       m.id as m_id, m.seq as m_seq, m.sender_id as m_sender_id, m.body as m_body, m.client_id as m_client_id,
       m.created_at as m_created_at, m.edited_at as m_edited_at, m.deleted_at as m_deleted_at,
       case when m.id is null then null else (
@@ -135,7 +144,8 @@ export async function readLog(
     order by e.pos
     limit ${range.limit}`.execute(db);
   const prunedTo = rows[0]?.pruned_to ?? (await readHead(db)).prunedTo;
-  return { entries: rows.map(toEntry), prunedTo };
+  const problems: string[] = [];
+  return { entries: rows.map((row) => toEntry(row, problems)), prunedTo, problems };
 }
 
 /** How many entries in (after, upTo] may concern the reader, counting no further than `atMost + 1`. */

@@ -205,6 +205,7 @@ export function createEventsService({ db, stream, presence, logger, queueCap }: 
       while (!resync && !stream.covers(last) && replayed < limit) {
         const upTo = stream.applied();
         const page = await readLog(db, { after: last, upTo, limit: PAGE }, reader);
+        for (const problem of page.problems) logger.warn({ problem, userId }, 'a stored event was unreadable: the reader gets resync in its place');
         resync = last < page.prunedTo;
         let readAll = !resync && page.entries.length < PAGE;
         for (const entry of page.entries) {

@@ -8,6 +8,7 @@ import * as userBlocks from './20261125090000_user_blocks.ts';
 import * as userEventsCreatedAt from './20261125093000_user_events_created_at.ts';
 import * as streamLog from './20261201060000_stream_log.ts';
 import * as rateLimitsUnlogged from './20261201070000_rate_limits_unlogged.ts';
+import * as eventVersions from './20261201090000_event_versions.ts';
 
 /**
  * The migration list, oldest first. Static imports (rather than a folder scan) keep migrations
@@ -23,4 +24,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20261125093000_user_events_created_at': userEventsCreatedAt,
   '20261201060000_stream_log': streamLog,
   '20261201070000_rate_limits_unlogged': rateLimitsUnlogged,
+  '20261201090000_event_versions': eventVersions,
 };
