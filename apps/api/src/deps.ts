@@ -112,7 +112,7 @@ export async function buildDeps(config: Config, options: { logDestination?: Dest
   try {
     const database = open(
       config.database.url
-        ? createPgDatabase({ url: config.database.url, poolSize: config.database.poolSize })
+        ? createPgDatabase({ url: config.database.url, poolSize: config.database.poolSize, logger })
         : await createPgliteDatabase({ dataDir: config.dataDir }),
     );
     const applied = await migrateToLatest(database.db);
@@ -120,8 +120,8 @@ export async function buildDeps(config: Config, options: { logDestination?: Dest
 
     const keyValue = open(
       config.redis.url
-        ? await createRedisKeyValue({ url: config.redis.url, keyPrefix: config.redis.keyPrefix })
-        : createSqlKeyValue(database.db),
+        ? await createRedisKeyValue({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, logger })
+        : createSqlKeyValue(database.db, logger),
     );
     const eventBus = open(
       config.amqp.url
@@ -152,7 +152,7 @@ export async function buildDeps(config: Config, options: { logDestination?: Dest
     // with one and no Redis, they share the database's table.
     const rateLimiters = open(
       config.redis.url
-        ? await createRedisRateLimiterFactory({ url: config.redis.url, keyPrefix: config.redis.keyPrefix })
+        ? await createRedisRateLimiterFactory({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, logger })
         : config.amqp.url
           ? createSqlRateLimiterFactory(database.db)
           : createMemoryRateLimiterFactory(),
@@ -176,6 +176,7 @@ export async function buildDeps(config: Config, options: { logDestination?: Dest
     const rooms = createRoomsService({ db: database.db, stream });
     const presence = createPresence(eventBus, {
       instanceId: config.instanceId,
+      logger,
       ...config.presence,
       // A polling client asks again as soon as a poll answers; one missed poll is not yet going away.
       pollLeaseMs: LIMITS.pollMaxWaitMs + 10_000,

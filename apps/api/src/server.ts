@@ -9,6 +9,7 @@ import { OUTBOX_PAGE_CSP, renderOutboxPage } from './adapters/embedded/dev-outbo
 import { closeAll, type AppDeps } from './deps.ts';
 import { checkHealth } from './http/health.ts';
 import { createHistoryFastPath } from './http/history-fast-path.ts';
+import { isSafeBlobKey } from './ports/blob-store.ts';
 import { isAllowedOrigin, isLoopback } from './http/origin-policy.ts';
 import { createSpaHandler } from './http/spa.ts';
 import { FILE_CSP, setSecurityHeaders } from './http/security-headers.ts';
@@ -56,8 +57,17 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
     },
     files: async (req, res) => {
       const path = new URL(req.url ?? '/', 'http://x').pathname.slice('/files/'.length);
-      // Keys are plain ASCII (see assertSafeBlobKey): anything that needs decoding, or is unsafe, is simply not there.
-      const blob = await deps.blobStore.get(path).catch(() => null);
+      // Keys are plain ASCII (see isSafeBlobKey): anything that needs decoding, or is unsafe, is simply not there.
+      if (!isSafeBlobKey(path)) return sendJson(res, 404, { error: 'not found' });
+      let blob: Awaited<ReturnType<typeof deps.blobStore.get>>;
+      try {
+        blob = await deps.blobStore.get(path);
+      } catch (error) {
+        // The store is down or slow: say so (the browser may try again), not "there is no such picture".
+        logger.warn({ err: error, key: path }, 'file store unavailable');
+        res.setHeader('Retry-After', '2');
+        return sendJson(res, 503, { error: 'file store unavailable' });
+      }
       if (!blob) return sendJson(res, 404, { error: 'not found' });
       res.writeHead(200, {
         'Content-Type': blob.contentType,

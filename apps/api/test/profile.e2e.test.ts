@@ -204,6 +204,22 @@ function profileSuite(getServer: () => TestServer) {
   });
 
   describe('profile.setAvatar and profile.removeAvatar', () => {
+    it('answers 503 with Retry-After, not 404, while the file store fails, and logs it', async () => {
+      const user = await upload(api, await exifImage('png'), 'store-down.png');
+      const store = getServer().deps.blobStore;
+      const get = store.get;
+      store.get = () => Promise.reject(new Error('the store is down'));
+      try {
+        const { res } = await fetchFile(getServer(), user);
+        expect(res.status).toBe(503);
+        expect(res.headers.get('retry-after')).toBe('2');
+        expect(getServer().logs.lines.some((l) => l.msg === 'file store unavailable')).toBe(true);
+      } finally {
+        store.get = get;
+      }
+      expect((await fetchFile(getServer(), user)).res.status).toBe(200);
+    });
+
     it.each(['png', 'jpeg', 'webp'] as const)(
       'stores a %s re-encoded: orientation applied, EXIF and GPS gone, served with nosniff',
       async (format) => {

@@ -25,8 +25,8 @@ export interface BlobStore extends Dependency {
 const SAFE_KEY = /^[a-z0-9][a-z0-9_-]*(\/[a-z0-9][a-z0-9_.-]*)*$/;
 
 /** Keys are lowercase ASCII path segments with no `..`, so they are safe as file paths and S3 keys. */
+export const isSafeBlobKey = (key: string): boolean => SAFE_KEY.test(key) && !key.includes('..') && key.length <= 512;
+
 export function assertSafeBlobKey(key: string): void {
-  if (!SAFE_KEY.test(key) || key.includes('..') || key.length > 512) {
-    throw new Error(`unsafe blob key: ${JSON.stringify(key)}`);
-  }
+  if (!isSafeBlobKey(key)) throw new Error(`unsafe blob key: ${JSON.stringify(key)}`);
 }

@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { EventBus, BusMessage } from '../ports/event-bus.ts';
 
 const CHANGED = 'presence.changed';
@@ -10,6 +11,7 @@ const MISSED_BEATS = 3;
 
 export interface PresenceOptions {
   instanceId: string;
+  logger?: Logger;
   /** A user stays online this long after their last connection here ends, so reloads and reconnects don't flicker. */
   graceMs: number;
   /** How often each instance repeats who is online on it. */
@@ -68,9 +70,9 @@ export function createPresence(bus: EventBus, options: PresenceOptions) {
     instances.delete(instance);
   }
 
-  const publish = (message: BusMessage) => bus.publish(message).catch(() => {
-    // A lost presence message is repaired by the next heartbeat.
-  });
+  // A lost presence message is repaired by the next heartbeat; the bus logs its own outages.
+  const publish = (message: BusMessage) =>
+    bus.publish(message).catch((error: unknown) => options.logger?.debug({ err: error, type: message.type }, 'presence message not sent'));
 
   const isHereNow = (userId: string) => (connections.get(userId) ?? 0) > 0 || (leases.get(userId)?.until ?? 0) > Date.now();
 

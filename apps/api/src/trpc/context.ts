@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { WebSocket } from 'ws';
 import type { AppDeps } from '../deps.ts';
 import type { AccessClaims } from '../modules/auth/access-token.ts';
-import { AppError, serviceUnavailable } from './errors.ts';
+import { AppError, serviceUnavailable } from '../app-error.ts';
+import { toTRPCError } from './errors.ts';
 
 export interface RequestInfo {
   /** The client's address; behind a proxy (TRUST_PROXY) the first X-Forwarded-For entry. */
@@ -63,7 +64,7 @@ export function createContextFactory(deps: AppDeps) {
         // On a WebSocket this closes the socket, and the client reconnects with its backoff.
         if (!(error instanceof AppError)) {
           deps.logger.warn({ err: error }, 'could not check an access token');
-          throw serviceUnavailable();
+          throw toTRPCError(serviceUnavailable());
         }
         authError = error;
       }

@@ -2,6 +2,7 @@ import { TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import type { AppCode } from '@youngchat/shared';
 import { ZodError } from 'zod';
+import { AppError } from '../app-error.ts';
 
 const TRPC_CODE_BY_APP_CODE: Record<AppCode, TRPC_ERROR_CODE_KEY> = {
   BAD_INPUT: 'BAD_REQUEST',
@@ -22,30 +23,14 @@ const TRPC_CODE_BY_APP_CODE: Record<AppCode, TRPC_ERROR_CODE_KEY> = {
   INTERNAL: 'INTERNAL_SERVER_ERROR',
 };
 
-/**
- * The one error type services throw. It is a TRPCError, so tRPC answers with the matching HTTP status
- * wherever it is thrown (resolver or middleware); `data.appCode` carries the precise reason.
- */
-export class AppError extends TRPCError {
-  override name = 'AppError';
-  constructor(
-    readonly appCode: AppCode,
-    message: string = appCode,
-    /** Extra facts for the client, e.g. how long to wait after RATE_LIMITED. */
-    readonly details: { retryAfterMs?: number } = {},
-  ) {
-    super({ code: TRPC_CODE_BY_APP_CODE[appCode], message });
-  }
+/** The edge's one mapping of a domain error to tRPC's error, which decides the HTTP status. */
+export function toTRPCError(error: AppError): TRPCError {
+  return new TRPCError({ code: TRPC_CODE_BY_APP_CODE[error.appCode], message: error.message, cause: error });
 }
 
-/**
- * A dependency was busy or down: the call was fine, the moment was not. The suggested wait is spread between 1 and
- * 2 s so that clients turned away together do not all come back together.
- */
-export function serviceUnavailable(): AppError {
-  return new AppError('SERVICE_UNAVAILABLE', 'We are very busy right now. Please try again in a moment.', {
-    retryAfterMs: 1_000 + Math.floor(Math.random() * 1_000),
-  });
+/** The AppError behind a tRPC error: thrown as one by the edge, or wrapped by tRPC (a stream that failed midway). */
+function appErrorOf(error: TRPCError): AppError | undefined {
+  return error.cause instanceof AppError ? error.cause : undefined;
 }
 
 const APP_CODE_BY_TRPC_CODE: Partial<Record<TRPC_ERROR_CODE_KEY, AppCode>> = {
@@ -72,15 +57,17 @@ export interface AppErrorData {
 }
 
 /**
- * The shape every client sees in `error.data`. Internal errors are reduced to a generic message:
+ * The shape every client sees in `error.data`, and the tRPC code that goes with it. Internal errors are reduced to a generic message:
  * no stack, no SQL, no library text ever reaches a client.
  */
-export function describeError(error: TRPCError): { message: string; data: AppErrorData } {
-  if (error instanceof AppError) return { message: error.message, data: { appCode: error.appCode, ...error.details } };
+export function describeError(error: TRPCError): { message: string; data: AppErrorData; code: TRPC_ERROR_CODE_KEY } {
+  const app = appErrorOf(error);
+  if (app) return { message: app.message, data: { appCode: app.appCode, ...app.details }, code: TRPC_CODE_BY_APP_CODE[app.appCode] };
   const cause = error.cause;
   if (cause instanceof ZodError) {
     return {
       message: 'Some fields are not valid.',
+      code: 'BAD_REQUEST',
       data: {
         appCode: 'BAD_INPUT',
         issues: cause.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
@@ -91,5 +78,6 @@ export function describeError(error: TRPCError): { message: string; data: AppErr
   return {
     message: appCode === 'INTERNAL' ? 'Something went wrong on our side.' : error.message,
     data: { appCode },
+    code: error.code,
   };
 }

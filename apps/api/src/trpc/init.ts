@@ -1,14 +1,19 @@
-import { initTRPC } from '@trpc/server';
+import { initTRPC, TRPCError } from '@trpc/server';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
+import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
+import { AppError, serviceUnavailable } from '../app-error.ts';
 import { DependencyUnavailableError } from '../ports/dependency.ts';
 import type { Context } from './context.ts';
-import { AppError, describeError, serviceUnavailable } from './errors.ts';
+import { describeError, toTRPCError } from './errors.ts';
 
 const t = initTRPC.context<Context>().create({
   // Never send stacks to clients, whatever NODE_ENV says.
   isDev: false,
   errorFormatter: ({ shape, error }) => {
-    const { message, data } = describeError(error);
-    return { ...shape, message, data: { code: shape.data.code, httpStatus: shape.data.httpStatus, path: shape.data.path, ...data } };
+    // tRPC wraps an AppError thrown midway through a stream as INTERNAL: the code follows the appCode here too.
+    const { message, data, code } = describeError(error);
+    const httpStatus = getHTTPStatusCodeFromError(new TRPCError({ code }));
+    return { ...shape, code: TRPC_ERROR_CODES_BY_KEY[code], message, data: { code, httpStatus, path: shape.data.path, ...data } };
   },
   sse: {
     ping: { enabled: true, intervalMs: 15_000 },
@@ -16,15 +21,24 @@ const t = initTRPC.context<Context>().create({
   },
 });
 
-/** Logs each call once; a dependency that is busy or down answers SERVICE_UNAVAILABLE rather than INTERNAL. */
+/**
+ * Logs each call once, and maps what services throw to tRPC's errors, once: an AppError by its appCode; a dependency
+ * that is busy or down as SERVICE_UNAVAILABLE rather than INTERNAL.
+ */
 const observed = t.middleware(async ({ ctx, path, type, next }) => {
   const started = performance.now();
   const result = await next();
   const ms = Math.round((performance.now() - started) * 10) / 10;
   const log = ctx.deps.logger;
-  if (!result.ok && result.error.cause instanceof DependencyUnavailableError) {
-    log.warn({ path, type, ms, dependency: result.error.cause.dependency, err: result.error.cause.cause }, 'dependency unavailable');
-    throw serviceUnavailable();
+  const cause = result.ok ? undefined : result.error.cause;
+  if (cause instanceof DependencyUnavailableError) {
+    log.warn({ path, type, ms, dependency: cause.dependency, err: cause.cause }, 'dependency unavailable');
+    throw toTRPCError(serviceUnavailable());
+  }
+  if (cause instanceof AppError) {
+    // Not `code`: the logger redacts fields of that name (verification codes).
+    log.info({ path, type, ms, error: cause.appCode }, 'call refused');
+    throw toTRPCError(cause);
   }
   if (result.ok) {
     log.debug({ path, type, ms, transport: ctx.request.transport }, 'call');

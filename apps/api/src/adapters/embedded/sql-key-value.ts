@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { Logger } from 'pino';
 import type { Db } from '../../ports/database.ts';
 import type { KeyValueStore } from '../../ports/key-value.ts';
 
@@ -8,12 +9,16 @@ const SWEEP_EVERY_MS = 60_000;
  * The key-value port on the application's own database, for a single instance without Redis.
  * Expired rows are invisible at once (every read checks `expires_at`) and deleted by a periodic sweep.
  */
-export function createSqlKeyValue(db: Db): KeyValueStore {
+export function createSqlKeyValue(db: Db, logger?: Logger): KeyValueStore {
   const expiry = (ttlMs: number) => sql<Date>`now() + ${ttlMs} * interval '1 millisecond'`;
   const live = sql<boolean>`kv_entries.expires_at > now()`;
 
   const sweep = setInterval(() => {
-    db.deleteFrom('kv_entries').where('expires_at', '<=', sql<Date>`now()`).execute().catch(() => {});
+    db.deleteFrom('kv_entries')
+      .where('expires_at', '<=', sql<Date>`now()`)
+      .execute()
+      // Expired rows stay invisible; the next sweep takes them.
+      .catch((error: unknown) => logger?.warn({ err: error }, 'sweeping expired key-value entries failed'));
   }, SWEEP_EVERY_MS);
   sweep.unref();
 

@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import type { Logger } from 'pino';
 import { createHash } from 'node:crypto';
 import { REUSE_PLAN, type Database, type DatabaseSchema } from '../../ports/database.ts';
 import { DependencyUnavailableError } from '../../ports/dependency.ts';
@@ -41,7 +42,7 @@ function outageOrBug(error: unknown): never {
   throw outage ? new DependencyUnavailableError('database', { cause: error }) : error;
 }
 
-export function createPgDatabase(options: { url: string; poolSize: number }): Database {
+export function createPgDatabase(options: { url: string; poolSize: number; logger?: Logger }): Database {
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolSize,
@@ -53,7 +54,7 @@ export function createPgDatabase(options: { url: string; poolSize: number }): Da
     },
   });
   // An idle client losing its server must not crash the process; the next query reconnects.
-  pool.on('error', () => {});
+  pool.on('error', (error) => options.logger?.warn({ err: error }, 'PostgreSQL dropped an idle connection'));
   // No connection in time (a saturated pool, a server that does not answer) is "busy", not a bug.
   const connect = () =>
     pool.connect().then(reusePlans, (error: unknown) => Promise.reject(new DependencyUnavailableError('database', { cause: error })));

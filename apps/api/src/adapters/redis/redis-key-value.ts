@@ -1,4 +1,5 @@
 import { ReplyError } from 'ioredis';
+import type { Logger } from 'pino';
 import { DependencyUnavailableError } from '../../ports/dependency.ts';
 import type { KeyValueStore } from '../../ports/key-value.ts';
 import { connectRedis } from './redis-client.ts';
@@ -9,8 +10,8 @@ local n = redis.call('INCR', KEYS[1])
 if n == 1 or redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return n`;
 
-export async function createRedisKeyValue(options: { url: string; keyPrefix: string; firstConnectMs?: number }): Promise<KeyValueStore> {
-  const redis = await connectRedis(options.url, { keyPrefix: options.keyPrefix }, options.firstConnectMs);
+export async function createRedisKeyValue(options: { url: string; keyPrefix: string; firstConnectMs?: number; logger?: Logger }): Promise<KeyValueStore> {
+  const redis = await connectRedis(options.url, { keyPrefix: options.keyPrefix }, options);
 
   /** Redis refusing a command is a bug; Redis not answering (closed, refused, retries used up) is an outage. */
   const reach = <T>(command: Promise<T>): Promise<T> =>

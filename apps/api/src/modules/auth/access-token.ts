@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
-import { AppError } from '../../trpc/errors.ts';
+import { AppError } from '../../app-error.ts';
 
 const ALGORITHM = 'HS256';
 const ISSUER = 'youngchat';

@@ -8,7 +8,7 @@ import {
 } from '@youngchat/shared';
 import { isAllowedOriginOf } from '../../http/origin-policy.ts';
 import type { Context } from '../../trpc/context.ts';
-import { AppError } from '../../trpc/errors.ts';
+import { AppError } from '../../app-error.ts';
 import { authedProcedure, publicProcedure, router } from '../../trpc/init.ts';
 import { clearRefreshCookie, readRefreshCookie, setRefreshCookie } from './auth.cookies.ts';
 import type { IssuedSession } from './auth.service.ts';

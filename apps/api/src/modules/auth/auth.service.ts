@@ -6,7 +6,7 @@ import type { KeyValueStore } from '../../ports/key-value.ts';
 import type { Mailer, MailMessage } from '../../ports/mailer.ts';
 import type { RateLimiter, RateLimiterFactory } from '../../ports/rate-limiter.ts';
 import type { ConnectionRegistry } from '../../realtime/connections.ts';
-import { AppError } from '../../trpc/errors.ts';
+import { AppError } from '../../app-error.ts';
 import { toUser } from '../users/users.mapper.ts';
 import { emailExists, findCredentials, findUserById, insertUser, type UserRow } from '../users/users.repository.ts';
 import type { AccessClaims, AccessTokens } from './access-token.ts';

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { KeyValueStore } from '../../ports/key-value.ts';
-import { AppError } from '../../trpc/errors.ts';
+import { AppError } from '../../app-error.ts';
 
 interface RefreshRecord {
   userId: string;

@@ -1,6 +1,6 @@
 import type { User } from '@youngchat/shared';
 import type { Db } from '../../ports/database.ts';
-import { AppError } from '../../trpc/errors.ts';
+import { AppError } from '../../app-error.ts';
 import type { RoomsService } from '../rooms/rooms.service.ts';
 import { toUser } from '../users/users.mapper.ts';
 import { findUserById, findUsersByIds } from '../users/users.repository.ts';

@@ -3,7 +3,7 @@ import { eventsLiveInput, eventsPollInput, type ChatEvent } from '@youngchat/sha
 import type { AccessClaims } from '../auth/access-token.ts';
 import type { ConnectionRegistry } from '../../realtime/connections.ts';
 import { claimLiveSocket } from '../../realtime/live-socket.ts';
-import { AppError } from '../../trpc/errors.ts';
+import { AppError } from '../../app-error.ts';
 import { authedProcedure, router } from '../../trpc/init.ts';
 
 /**

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DurableEvent, Message, MessagePage } from '@youngchat/shared';
 import type { Db } from '../../ports/database.ts';
 import type { Stream } from '../../realtime/stream.ts';
-import { AppError } from '../../trpc/errors.ts';
+import { AppError } from '../../app-error.ts';
 import { toMessage, unreadBy } from '../rooms/chat.mapper.ts';
 import { notAMember, requireMember } from '../rooms/rooms.policy.ts';
 import { commitWithEvents, type Change } from '../events/events.commit.ts';

@@ -1,7 +1,7 @@
 import { LIMITS } from '@youngchat/shared';
 import { fileTypeFromBuffer } from 'file-type';
 import sharp from 'sharp';
-import { AppError } from '../../trpc/errors.ts';
+import { AppError } from '../../app-error.ts';
 
 // libvips also ships loaders for SVG, PDF, TIFF, HEIF and more, and picks one from the bytes. Whatever the
 // sniffing below says, only these four may ever decode anything in this process.

@@ -3,7 +3,7 @@ import { LIMITS, type User } from '@youngchat/shared';
 import type { Logger } from '../../observability/logger.ts';
 import type { BlobStore } from '../../ports/blob-store.ts';
 import type { Db } from '../../ports/database.ts';
-import { AppError } from '../../trpc/errors.ts';
+import { AppError } from '../../app-error.ts';
 import { toUser } from '../users/users.mapper.ts';
 import { findUserById, replaceAvatarKey, updateProfile } from '../users/users.repository.ts';
 import { normalizeAvatar } from './avatar.image.ts';

@@ -1,5 +1,5 @@
 import type { Db } from '../../ports/database.ts';
-import { AppError } from '../../trpc/errors.ts';
+import { AppError } from '../../app-error.ts';
 import { findMembership, type MemberRow } from './rooms.repository.ts';
 
 /**

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Room } from '@youngchat/shared';
 import type { Db } from '../../ports/database.ts';
 import type { Stream } from '../../realtime/stream.ts';
-import { AppError } from '../../trpc/errors.ts';
+import { AppError } from '../../app-error.ts';
 import { blockersAmong } from '../blocks/blocks.repository.ts';
 import { commitWithEvents, type Change } from '../events/events.commit.ts';
 import type { LogEntry } from '../events/events.repository.ts';

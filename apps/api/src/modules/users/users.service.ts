@@ -1,7 +1,7 @@
 import { LIMITS, type User } from '@youngchat/shared';
 import type { Db } from '../../ports/database.ts';
 import type { RateLimiterFactory } from '../../ports/rate-limiter.ts';
-import { AppError } from '../../trpc/errors.ts';
+import { AppError } from '../../app-error.ts';
 import { toUser } from './users.mapper.ts';
 import { searchUsers } from './users.repository.ts';
 
