@@ -1,6 +1,5 @@
 import { CONNECTION_REPLACED_CLOSE_CODE, SESSION_ENDED_CLOSE_CODE } from '@youngchat/shared';
 import type { WebSocket } from 'ws';
-import type { AccessClaims } from '../modules/auth/access-token.ts';
 import type { EventBus } from '../ports/event-bus.ts';
 
 const END_SESSION = 'connections.end-session';
@@ -13,6 +12,14 @@ export interface ConnectionLimits {
   perUser: number;
   /** Subscriptions on one WebSocket; past it, a new one is refused. */
   subscriptionsPerSocket: number;
+}
+
+/** Whose a connection is: the claims of the access token it came with (realtime/ knows nothing of how they are checked). */
+export interface ConnectionOwner {
+  userId: string;
+  /** The sign-in (refresh family) the token belongs to. */
+  sessionId: string;
+  expiresAt: Date;
 }
 
 interface Connection {
@@ -43,7 +50,7 @@ export function createConnectionRegistry(bus: EventBus, limits: ConnectionLimits
   }
 
   /** Adds a connection that `end` stops; returns what to call when it is gone, whichever way it went. */
-  function add(auth: AccessClaims, socket: WebSocket | undefined, end: (reason: EndReason) => void): () => void {
+  function add(auth: ConnectionOwner, socket: WebSocket | undefined, end: (reason: EndReason) => void): () => void {
     let connections = byUser.get(auth.userId);
     if (!connections) byUser.set(auth.userId, (connections = new Set()));
     const mine = connections;
@@ -74,7 +81,7 @@ export function createConnectionRegistry(bus: EventBus, limits: ConnectionLimits
 
   return {
     /** A WebSocket signed in with `auth`. */
-    register(ws: WebSocket, auth: AccessClaims): void {
+    register(ws: WebSocket, auth: ConnectionOwner): void {
       const release = add(auth, ws, (reason) =>
         reason === 'replaced'
           ? ws.close(CONNECTION_REPLACED_CLOSE_CODE, 'opened elsewhere')
@@ -87,7 +94,7 @@ export function createConnectionRegistry(bus: EventBus, limits: ConnectionLimits
      * An SSE stream or a long-poll of `auth`: the returned signal aborts, with the EndReason as its reason, when the
      * connection must end. Call `release` when it is over.
      */
-    hold(auth: AccessClaims): { signal: AbortSignal; release: () => void } {
+    hold(auth: ConnectionOwner): { signal: AbortSignal; release: () => void } {
       const controller = new AbortController();
       const release = add(auth, undefined, (reason) => controller.abort(reason));
       return { signal: controller.signal, release };

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { WebSocket } from 'ws';
 import type { AppDeps } from '../deps.ts';
-import type { AccessClaims } from '../modules/auth/access-token.ts';
+import type { AccessClaims } from '../modules/auth/auth.api.ts';
 import { AppError, serviceUnavailable } from '../app-error.ts';
 import { toTRPCError } from './errors.ts';
 

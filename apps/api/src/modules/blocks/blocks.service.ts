@@ -1,9 +1,8 @@
 import type { User } from '@youngchat/shared';
 import type { Db } from '../../ports/database.ts';
 import { AppError } from '../../app-error.ts';
-import type { RoomsService } from '../rooms/rooms.service.ts';
-import { toUser } from '../users/users.mapper.ts';
-import { findUserById, findUsersByIds } from '../users/users.repository.ts';
+import type { RoomsService } from '../rooms/rooms.api.ts';
+import { findUserById, findUsersByIds, toUser } from '../users/users.api.ts';
 import { blockedBy, deleteBlock, insertBlock } from './blocks.repository.ts';
 
 /**

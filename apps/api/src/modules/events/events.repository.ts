@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { REUSE_PLAN, type Db } from '../../ports/database.ts';
 import { checkedEventJson } from '../../realtime/checked-event.ts';
 import type { StreamEntry } from '../../realtime/stream.ts';
-import { toMessage } from '../rooms/chat.mapper.ts';
+import { toMessage } from '../messages/messages.api.ts';
 
 /** A durable event as a writer hands it to the log. */
 export interface LogEntry {

@@ -1,6 +1,6 @@
 import { tracked } from '@trpc/server';
 import { eventsLiveInput, eventsPollInput, type ChatEvent } from '@youngchat/shared';
-import type { AccessClaims } from '../auth/access-token.ts';
+import type { AccessClaims } from '../auth/auth.api.ts';
 import type { ConnectionRegistry } from '../../realtime/connections.ts';
 import { claimLiveSocket } from '../../realtime/live-socket.ts';
 import { AppError } from '../../app-error.ts';

@@ -6,7 +6,7 @@ import type { LiveSocket } from '../../realtime/live-socket.ts';
 import { createPresenceFanout } from '../../realtime/presence-fanout.ts';
 import { RawEvent } from '../../realtime/raw-event.ts';
 import type { Stream, StreamEntry } from '../../realtime/stream.ts';
-import { contactsOf } from '../rooms/rooms.repository.ts';
+import { contactsOf } from '../rooms/rooms.api.ts';
 import { countForReader, membershipChanges, readLog, readStart } from './events.repository.ts';
 
 /** Replayed from the database in pages of this size; also the most one poll answers with. */

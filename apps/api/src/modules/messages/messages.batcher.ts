@@ -3,8 +3,8 @@ import DataLoader from 'dataloader';
 import type { Db } from '../../ports/database.ts';
 import type { RateLimiter } from '../../ports/rate-limiter.ts';
 import type { Stream, StreamEntry } from '../../realtime/stream.ts';
-import { messageCreatedEntry } from '../events/events.repository.ts';
-import { toMessage } from '../rooms/chat.mapper.ts';
+import { messageCreatedEntry } from '../events/events.api.ts';
+import { toMessage } from './messages.mapper.ts';
 import { insertSends, type NewMessage, type StoredSend } from './messages.repository.ts';
 
 /**

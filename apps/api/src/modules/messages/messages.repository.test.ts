@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPgliteDatabase } from '../../adapters/embedded/pglite-database.ts';
 import { migrateToLatest } from '../../adapters/postgres/migrator.ts';
 import type { Database } from '../../ports/database.ts';
-import { unreadBy } from '../rooms/chat.mapper.ts';
+import { unreadBy } from './messages.mapper.ts';
 import { activeMembers } from '../rooms/rooms.repository.ts';
 import { pageFor, type MessageRow } from './messages.repository.ts';
 

@@ -3,10 +3,9 @@ import type { DurableEvent, Message, MessagePage } from '@youngchat/shared';
 import type { Db } from '../../ports/database.ts';
 import type { Stream } from '../../realtime/stream.ts';
 import { AppError } from '../../app-error.ts';
-import { toMessage, unreadBy } from '../rooms/chat.mapper.ts';
-import { notAMember, requireMember } from '../rooms/rooms.policy.ts';
-import { commitWithEvents, type Change } from '../events/events.commit.ts';
-import { activeMembers } from '../rooms/rooms.repository.ts';
+import { commitWithEvents, type Change } from '../events/events.api.ts';
+import { activeMembers, notAMember, requireMember } from '../rooms/rooms.api.ts';
+import { toMessage, unreadBy } from './messages.mapper.ts';
 import type { SendBatcher } from './messages.batcher.ts';
 import { findBySenderClientId, findMessage, pageFor, softDelete, updateBody, type MessageRow } from './messages.repository.ts';
 

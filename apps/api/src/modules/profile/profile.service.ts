@@ -4,8 +4,7 @@ import type { Logger } from '../../observability/logger.ts';
 import type { BlobStore } from '../../ports/blob-store.ts';
 import type { Db } from '../../ports/database.ts';
 import { AppError } from '../../app-error.ts';
-import { toUser } from '../users/users.mapper.ts';
-import { findUserById, replaceAvatarKey, updateProfile } from '../users/users.repository.ts';
+import { findUserById, replaceAvatarKey, toUser, updateProfile } from '../users/users.api.ts';
 import { normalizeAvatar } from './avatar.image.ts';
 
 export interface ProfileServiceDeps {

@@ -3,13 +3,11 @@ import type { Room } from '@youngchat/shared';
 import type { Db } from '../../ports/database.ts';
 import type { Stream } from '../../realtime/stream.ts';
 import { AppError } from '../../app-error.ts';
-import { blockersAmong } from '../blocks/blocks.repository.ts';
-import { commitWithEvents, type Change } from '../events/events.commit.ts';
-import type { LogEntry } from '../events/events.repository.ts';
-import { lastMessages } from '../messages/messages.repository.ts';
-import { toUser } from '../users/users.mapper.ts';
-import { findUsersByIds } from '../users/users.repository.ts';
-import { toRoom } from './chat.mapper.ts';
+import { blockersAmong } from '../blocks/blocks.api.ts';
+import { commitWithEvents, type Change, type LogEntry } from '../events/events.api.ts';
+import { lastMessages } from '../messages/messages.api.ts';
+import { findUsersByIds, toUser } from '../users/users.api.ts';
+import { toRoom } from './rooms.mapper.ts';
 import { notAMember, requireMember } from './rooms.policy.ts';
 import {
   activeMembers,
