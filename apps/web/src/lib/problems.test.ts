@@ -1,7 +1,7 @@
 import { APP_CODES, signUpInput } from '@youngchat/shared';
 import { describe, expect, it } from 'vitest';
 import { createI18n, LANGUAGES } from './i18n.ts';
-import { checkInput, fieldIssues, problemMessage, toProblem, waitSeconds } from './problems.ts';
+import { checkInput, fieldIssues, isRetryable, problemMessage, toProblem, waitSeconds } from './problems.ts';
 
 describe('toProblem', () => {
   it('reads appCode, issues and retryAfterMs from a tRPC error', () => {
@@ -64,6 +64,19 @@ describe('problemMessage', () => {
     expect(problemMessage(createI18n('ko').t, { code: 'INVALID_CODE' })).toBe(
       '코드가 맞지 않아요. 다시 확인하거나 새 코드를 받아 주세요.',
     );
+  });
+});
+
+describe('isRetryable', () => {
+  it('retries only what a connection, a service or a wait coming back can fix, for every code', () => {
+    const codes = [...APP_CODES, 'NETWORK' as const];
+    for (const code of codes) expect(typeof isRetryable(code), code).toBe('boolean'); // none forgotten
+    const retryable = codes.filter(isRetryable).sort();
+    expect(retryable).toEqual(['INTERNAL', 'NETWORK', 'RATE_LIMITED', 'SERVICE_UNAVAILABLE', 'TOO_MANY_CONNECTIONS']);
+    // Unchanged, these fail the same way every time (the auth layer owns the session ones).
+    for (const code of ['BAD_INPUT', 'FORBIDDEN', 'BLOCKED', 'NOT_FOUND', 'CONFLICT', 'PAYLOAD_TOO_LARGE', 'SESSION_EXPIRED', 'UNAUTHORIZED'] as const) {
+      expect(isRetryable(code), code).toBe(false);
+    }
   });
 });
 

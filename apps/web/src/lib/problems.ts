@@ -43,6 +43,36 @@ export function toProblem(error: unknown): Problem {
   return problem;
 }
 
+/**
+ * Whether the same request, sent again unchanged, can succeed: once the connection or the service is back, or
+ * after the wait RATE_LIMITED gives (retryAfterMs). The others fail the same way every time; UNAUTHORIZED and
+ * SESSION_EXPIRED are the auth layer's (it renews the session or signs the person out). Every code is listed, so
+ * a new appCode does not compile until someone decides.
+ */
+const RETRYABLE = {
+  NETWORK: true,
+  SERVICE_UNAVAILABLE: true,
+  RATE_LIMITED: true,
+  TOO_MANY_CONNECTIONS: true,
+  INTERNAL: true,
+  BAD_INPUT: false,
+  INVALID_CREDENTIALS: false,
+  INVALID_CODE: false,
+  PASSWORD_TOO_COMMON: false,
+  SESSION_EXPIRED: false,
+  UNSUPPORTED_FILE: false,
+  UNAUTHORIZED: false,
+  FORBIDDEN: false,
+  NOT_FOUND: false,
+  BLOCKED: false,
+  CONFLICT: false,
+  PAYLOAD_TOO_LARGE: false,
+} as const satisfies Record<Problem['code'], boolean>;
+
+export function isRetryable(code: Problem['code']): boolean {
+  return RETRYABLE[code];
+}
+
 /** Whole seconds, rounded up so "wait 0 seconds" never happens. */
 export function waitSeconds(retryAfterMs: number | undefined): number {
   return Math.max(1, Math.ceil((retryAfterMs ?? 1000) / 1000));

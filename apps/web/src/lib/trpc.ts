@@ -58,15 +58,23 @@ export const wsClient = createWSClient({
         notifyConnection();
         break;
       case 'opened-elsewhere':
-        // Set before closing: close() ends the subscriptions, and their owners must see why and not resubscribe
-        // (a new subscription would open the socket again). close() also stops the retry wsClient schedules next.
-        openedElsewhere = true;
-        notifyConnection();
-        void wsClient.close();
+        giveWay();
         break;
     }
   },
 });
+
+/**
+ * A newer connection of the same person took this one's place (a 4409 close, or a long poll ended with
+ * TOO_MANY_CONNECTIONS): stay closed until the person chooses this window again.
+ */
+export function giveWay(): void {
+  // Set before closing: close() ends the subscriptions, and their owners must see why and not resubscribe
+  // (a new subscription would open the socket again). close() also stops the retry wsClient schedules next.
+  openedElsewhere = true;
+  notifyConnection();
+  void wsClient.close();
+}
 
 /**
  * Makes the socket reconnect so it speaks for whoever is signed in now, and resolves once the new socket is

@@ -2,11 +2,13 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { navigate } from '../../lib/router.ts';
-import { socketSnapshot, subscribeSocket, trpcClient } from '../../lib/trpc.ts';
+import { giveWay, socketSnapshot, subscribeSocket, trpcClient } from '../../lib/trpc.ts';
 import { applyEvents, eventContext, forgetRecentEvents, refetchShown, replayAfterFetches } from './chat.cache.ts';
 import { LiveFeed, type LiveStatus } from './chat.live.ts';
 import { notifyArrived } from './chat.notify.ts';
+import { outboxFor } from './chat.outbox.ts';
 import { applyPresence, resetPresence } from './chat.presence.ts';
+import { resendFailed } from './chat.send.ts';
 import { clearTyping, noteTyping, stopTyping } from './chat.typing.ts';
 
 let status: LiveStatus = 'connecting';
@@ -61,6 +63,8 @@ export function ChatLive({ userId }: { userId: string }) {
       },
       refetchAll: () => refetchShown(queryClient),
       started: resetPresence,
+      backUp: () => void resendFailed(queryClient, outboxFor(userId), userId),
+      giveWay,
     });
     const stopReplay = replayAfterFetches(queryClient, userId);
     const stopStatus = live.subscribeStatus(() => {

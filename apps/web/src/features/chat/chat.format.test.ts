@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createI18n } from '../../lib/i18n.ts';
-import { preview, roomTitle, shortTime, typingText } from './chat.format.ts';
+import { createI18n, LANGUAGES } from '../../lib/i18n.ts';
+import { problemMessage } from '../../lib/problems.ts';
+import { notSentMessage, preview, roomTitle, shortTime, typingText } from './chat.format.ts';
 import { noteTyping, stopTyping, TYPING_SHOWN_MS, typingIn } from './chat.typing.ts';
 
 describe('preview (what a notification shows)', () => {
@@ -55,4 +56,20 @@ describe('roomTitle', () => {
     expect(roomTitle({ name: 'Family' }, t)).toBe('Family');
     expect(roomTitle({ name: '' }, t)).toBe('Someone who left');
   });
+});
+
+describe('notSentMessage (why one of my messages did not go)', () => {
+  for (const language of LANGUAGES) {
+    it(`${language}: speaks of the chat where the general sentence speaks of forms or files, else says the same`, () => {
+      const { t } = createI18n(language);
+      for (const code of ['BAD_INPUT', 'PAYLOAD_TOO_LARGE', 'FORBIDDEN'] as const) {
+        expect(notSentMessage(t, { code }), code).not.toBe(problemMessage(t, { code }));
+        expect(notSentMessage(t, { code }), code).not.toMatch(/chat\.|[A-Z]{3,}_[A-Z]/);
+      }
+      for (const code of ['NETWORK', 'BLOCKED', 'SERVICE_UNAVAILABLE'] as const) {
+        expect(notSentMessage(t, { code }), code).toBe(problemMessage(t, { code }));
+      }
+      expect(notSentMessage(t, { code: 'RATE_LIMITED', retryAfterMs: 7_000 })).toContain('7');
+    });
+  }
 });

@@ -1,5 +1,7 @@
 import type { TFunction } from 'i18next';
 import type { Room, User } from '@youngchat/shared';
+import { problemMessage } from '../../lib/problems.ts';
+import type { SendProblem } from './chat.history.ts';
 
 /** "14:05" today, "3 Jan" this year, "3 Jan 2029" before: as short as still clear, in the person's language. */
 export function shortTime(iso: string, language: string, now = new Date()): string {
@@ -47,4 +49,17 @@ export function preview(body: string, max = PREVIEW_CHARS): string {
   const flat = body.replace(/\s+/g, ' ').trim();
   const graphemes = [...new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(flat)].map((s) => s.segment);
   return graphemes.length <= max ? flat : `${graphemes.slice(0, max).join('').trimEnd()}…`;
+}
+
+/** Why one of my messages was not sent, in the person's words. */
+export function notSentMessage(t: TFunction, problem: SendProblem): string {
+  switch (problem.code) {
+    // Their general sentences speak of things not on a chat screen (marked boxes, a file), or too vaguely.
+    case 'BAD_INPUT':
+    case 'PAYLOAD_TOO_LARGE':
+    case 'FORBIDDEN':
+      return t(`chat.notSent.${problem.code}`);
+    default:
+      return problemMessage(t, problem);
+  }
 }

@@ -42,16 +42,19 @@ describe('mergeMessages', () => {
     expect(merged.map((m) => m.seq)).toEqual([1, 2, 5, 9]);
   });
 
-  it('keeps failed and sending messages after the confirmed ones, oldest first', () => {
+  it('keeps failed and sending messages after the confirmed ones, oldest first, with why they failed', () => {
     const merged = mergeMessages(
       [page([message('r', 1, bo.id)])],
-      [outgoing('b', 'second', 'failed', '2030-01-01T13:00:02.000Z'), outgoing('a', 'first', 'sending', '2030-01-01T13:00:01.000Z')],
+      [
+        { ...outgoing('b', 'second', 'failed', '2030-01-01T13:00:02.000Z'), problem: { code: 'FORBIDDEN' } },
+        outgoing('a', 'first', 'sending', '2030-01-01T13:00:01.000Z'),
+      ],
       ann.id,
     );
-    expect(merged.map((m) => [m.body, m.status])).toEqual([
-      ['message 1', null],
-      ['first', 'sending'],
-      ['second', 'failed'],
+    expect(merged.map((m) => [m.body, m.status, m.problem?.code])).toEqual([
+      ['message 1', null, undefined],
+      ['first', 'sending', undefined],
+      ['second', 'failed', 'FORBIDDEN'],
     ]);
   });
 

@@ -1,4 +1,5 @@
 import type { Message, MessagePage } from '@youngchat/shared';
+import type { Problem } from '../../lib/problems.ts';
 
 /** One room's history as TanStack's infinite query keeps it: page 0 is the newest, each page newest first. */
 export interface History {
@@ -13,7 +14,11 @@ export interface OutgoingMessage {
   body: string;
   createdAt: string;
   status: 'sending' | 'failed';
+  /** Failed only: why, as the answer said; not kept for "signed out" (the auth layer's), nor a passing one over a reload. */
+  problem?: SendProblem;
 }
+
+export type SendProblem = Pick<Problem, 'code' | 'retryAfterMs'>;
 
 export type DeliveryStatus = 'sending' | 'sent' | 'failed';
 
@@ -29,6 +34,8 @@ export interface ShownMessage extends Omit<Message, 'id' | 'seq' | 'roomId'> {
   seq: number | null;
   /** Only on my own messages. */
   status: DeliveryStatus | null;
+  /** Only on my messages that failed, when it is known why. */
+  problem?: SendProblem;
 }
 
 /** Of two copies of one message, the one that knows more: deleted beats edited beats original. */
@@ -120,6 +127,7 @@ export function mergeMessages(pages: readonly MessagePage[] | undefined, outgoin
       deletedAt: null,
       unreadCount: 0,
       status: o.status,
+      problem: o.problem,
     });
   }
   return shown;

@@ -17,6 +17,8 @@ function harness() {
   /** How many events had been delivered at each start: what came after a start belongs to that stream. */
   const starts: number[] = [];
   let refetches = 0;
+  let backUps = 0;
+  let gaveWay = 0;
   const ports: LivePorts = {
     socket: {
       get: () => socket,
@@ -39,12 +41,18 @@ function harness() {
     deliver: (events) => delivered.push(...events),
     refetchAll: () => void refetches++,
     started: () => void starts.push(delivered.length),
+    backUp: () => void backUps++,
+    // As trpc.ts does: the socket closes for good and says why.
+    giveWay: () => {
+      gaveWay++;
+      setSocket({ state: 'idle', error: null, openedElsewhere: true });
+    },
   };
   const setSocket = (next: Partial<SocketSnapshot>) => {
     socket = { ...socket, ...next };
     for (const l of socketListeners) l();
   };
-  return { ports, setSocket, streams, polls, delivered, starts, refetches: () => refetches };
+  return { ports, setSocket, streams, polls, delivered, starts, refetches: () => refetches, backUps: () => backUps, gaveWay: () => gaveWay };
 }
 
 describe('LiveFeed', () => {
@@ -150,6 +158,59 @@ describe('LiveFeed', () => {
     expect(h.polls).toHaveLength(2);
     await vi.advanceTimersByTimeAsync(1000);
     expect(h.polls[2]!.input.after).toBe('3');
+    feed.stop();
+  });
+
+  it('a poll ended for a newer connection of the same person is "elsewhere": no more polls, and the socket stops too', async () => {
+    const h = harness();
+    const feed = new LiveFeed(h.ports);
+    feed.start();
+    await vi.advanceTimersByTimeAsync(POLL_AFTER_MS);
+    h.polls[0]!.resolve({ events: [], cursor: '3' });
+    await vi.advanceTimersByTimeAsync(0);
+    h.polls[1]!.reject({ message: 'gave way', data: { appCode: 'TOO_MANY_CONNECTIONS' } });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(feed.status).toBe('elsewhere');
+    expect(h.gaveWay()).toBe(1);
+    await vi.advanceTimersByTimeAsync(POLL_AFTER_MS * 4);
+    expect(h.polls).toHaveLength(2);
+    expect(h.streams.filter((s) => !s.closed)).toHaveLength(0);
+    expect(feed.status).toBe('elsewhere');
+    feed.stop();
+  });
+
+  it('says when it is up to date again after being down (and the first time), not after each catch-up', async () => {
+    const h = harness();
+    const feed = new LiveFeed(h.ports);
+    feed.start();
+    h.setSocket({ state: 'pending' });
+    h.streams[0]!.handlers.onStarted();
+    vi.advanceTimersByTime(CATCH_UP_IDLE_MS);
+    expect(h.backUps()).toBe(1);
+
+    // Polling: each answer with events is a catch-up, not an outage.
+    for (const failedAttempts of [1, 2, 3]) h.setSocket({ state: 'connecting', error: new Error('failed'), failedAttempts });
+    expect(feed.status).toBe('connecting');
+    h.polls[0]!.resolve({ events: [{ id: '2', event: read(2) }], cursor: '2' });
+    await vi.advanceTimersByTimeAsync(CATCH_UP_IDLE_MS);
+    expect(feed.status).toBe('up-to-date');
+    expect(h.backUps()).toBe(2); // back after "connecting"
+    h.polls[1]!.resolve({ events: [{ id: '3', event: read(3) }], cursor: '3' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(feed.status).toBe('catching-up');
+    await vi.advanceTimersByTimeAsync(CATCH_UP_IDLE_MS);
+    expect(feed.status).toBe('up-to-date');
+    expect(h.backUps()).toBe(2);
+
+    // A failed poll is an outage: what failed during it may go once the next answer comes.
+    h.polls[2]!.reject(new Error('network'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(feed.status).toBe('offline');
+    await vi.advanceTimersByTimeAsync(1000);
+    h.polls[3]!.resolve({ events: [], cursor: '3' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(feed.status).toBe('up-to-date');
+    expect(h.backUps()).toBe(3);
     feed.stop();
   });
 

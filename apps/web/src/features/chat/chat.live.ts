@@ -1,4 +1,5 @@
 import type { ChatEvent } from '@youngchat/shared';
+import { toProblem } from '../../lib/problems.ts';
 import type { SocketSnapshot } from '../../lib/trpc.ts';
 
 /**
@@ -34,6 +35,13 @@ export interface LivePorts {
    * so whatever was known before is dropped. Called before those events.
    */
   started(): void;
+  /** Up to date again after connecting, offline or elsewhere (or for the first time): what failed meanwhile may go now. */
+  backUp(): void;
+  /**
+   * A poll was ended for a newer connection of the same person: stop the socket as a 4409 close does, so the
+   * snapshot says openedElsewhere and nothing reconnects by itself (that would push the other window out in turn).
+   */
+  giveWay(): void;
 }
 
 /** Failed socket attempts in a row before polling takes over. */
@@ -85,6 +93,7 @@ export class LiveFeed {
   private listeners = new Set<() => void>();
   private stopped = false;
   private current: LiveStatus = 'connecting';
+  private down = true;
 
   constructor(private readonly ports: LivePorts) {}
 
@@ -279,10 +288,15 @@ export class LiveFeed {
         // Only stored events mean there may be more to fetch; who is online comes with every answer.
         this.phase = answer.events.some((item) => item.id !== null) ? 'catching-up' : 'live';
         this.update();
-      } catch {
+      } catch (error) {
         clearTimeout(waiting);
         this.timers.delete(waiting);
         if (abort.signal.aborted) return;
+        if (toProblem(error).code === 'TOO_MANY_CONNECTIONS') {
+          this.ports.giveWay();
+          this.update();
+          return;
+        }
         this.failures++;
         this.phase = 'failed';
         this.update();
@@ -309,5 +323,11 @@ export class LiveFeed {
     if (next === this.current) return;
     this.current = next;
     for (const listener of this.listeners) listener();
+    // Catching up and back (each poll answer with events) is no outage.
+    if (next === 'connecting' || next === 'offline' || next === 'elsewhere') this.down = true;
+    else if (next === 'up-to-date' && this.down) {
+      this.down = false;
+      this.ports.backUp();
+    }
   }
 }

@@ -1,28 +1,126 @@
+import type { Message } from '@youngchat/shared';
 import { describe, expect, it } from 'vitest';
-import { memoryStorage } from './chat.fixtures.ts';
+import { memoryStorage, message } from './chat.fixtures.ts';
 import type { OutgoingMessage } from './chat.history.ts';
-import { newClientId, Outbox } from './chat.outbox.ts';
+import { newClientId, Outbox, type Delivery } from './chat.outbox.ts';
 
-const item = (clientId: string, roomId = 'r1'): OutgoingMessage => ({
+const item = (clientId: string, roomId = 'r1', createdAt = '2030-01-01T00:00:00.000Z'): OutgoingMessage => ({
   clientId,
   roomId,
   body: `body ${clientId}`,
-  createdAt: '2030-01-01T00:00:00.000Z',
+  createdAt,
   status: 'sending',
 });
 
+/** What a tRPC call rejects with: the API's answer, or nothing at all. */
+const refused = (appCode: string, extra: Record<string, unknown> = {}) => ({ message: 'x', data: { appCode, ...extra } });
+const offline = new TypeError('Failed to fetch');
+
+/** Sends that answer with `answer`, counting how many were on their way at once. */
+function deliveries(answer: (clientId: string) => Promise<Message>) {
+  const sends: string[] = [];
+  const stored: string[] = [];
+  let inFlight = 0;
+  let mostAtOnce = 0;
+  const delivery: Delivery = {
+    send: async ({ clientId }) => {
+      sends.push(clientId);
+      mostAtOnce = Math.max(mostAtOnce, ++inFlight);
+      try {
+        await Promise.resolve();
+        return await answer(clientId);
+      } finally {
+        inFlight--;
+      }
+    },
+    sent: (m) => void stored.push(m.clientId),
+  };
+  return { delivery, sends, stored, mostAtOnce: () => mostAtOnce };
+}
+const failing = (error: unknown) => deliveries(() => Promise.reject(error)).delivery;
+const answering = () => deliveries((clientId) => Promise.resolve(message('r1', 1, 'ann', { clientId })));
+
 describe('Outbox', () => {
-  it('keeps unsent messages across a reload, offering Retry for those that were on their way', () => {
+  it('keeps unsent messages across a reload, offering Retry for those that were on their way', async () => {
     const storage = memoryStorage();
     const before = new Outbox('ann', storage);
     before.put(item('a'));
-    before.put(item('b', 'r2'));
-    before.setStatus('b', 'failed');
+    await before.send(item('b', 'r2'), failing(offline));
+    await before.send(item('c', 'r2'), failing(refused('FORBIDDEN')));
 
     const after = new Outbox('ann', storage);
     expect(after.inRoom('r1')).toEqual([{ ...item('a'), status: 'failed' }]);
-    expect(after.inRoom('r2')).toEqual([{ ...item('b', 'r2'), status: 'failed' }]);
+    // A lasting reason is kept; a passing one is not, so nothing from before the reload goes again by itself.
+    expect(after.inRoom('r2')).toEqual([
+      { ...item('b', 'r2'), status: 'failed' },
+      { ...item('c', 'r2'), status: 'failed', problem: { code: 'FORBIDDEN' } },
+    ]);
+    const d = answering();
+    await after.resendFailed(d.delivery);
+    expect(d.sends).toEqual([]);
     expect(new Outbox('bo', storage).inRoom('r1')).toEqual([]); // per account
+  });
+
+  it('sends, hands the stored message over, and forgets its copy', async () => {
+    const outbox = new Outbox('ann', memoryStorage());
+    const d = answering();
+    const sending = outbox.send(item('a'), d.delivery);
+    expect(outbox.get('a')?.status).toBe('sending');
+    await sending;
+    expect(d.stored).toEqual(['a']);
+    expect(outbox.inRoom('r1')).toEqual([]);
+  });
+
+  it('a message refused for good says why and is never sent again by itself', async () => {
+    const outbox = new Outbox('ann', memoryStorage());
+    await outbox.send(item('a'), failing(refused('FORBIDDEN')));
+    await outbox.send(item('b'), failing(refused('BAD_INPUT', { issues: [{ path: 'body', message: 'x' }] })));
+    await outbox.send(item('c'), failing(refused('BLOCKED')));
+    expect(outbox.inRoom('r1').map((i) => [i.clientId, i.status, i.problem?.code])).toEqual([
+      ['a', 'failed', 'FORBIDDEN'],
+      ['b', 'failed', 'BAD_INPUT'],
+      ['c', 'failed', 'BLOCKED'],
+    ]);
+    const d = answering();
+    await outbox.resendFailed(d.delivery);
+    expect(d.sends).toEqual([]);
+  });
+
+  it('what failed offline or in an outage goes again when the connection is back: same clientId, one at a time, oldest first', async () => {
+    const outbox = new Outbox('ann', memoryStorage());
+    await outbox.send(item('late', 'r1', '2030-01-01T00:00:03.000Z'), failing(offline));
+    await outbox.send(item('early', 'r2', '2030-01-01T00:00:01.000Z'), failing(refused('SERVICE_UNAVAILABLE')));
+    await outbox.send(item('middle', 'r1', '2030-01-01T00:00:02.000Z'), failing(refused('RATE_LIMITED', { retryAfterMs: 3000 })));
+    await outbox.send(item('gone'), failing(refused('FORBIDDEN')));
+    expect(outbox.get('late')?.problem).toEqual({ code: 'NETWORK' });
+    expect(outbox.get('middle')?.problem).toEqual({ code: 'RATE_LIMITED', retryAfterMs: 3000 });
+
+    const d = answering();
+    await outbox.resendFailed(d.delivery);
+    expect(d.sends).toEqual(['early', 'middle', 'late']);
+    expect(d.mostAtOnce()).toBe(1);
+    expect(d.stored).toEqual(['early', 'middle', 'late']);
+    expect(outbox.inRoom('r1').map((i) => i.clientId)).toEqual(['gone']);
+  });
+
+  it('signed out: no reason kept, so Retry by hand once back, but nothing by itself', async () => {
+    const outbox = new Outbox('ann', memoryStorage());
+    await outbox.send(item('a'), failing(refused('SESSION_EXPIRED')));
+    expect(outbox.get('a')).toEqual({ ...item('a'), status: 'failed' });
+    const d = answering();
+    await outbox.resendFailed(d.delivery);
+    expect(d.sends).toEqual([]);
+  });
+
+  it('a message removed while on its way stays removed when the send fails', async () => {
+    const outbox = new Outbox('ann', memoryStorage());
+    let fail: (error: unknown) => void = () => undefined;
+    const sending = outbox.send(item('a'), deliveries(() => new Promise((_, reject) => (fail = reject))).delivery);
+    outbox.remove('a');
+    await Promise.resolve();
+    fail(offline);
+    await sending;
+    expect(outbox.inRoom('r1')).toEqual([]);
   });
 
   it('forgets what the server confirmed, and everything on clear', () => {
@@ -39,26 +137,31 @@ describe('Outbox', () => {
     expect(new Outbox('ann', storage).inRoom('r1')).toEqual([]);
   });
 
-  it('hands React the same list until the room changes, and tells subscribers', () => {
+  it('hands React the same list until the room changes, and tells subscribers', async () => {
     const outbox = new Outbox('ann', memoryStorage());
     let changes = 0;
     outbox.subscribe(() => changes++);
     outbox.put(item('a'));
     const first = outbox.inRoom('r1');
     expect(outbox.inRoom('r1')).toBe(first);
-    outbox.setStatus('a', 'sending'); // no change: no render
+    outbox.remove('nope'); // no change: no render
+    outbox.confirm(['nope']);
     expect(changes).toBe(1);
-    outbox.setStatus('a', 'failed');
+    await outbox.send(item('a'), failing(offline)); // sending, then failed
     expect(outbox.inRoom('r1')).not.toBe(first);
-    expect(changes).toBe(2);
+    expect(changes).toBe(3);
   });
 
   it('ignores storage it cannot read', () => {
     const storage = memoryStorage();
     storage.setItem('youngchat.outbox.ann', '{not json');
     expect(new Outbox('ann', storage).inRoom('r1')).toEqual([]);
-    storage.setItem('youngchat.outbox.ann', JSON.stringify([{ clientId: 1 }, item('ok')]));
-    expect(new Outbox('ann', storage).inRoom('r1').map((i) => i.clientId)).toEqual(['ok']);
+    storage.setItem('youngchat.outbox.ann', JSON.stringify([{ clientId: 1 }, item('ok'), { ...item('odd'), problem: { code: 'DROP TABLE' } }]));
+    // An unreadable reason is dropped, never the message.
+    expect(new Outbox('ann', storage).inRoom('r1')).toEqual([
+      { ...item('ok'), status: 'failed' },
+      { ...item('odd'), status: 'failed' },
+    ]);
   });
 });
 

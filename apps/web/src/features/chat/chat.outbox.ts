@@ -1,13 +1,25 @@
-import type { OutgoingMessage } from './chat.history.ts';
+import { isAppCode, type Message } from '@youngchat/shared';
+import { isRetryable, toProblem, type Problem } from '../../lib/problems.ts';
+import type { OutgoingMessage, SendProblem } from './chat.history.ts';
 import { browserStorage, clearDrafts, type StorageLike } from './chat.drafts.ts';
 
 /**
  * Messages on their way, per account, kept in localStorage like drafts: a message written just before a reload
  * or a lost connection is still there afterwards, marked "not sent", with Retry (which reuses its clientId, so
- * the server never stores it twice even if the first try did arrive).
+ * the server never stores it twice even if the first try did arrive). One refused for good (no longer in the
+ * room, blocked) says why and offers only Remove.
  */
 const PREFIX = 'youngchat.outbox.';
 const EMPTY: readonly OutgoingMessage[] = [];
+
+/** How a message leaves: the API call, and what to do with the stored message it answers with. */
+export interface Delivery {
+  send(input: { roomId: string; body: string; clientId: string }): Promise<Message>;
+  sent(message: Message): void;
+}
+
+/** Worth sending again by itself once the connection is back: it failed for a reason that passes. */
+const resendable = (item: OutgoingMessage) => item.status === 'failed' && item.problem !== undefined && isRetryable(item.problem.code);
 
 export class Outbox {
   private items: OutgoingMessage[];
@@ -18,8 +30,14 @@ export class Outbox {
     readonly userId: string,
     private readonly storage: StorageLike | null = browserStorage(),
   ) {
-    // Whatever was "sending" when the page went away did not get an answer here: offer Retry.
-    this.items = this.read().map((item) => ({ ...item, status: 'failed' as const }));
+    // Whatever was "sending" when the page went away did not get an answer here: offer Retry. Only a lasting
+    // reason is kept: a passing one (offline) may be long over, and whether an old message still fits the
+    // conversation is for the person to say, so nothing from before a reload is resent by itself.
+    this.items = this.read().map(({ problem, ...item }) => ({
+      ...item,
+      status: 'failed' as const,
+      ...(isSendProblem(problem) && !isRetryable(problem.code) ? { problem: { code: problem.code } } : {}),
+    }));
   }
 
   private read(): OutgoingMessage[] {
@@ -67,9 +85,42 @@ export class Outbox {
     this.changed();
   }
 
-  setStatus(clientId: string, status: OutgoingMessage['status']): void {
-    if (!this.items.some((i) => i.clientId === clientId && i.status !== status)) return;
-    this.items = this.items.map((i) => (i.clientId === clientId ? { ...i, status } : i));
+  /**
+   * Sends (or re-sends) a message. The clientId stays the same across tries: if an earlier one reached the server
+   * and only its answer was lost, the server returns that message instead of storing another.
+   */
+  async send(item: OutgoingMessage, delivery: Delivery): Promise<void> {
+    const { clientId, roomId, body, createdAt } = item;
+    this.put({ clientId, roomId, body, createdAt, status: 'sending' });
+    try {
+      const message = await delivery.send({ roomId, body, clientId });
+      delivery.sent(message);
+      this.remove(clientId);
+    } catch (error) {
+      this.fail(clientId, toProblem(error));
+    }
+  }
+
+  /**
+   * Once the connection is back: sends again, oldest first and one at a time so they arrive in the order written,
+   * what failed for a reason that passes. Never what would fail the same way.
+   */
+  async resendFailed(delivery: Delivery): Promise<void> {
+    const due = this.items.filter(resendable).sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+    for (const { clientId } of due) {
+      // Removed, retried by hand or refused for good meanwhile: not this one.
+      const item = this.get(clientId);
+      if (item && resendable(item)) await this.send(item, delivery);
+    }
+  }
+
+  private fail(clientId: string, problem: Problem): void {
+    // Removed while on its way: nothing to show.
+    if (!this.get(clientId)) return;
+    // Signed out: the auth layer takes the person to log in again, and then the same message can go with Retry.
+    const signedOut = problem.code === 'UNAUTHORIZED' || problem.code === 'SESSION_EXPIRED';
+    const why: SendProblem | undefined = signedOut ? undefined : { code: problem.code, retryAfterMs: problem.retryAfterMs };
+    this.items = this.items.map((i) => (i.clientId === clientId ? { ...i, status: 'failed', problem: why } : i));
     this.changed();
   }
 
@@ -103,6 +154,12 @@ function isOutgoing(value: unknown): value is OutgoingMessage {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
   return typeof v.clientId === 'string' && typeof v.roomId === 'string' && typeof v.body === 'string' && typeof v.createdAt === 'string';
+}
+
+/** A reason read back from storage; an unreadable one is dropped, never the message. */
+function isSendProblem(value: unknown): value is SendProblem {
+  const code = typeof value === 'object' && value !== null ? (value as Record<string, unknown>).code : undefined;
+  return code === 'NETWORK' || isAppCode(code);
 }
 
 let current: Outbox | null = null;

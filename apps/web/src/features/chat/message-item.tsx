@@ -2,11 +2,11 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { LIMITS, type Room } from '@youngchat/shared';
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { toProblem, type Problem } from '../../lib/problems.ts';
+import { isRetryable, toProblem, type Problem } from '../../lib/problems.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { ProblemMessage } from '../../ui/messages.tsx';
 import { applyMine } from './chat.cache.ts';
-import { longTime, nicknameOf, preview, shortTime } from './chat.format.ts';
+import { longTime, nicknameOf, notSentMessage, preview, shortTime } from './chat.format.ts';
 import type { ShownMessage } from './chat.history.ts';
 import { linkify } from './linkify.ts';
 
@@ -110,6 +110,9 @@ export function MessageItem({ message, room, me, onRetry, onDiscard }: MessageIt
 
   const sender = mine ? t('chat.you') : nicknameOf(room, message.senderId, t);
   const canChange = mine && message.status === 'sent' && !deleted && message.id !== null;
+  // Without a known reason (the page went away mid-send, or the person was signed out), trying again may work.
+  const canRetry = !message.problem || isRetryable(message.problem.code);
+  const whyId = `${editId}-why`;
 
   return (
     <li className={mine ? 'message mine' : 'message theirs'} data-key={message.key} data-status={message.status ?? undefined}>
@@ -197,14 +200,34 @@ export function MessageItem({ message, room, me, onRetry, onDiscard }: MessageIt
           ) : null}
         </div>
         {message.status === 'failed' ? (
-          <span className="row">
-            <button type="button" className="button-primary" onClick={() => onRetry(message.clientId)}>
-              {t('chat.retry')}
-            </button>
-            <button type="button" className="button-secondary" onClick={() => onDiscard(message.clientId)}>
-              {t('chat.discard')}
-            </button>
-          </span>
+          <>
+            {/* Not an alert: the log already reads new lines out, and a resend that fails again would repeat it. */}
+            {message.problem ? (
+              <p id={whyId} className="problem">
+                {notSentMessage(t, message.problem)}
+              </p>
+            ) : null}
+            <span className="row">
+              {canRetry ? (
+                <button
+                  type="button"
+                  className="button-primary"
+                  aria-describedby={message.problem ? whyId : undefined}
+                  onClick={() => onRetry(message.clientId)}
+                >
+                  {t('chat.retry')}
+                </button>
+              ) : null}
+              <button
+                type="button"
+                className={canRetry ? 'button-secondary' : 'button-primary'}
+                aria-describedby={message.problem ? whyId : undefined}
+                onClick={() => onDiscard(message.clientId)}
+              >
+                {t('chat.discard')}
+              </button>
+            </span>
+          </>
         ) : null}
         {canChange && mode === 'confirm-delete' ? (
           <div className="confirm" role="group" aria-labelledby={`${editId}-q`}>

@@ -212,6 +212,11 @@ export const en = {
     failed: 'Not sent',
     retry: 'Retry',
     discard: 'Remove',
+    notSent: {
+      BAD_INPUT: 'This message can’t be sent as it is. Please remove it and write it again.',
+      PAYLOAD_TOO_LARGE: 'This message is too long to send. Please remove it and send it in shorter parts.',
+      FORBIDDEN: 'You are no longer in this chat, so this message can’t be sent.',
+    },
     unreadBy_one: 'Not read yet by {{count}} person',
     unreadBy_other: 'Not read yet by {{count}} people',
     edited: 'edited',

@@ -211,6 +211,11 @@ export const ko: Messages = {
     failed: '못 보냄',
     retry: '다시 보내기',
     discard: '지우기',
+    notSent: {
+      BAD_INPUT: '이 메시지는 이대로 보낼 수 없어요. 지우고 다시 써 주세요.',
+      PAYLOAD_TOO_LARGE: '메시지가 너무 길어서 보낼 수 없어요. 지우고 짧게 나눠서 보내 주세요.',
+      FORBIDDEN: '이제 이 대화에 참여하고 있지 않아서 메시지를 보낼 수 없어요.',
+    },
     unreadBy_one: '{{count}}명이 아직 안 읽음',
     unreadBy_other: '{{count}}명이 아직 안 읽음',
     edited: '수정됨',
