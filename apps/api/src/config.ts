@@ -62,6 +62,8 @@ const envSchema = z.object({
   WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(16 * 1024).max(256 * 1024 * 1024).default(4 * 1024 * 1024),
   MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(100),
   EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** How long a deleted account's email stays taken before anyone may sign up with it again. */
+  ACCOUNT_EMAIL_GRACE_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   STREAM_MEMORY_EVENTS: z.coerce.number().int().min(10).max(1_000_000).default(20_000),
   /** Events an SSE stream or long-poll may hold unread; past it, the reader resumes from its position. */
   STREAM_QUEUE_EVENTS: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
@@ -99,6 +101,7 @@ export interface Config {
   refreshTokenTtlMs: number;
   /** Stored events older than this are pruned; a client away longer gets `resync`. */
   eventRetentionMs: number;
+  accountEmailGraceMs: number;
   /** Recent live events each instance keeps in memory, from which reconnecting clients catch up. */
   streamMemoryEvents: number;
   streamQueueEvents: number;
@@ -174,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     refreshTokenTtlMs: e.REFRESH_TOKEN_TTL_DAYS * 86_400_000,
     jwtSecret: e.JWT_SECRET ?? embeddedJwtSecret(dataDir),
     eventRetentionMs: e.EVENT_RETENTION_DAYS * 86_400_000,
+    accountEmailGraceMs: e.ACCOUNT_EMAIL_GRACE_DAYS * 86_400_000,
     streamMemoryEvents: e.STREAM_MEMORY_EVENTS,
     streamQueueEvents: e.STREAM_QUEUE_EVENTS,
     presence: { graceMs: e.PRESENCE_GRACE_MS, heartbeatMs: e.PRESENCE_HEARTBEAT_MS },

@@ -22,9 +22,11 @@ import { createAuthService } from './modules/auth/auth.service.ts';
 import { createBlocksService } from './modules/blocks/blocks.service.ts';
 import { createRefreshTokens } from './modules/auth/refresh-tokens.ts';
 import { createSessionCache } from './modules/auth/auth.session-cache.ts';
+import { createSessionBook } from './modules/auth/auth.sessions.ts';
 import { createProfileService } from './modules/profile/profile.service.ts';
-import { readHead, readLog } from './modules/events/events.repository.ts';
-import { startEventRetention, type EventRetention } from './modules/events/events.retention.ts';
+import { pruneEventsBefore, readHead, readLog } from './modules/events/events.repository.ts';
+import { createAccountService } from './modules/account/account.service.ts';
+import { startPeriodicJob, type PeriodicJob } from './periodic-job.ts';
 import { createEventsService } from './modules/events/events.service.ts';
 import { createSendBatcher } from './modules/messages/messages.batcher.ts';
 import { createMessagesService } from './modules/messages/messages.service.ts';
@@ -53,6 +55,7 @@ const { version } = createRequire(import.meta.url)('../package.json') as { versi
 const STREAM_TIMING = { headPollMs: 1_000, fillDelayMs: 25, reachTimeoutMs: 10_000 };
 /** Access tokens found live are trusted for 10 s (revocations are relayed at once; this bounds a lost relay). */
 const SESSION_CACHE = { ttlMs: 10_000, maxEntries: 100_000 };
+const HOUR_MS = 60 * 60_000;
 /**
  * Group commit: a batch gathers sends for 2 ms (a send waits that long at most, and under load batches grow, so
  * statements and commits per message fall), up to two batches are written at once, each of at most 500.
@@ -77,8 +80,8 @@ export interface AppDeps {
   stream: Stream;
   /** Who is online on any instance. */
   presence: Presence;
-  /** Prunes old events in the background. */
-  eventRetention: EventRetention;
+  /** Housekeeping in the background: old events pruned, deleted accounts' emails released. */
+  jobs: PeriodicJob[];
   services: {
     system: ReturnType<typeof createSystemService>;
     auth: ReturnType<typeof createAuthService>;
@@ -88,6 +91,7 @@ export interface AppDeps {
     blocks: ReturnType<typeof createBlocksService>;
     messages: ReturnType<typeof createMessagesService>;
     events: ReturnType<typeof createEventsService>;
+    account: ReturnType<typeof createAccountService>;
   };
   /** Every outside dependency, in the order they are closed (last opened first). */
   dependencies: Dependency[];
@@ -159,6 +163,11 @@ export async function buildDeps(config: Config, options: { logDestination?: Dest
     );
     const connections = createConnectionRegistry(eventBus, config.connections);
     const sessions = createSessionCache(eventBus, SESSION_CACHE);
+    const refreshTokens = createRefreshTokens(keyValue, {
+      familyTtlMs: config.refreshTokenTtlMs,
+      onReuse: (sessionId) => sessions.revoked({ sessionId }),
+    });
+    const sessionBook = createSessionBook({ db: database.db, refreshTokens, cache: sessions, connections, ttlMs: config.refreshTokenTtlMs });
     const stream = createStream({
       bus: eventBus,
       instanceId: config.instanceId,
@@ -174,6 +183,26 @@ export async function buildDeps(config: Config, options: { logDestination?: Dest
     });
     await stream.start();
     const rooms = createRoomsService({ db: database.db, stream });
+    const auth = createAuthService({
+      db: database.db,
+      kv: keyValue,
+      mailer,
+      rateLimiters,
+      accessTokens: createAccessTokens({ secret: config.jwtSecret, ttlMs: config.accessTokenTtlMs }),
+      refreshTokens,
+      sessions,
+      sessionBook,
+      codeSecret: config.jwtSecret,
+      logger,
+    });
+    const account = createAccountService({
+      db: database.db,
+      auth,
+      rooms,
+      blobStore,
+      logger,
+      emailGraceMs: config.accountEmailGraceMs,
+    });
     const presence = createPresence(eventBus, {
       instanceId: config.instanceId,
       logger,
@@ -205,31 +234,34 @@ export async function buildDeps(config: Config, options: { logDestination?: Dest
       connections,
       stream,
       presence,
-      eventRetention: startEventRetention({
-        db: database.db,
-        kv: keyValue,
-        instanceId: config.instanceId,
-        logger,
-        retentionMs: config.eventRetentionMs,
-        everyMs: 60 * 60_000,
-      }),
+      jobs: [
+        startPeriodicJob({
+          name: 'prune-events',
+          kv: keyValue,
+          instanceId: config.instanceId,
+          logger,
+          everyMs: HOUR_MS,
+          async run() {
+            // A client away longer than the retention resyncs.
+            const deleted = await pruneEventsBefore(database.db, new Date(Date.now() - config.eventRetentionMs));
+            if (deleted > 0) logger.info({ deleted }, 'old events pruned');
+          },
+        }),
+        startPeriodicJob({
+          name: 'release-deleted-emails',
+          kv: keyValue,
+          instanceId: config.instanceId,
+          logger,
+          everyMs: HOUR_MS,
+          async run() {
+            const released = await account.releaseEmails();
+            if (released > 0) logger.info({ released }, 'emails of deleted accounts released');
+          },
+        }),
+      ],
       services: {
         system: createSystemService({ version, instanceId: config.instanceId, adapters }),
-        auth: createAuthService({
-          db: database.db,
-          kv: keyValue,
-          mailer,
-          rateLimiters,
-          accessTokens: createAccessTokens({ secret: config.jwtSecret, ttlMs: config.accessTokenTtlMs }),
-          refreshTokens: createRefreshTokens(keyValue, {
-            familyTtlMs: config.refreshTokenTtlMs,
-            onReuse: (sessionId) => sessions.revoked({ sessionId }),
-          }),
-          sessions,
-          connections,
-          codeSecret: config.jwtSecret,
-          logger,
-        }),
+        auth,
         profile: createProfileService({ db: database.db, blobStore, logger }),
         users: createUsersService({ db: database.db, rateLimiters }),
         rooms,
@@ -245,6 +277,7 @@ export async function buildDeps(config: Config, options: { logDestination?: Dest
             ...SEND_BATCHES,
           }),
         }),
+        account,
         events: createEventsService({ db: database.db, stream, presence, logger, queueCap: config.streamQueueEvents }),
       },
       dependencies: opened,

@@ -194,7 +194,7 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
       for (const ws of wss.clients) ws.terminate();
       server.closeAllConnections();
       wss.close();
-      deps.eventRetention.stop();
+      for (const job of deps.jobs) job.stop();
       deps.stream.close();
       await deps.presence.close();
       await closeAll(deps.dependencies, logger);

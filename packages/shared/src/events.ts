@@ -44,6 +44,7 @@ export const userSchema = z.object({
   nickname: z.string(),
   statusMessage: z.string(),
   avatarUrl: z.string().nullable(),
+  deleted: z.literal(true).optional(),
 }) satisfies z.ZodType<User>;
 
 export const messageSchema = z.object({

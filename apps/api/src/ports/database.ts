@@ -18,6 +18,20 @@ export interface UsersTable {
   avatar_key: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+  /** Set when the account was deleted: the row stays so their messages keep a sender ("deleted user"). */
+  deleted_at: Date | null;
+}
+
+/** One sign-in (refresh-token family), as the person sees it in their list of devices. */
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  user_agent: Generated<string>;
+  /** Approximate: the start of the address it signed in from, or null. */
+  place: string | null;
+  created_at: Generated<Date>;
+  last_active_at: Generated<Date>;
+  ended_at: Date | null;
 }
 
 /** One row: the stream's last position given out, and how far it has been pruned. */
@@ -83,6 +97,7 @@ export interface UserBlocksTable {
 export interface DatabaseSchema {
   kv_entries: KvEntriesTable;
   users: UsersTable;
+  sessions: SessionsTable;
   rooms: RoomsTable;
   room_members: RoomMembersTable;
   messages: MessagesTable;

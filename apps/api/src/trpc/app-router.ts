@@ -1,3 +1,4 @@
+import { accountRouter } from '../modules/account/account.router.ts';
 import { authRouter } from '../modules/auth/auth.router.ts';
 import { eventsRouter } from '../modules/events/events.router.ts';
 import { messagesRouter } from '../modules/messages/messages.router.ts';
@@ -9,6 +10,7 @@ import { router } from './init.ts';
 
 export const appRouter = router({
   auth: authRouter,
+  account: accountRouter,
   profile: profileRouter,
   rooms: roomsRouter,
   messages: messagesRouter,

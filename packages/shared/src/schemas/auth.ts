@@ -40,6 +40,15 @@ export const refreshInput = z
   .optional()
   .transform((v) => v ?? {});
 
+export const requestPasswordResetInput = z.object({ email: emailSchema });
+export const resetPasswordInput = z.object({ email: emailSchema, code: codeSchema, newPassword: passwordSchema, session: sessionModeSchema });
+export const changePasswordInput = z.object({
+  currentPassword: z.string().min(1).max(LIMITS.password.max).refine(hasNoControlChars, CONTROL_CHARS_MESSAGE),
+  newPassword: passwordSchema,
+});
+export const revokeSessionInput = z.object({ sessionId: z.uuid() });
+export const accountDeleteInput = z.object({ password: z.string().min(1).max(LIMITS.password.max).refine(hasNoControlChars, CONTROL_CHARS_MESSAGE) });
+
 export type SignUpInput = z.input<typeof signUpInput>;
 export type VerifyEmailInput = z.input<typeof verifyEmailInput>;
 export type LoginInput = z.input<typeof loginInput>;
@@ -48,9 +57,32 @@ export interface User {
   id: string;
   /** Only in answers about yourself. */
   email?: string;
+  /** Empty once the account is deleted. */
   nickname: string;
   statusMessage: string;
   avatarUrl: string | null;
+  /** The account was deleted; their messages stay, shown as from a deleted user. */
+  deleted?: true;
+}
+
+/** One signed-in device, as `auth.sessions` lists it. */
+export interface SessionInfo {
+  id: string;
+  /** The device asking. */
+  current: boolean;
+  userAgent: string;
+  /** Approximate: the start of the address it last signed in or renewed from (e.g. "203.0.113.*"), or null. */
+  place: string | null;
+  createdAt: string;
+  lastActiveAt: string;
+}
+
+/** `account.export`: what the service holds of the person. */
+export interface AccountExport {
+  exportedAt: string;
+  profile: User & { createdAt: string };
+  rooms: { id: string; kind: 'direct' | 'group'; name: string; memberNicknames: string[] }[];
+  messages: { id: string; roomId: string; seq: number; body: string; createdAt: string; editedAt: string | null; deletedAt: string | null }[];
 }
 
 export interface Session {

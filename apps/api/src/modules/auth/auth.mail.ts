@@ -16,6 +16,20 @@ export function codeMail(to: string, code: string, ttlMinutes: number): MailMess
 }
 
 /** Sent instead of a code when the email already has an account, so the answer on screen is the same. */
+export function resetMail(to: string, code: string, ttlMinutes: number): MailMessage {
+  return {
+    to,
+    subject: `YOUng Chat 비밀번호 재설정 코드 / password reset code: ${code}`,
+    text: [
+      `YOUng Chat 비밀번호 재설정 코드: ${code}`,
+      `${ttlMinutes}분 안에 입력해 주세요. 요청하지 않으셨다면 이 메일을 무시하세요. 비밀번호는 그대로입니다.`,
+      '',
+      `Your YOUng Chat password reset code: ${code}`,
+      `Enter it within ${ttlMinutes} minutes. If you did not ask for it, ignore this mail: your password stays as it is.`,
+    ].join('\n'),
+  };
+}
+
 export function alreadyRegisteredMail(to: string): MailMessage {
   return {
     to,

@@ -16,4 +16,8 @@ export const AUTH_RATE_RULES = {
   /** Code guesses from one IP, across emails (each pending sign-up also dies after 5 wrong codes). */
   codeGuessesPerIp: { name: 'code_ip', points: 30, durationSec: 60 * 60 },
   refreshPerIp: { name: 'refresh_ip', points: 120, durationSec: 60 },
+  resetPerEmail: { name: 'reset_email', points: 3, durationSec: 10 * 60 },
+  resetPerIp: { name: 'reset_ip', points: 10, durationSec: 60 * 60 },
+  /** Checks of a signed-in person's password (changing it, deleting the account): a stolen session cannot guess it. */
+  passwordChecksPerUser: { name: 'password_user', points: 5, durationSec: 15 * 60 },
 } satisfies Record<string, RateLimitRule>;

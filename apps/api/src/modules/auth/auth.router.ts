@@ -1,7 +1,11 @@
 import {
+  changePasswordInput,
   loginInput,
   refreshInput,
+  requestPasswordResetInput,
   resendCodeInput,
+  resetPasswordInput,
+  revokeSessionInput,
   signUpInput,
   verifyEmailInput,
   type Session,
@@ -12,6 +16,10 @@ import { AppError } from '../../app-error.ts';
 import { authedProcedure, publicProcedure, router } from '../../trpc/init.ts';
 import { clearRefreshCookie, readRefreshCookie, setRefreshCookie } from './auth.cookies.ts';
 import type { IssuedSession } from './auth.service.ts';
+import type { ClientInfo } from './auth.sessions.ts';
+
+const clientOf = (ctx: Context): ClientInfo => ({ ip: ctx.request.ip, userAgent: ctx.request.userAgent });
+const ok = { ok: true as const };
 
 /** `cookie`: the refresh token goes only into the HttpOnly cookie. `token`: it is returned in the body. */
 function deliver(ctx: Context, issued: IssuedSession, mode: 'cookie' | 'token'): Session {
@@ -39,12 +47,12 @@ export const authRouter = router({
     .mutation(({ ctx, input }) => ctx.deps.services.auth.resendCode(input.email, ctx.request.ip)),
 
   verifyEmail: publicProcedure.input(verifyEmailInput).mutation(async ({ ctx, input }) => {
-    const issued = await ctx.deps.services.auth.verifyEmail(input, ctx.request.ip);
+    const issued = await ctx.deps.services.auth.verifyEmail(input, clientOf(ctx));
     return deliver(ctx, issued, input.session);
   }),
 
   login: publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
-    const issued = await ctx.deps.services.auth.login(input, ctx.request.ip);
+    const issued = await ctx.deps.services.auth.login(input, clientOf(ctx));
     return deliver(ctx, issued, input.session);
   }),
 
@@ -52,7 +60,7 @@ export const authRouter = router({
     const fromBody = input.refreshToken;
     if (!fromBody) assertOwnOrigin(ctx);
     const issued = await ctx.deps.services.auth
-      .refresh(fromBody ?? readRefreshCookie(ctx), ctx.request.ip)
+      .refresh(fromBody ?? readRefreshCookie(ctx), clientOf(ctx))
       .catch((error: unknown) => {
         if (!fromBody) clearRefreshCookie(ctx);
         throw error;
@@ -64,7 +72,36 @@ export const authRouter = router({
     if (ctx.request.cookieHeader) assertOwnOrigin(ctx);
     await ctx.deps.services.auth.logout(ctx.auth);
     clearRefreshCookie(ctx);
-    return { ok: true as const };
+    return ok;
+  }),
+
+  logoutEverywhere: authedProcedure.mutation(async ({ ctx }) => {
+    if (ctx.request.cookieHeader) assertOwnOrigin(ctx);
+    await ctx.deps.services.auth.logoutEverywhere(ctx.auth);
+    clearRefreshCookie(ctx);
+    return ok;
+  }),
+
+  sessions: authedProcedure.query(({ ctx }) => ctx.deps.services.auth.sessions(ctx.auth)),
+
+  revokeSession: authedProcedure.input(revokeSessionInput).mutation(async ({ ctx, input }) => {
+    await ctx.deps.services.auth.revokeSession(ctx.auth, input.sessionId);
+    if (input.sessionId === ctx.auth.sessionId) clearRefreshCookie(ctx);
+    return ok;
+  }),
+
+  changePassword: authedProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
+    await ctx.deps.services.auth.changePassword(ctx.auth, input);
+    return ok;
+  }),
+
+  requestPasswordReset: publicProcedure
+    .input(requestPasswordResetInput)
+    .mutation(({ ctx, input }) => ctx.deps.services.auth.requestPasswordReset(input.email, ctx.request.ip)),
+
+  resetPassword: publicProcedure.input(resetPasswordInput).mutation(async ({ ctx, input }) => {
+    const issued = await ctx.deps.services.auth.resetPassword(input, clientOf(ctx));
+    return deliver(ctx, issued, input.session);
   }),
 
   me: authedProcedure.query(({ ctx }) => ctx.deps.services.auth.me(ctx.auth)),

@@ -1,16 +1,16 @@
 import { createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
-import { LIMITS, type CodeSentAnswer, type Session, type User } from '@youngchat/shared';
+import { LIMITS, type CodeSentAnswer, type Session, type SessionInfo, type User } from '@youngchat/shared';
 import type { Logger } from 'pino';
 import type { Db } from '../../ports/database.ts';
 import type { KeyValueStore } from '../../ports/key-value.ts';
 import type { Mailer, MailMessage } from '../../ports/mailer.ts';
 import type { RateLimiter, RateLimiterFactory } from '../../ports/rate-limiter.ts';
-import type { ConnectionRegistry } from '../../realtime/connections.ts';
 import { AppError } from '../../app-error.ts';
-import { emailExists, findCredentials, findUserById, insertUser, toUser, type UserRow } from '../users/users.api.ts';
+import { emailExists, findCredentials, findUserById, insertUser, setPasswordHash, toUser, type UserRow } from '../users/users.api.ts';
 import type { AccessClaims, AccessTokens } from './access-token.ts';
 import type { SessionCache } from './auth.session-cache.ts';
-import { alreadyRegisteredMail, codeMail } from './auth.mail.ts';
+import type { ClientInfo, SessionBook } from './auth.sessions.ts';
+import { alreadyRegisteredMail, codeMail, resetMail } from './auth.mail.ts';
 import { AUTH_RATE_RULES } from './auth.policy.ts';
 import { hashPassword, isCommonPassword, verifyAgainstDummy, verifyPassword } from './password.ts';
 import type { RefreshTokens } from './refresh-tokens.ts';
@@ -23,7 +23,8 @@ export interface AuthServiceDeps {
   accessTokens: AccessTokens;
   refreshTokens: RefreshTokens;
   sessions: SessionCache;
-  connections: ConnectionRegistry;
+  /** Each person's sign-ins, and the one way to end them. */
+  sessionBook: SessionBook;
   /** Keys the HMAC of verification codes, so a leaked KV store does not reveal codes. */
   codeSecret: string;
   logger: Logger;
@@ -38,6 +39,8 @@ interface PendingSignUp {
 
 const pendingKey = (email: string) => `auth:signup:${email}`;
 const failuresKey = (email: string) => `auth:signup-fails:${email}`;
+const resetKey = (email: string) => `auth:reset:${email}`;
+const resetFailuresKey = (email: string) => `auth:reset-fails:${email}`;
 const blacklistKey = (jti: string) => `auth:bl:${jti}`;
 
 /** Everything a client sees on a successful sign-in; the router decides where the refresh token goes. */
@@ -61,8 +64,43 @@ export function createAuthService(deps: AuthServiceDeps) {
     }
   }
 
-  const hashCode = (email: string, code: string) =>
-    createHmac('sha256', deps.codeSecret).update(`${email}\n${code}`).digest('base64url');
+  /** `purpose` keeps a sign-up code from ever matching a password reset, and the other way round. */
+  const hashCode = (email: string, code: string, purpose: 'signup' | 'reset' = 'signup') =>
+    createHmac('sha256', deps.codeSecret).update(`${purpose === 'signup' ? '' : `${purpose}\n`}${email}\n${code}`).digest('base64url');
+
+  const newCode = () => randomInt(0, 10 ** LIMITS.code.length).toString().padStart(LIMITS.code.length, '0');
+  const invalidCode = () => new AppError('INVALID_CODE', 'That code did not work. Check it, or ask for a new one.');
+
+  /**
+   * Takes the emailed code pending under `key` if `code` is it: single use, and after too many wrong guesses it is
+   * gone. Wrong, expired, used and killed codes all get the same INVALID_CODE.
+   */
+  async function takeCode<T extends { codeHash: string }>(
+    keys: { pending: string; failures: string },
+    hashOfGiven: string,
+    before?: (pending: T) => void,
+  ): Promise<T> {
+    const raw = await kv.get(keys.pending);
+    if (!raw) throw invalidCode();
+    const pending = JSON.parse(raw) as T;
+    const expected = Buffer.from(pending.codeHash);
+    const given = Buffer.from(hashOfGiven);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
+      const failures = await kv.increment(keys.failures, LIMITS.code.ttlMs);
+      if (failures >= LIMITS.code.maxAttempts) await kv.delete(keys.pending);
+      throw invalidCode();
+    }
+    // Checks that may fail without using the code up (a common password: choose another and try again).
+    before?.(pending);
+    // Single use: of two requests with the right code, one takes it.
+    if ((await kv.take(keys.pending)) === null) throw invalidCode();
+    await kv.delete(keys.failures);
+    return pending;
+  }
+
+  function refuseCommon(password: string): void {
+    if (isCommonPassword(password)) throw new AppError('PASSWORD_TOO_COMMON', 'This password is too common. Please choose another one.');
+  }
 
   /** Mail goes out in the background: the answer must not wait for SMTP, or its timing would tell. */
   function sendLater(mail: MailMessage): void {
@@ -70,7 +108,7 @@ export function createAuthService(deps: AuthServiceDeps) {
   }
 
   async function startPending(pending: Omit<PendingSignUp, 'codeHash'>): Promise<void> {
-    const code = randomInt(0, 10 ** LIMITS.code.length).toString().padStart(LIMITS.code.length, '0');
+    const code = newCode();
     await kv.set(pendingKey(pending.email), JSON.stringify({ ...pending, codeHash: hashCode(pending.email, code) }), LIMITS.code.ttlMs);
     await kv.delete(failuresKey(pending.email));
     sendLater(codeMail(pending.email, code, LIMITS.code.ttlMs / 60_000));
@@ -84,9 +122,33 @@ export function createAuthService(deps: AuthServiceDeps) {
     };
   }
 
-  async function startSession(row: UserRow): Promise<IssuedSession> {
-    const { token, familyId } = await deps.refreshTokens.startFamily(row.id);
+  async function startSession(row: UserRow, client: ClientInfo): Promise<IssuedSession> {
+    const { token, familyId } = await deps.sessionBook.start(row.id, client);
     return issueSession(row, familyId, token);
+  }
+
+  /** This access token is refused at once everywhere, until it would have expired anyway. */
+  async function blacklist(auth: AccessClaims): Promise<void> {
+    const ttl = auth.expiresAt.getTime() - Date.now();
+    if (ttl > 0) await kv.set(blacklistKey(auth.jti), '1', ttl);
+  }
+
+  /** The password of a live account, checked, a few tries at a time (the caller is signed in, or about to go). */
+  async function checkPassword(userId: string, password: string): Promise<void> {
+    await limit('passwordChecksPerUser', userId);
+    const row = await findCredentials(db, { id: userId });
+    if (!row || !(await verifyPassword(row.password_hash, password))) {
+      throw new AppError('INVALID_CREDENTIALS', 'That password is not right.');
+    }
+  }
+
+  /**
+   * Refuses this access token at once everywhere, ends its refresh family and every connection of this sign-in
+   * (not the person's other devices).
+   */
+  async function logout(auth: AccessClaims): Promise<void> {
+    await blacklist(auth);
+    await deps.sessionBook.end([auth.sessionId]);
   }
 
   const codeSent: CodeSentAnswer = { ok: true, codeTtlSeconds: LIMITS.code.ttlMs / 1000 };
@@ -96,9 +158,7 @@ export function createAuthService(deps: AuthServiceDeps) {
     async signUp(input: { email: string; password: string; nickname: string }, ip: string): Promise<CodeSentAnswer> {
       await limit('signUpPerIp', ip);
       await limit('signUpPerEmail', input.email);
-      if (isCommonPassword(input.password)) {
-        throw new AppError('PASSWORD_TOO_COMMON', 'This password is too common. Please choose another one.');
-      }
+      refuseCommon(input.password);
       const passwordHash = await hashPassword(input.password);
       if (await emailExists(db, input.email)) sendLater(alreadyRegisteredMail(input.email));
       else await startPending({ email: input.email, passwordHash, nickname: input.nickname });
@@ -117,43 +177,33 @@ export function createAuthService(deps: AuthServiceDeps) {
     },
 
     /** Creates the account. Wrong, expired, used and killed codes all get the same INVALID_CODE. */
-    async verifyEmail(input: { email: string; code: string }, ip: string): Promise<IssuedSession> {
-      await limit('codeGuessesPerIp', ip);
-      const invalid = () => new AppError('INVALID_CODE', 'That code did not work. Check it, or ask for a new one.');
-      const raw = await kv.get(pendingKey(input.email));
-      if (!raw) throw invalid();
-      const pending = JSON.parse(raw) as PendingSignUp;
-      const expected = Buffer.from(pending.codeHash);
-      const given = Buffer.from(hashCode(input.email, input.code));
-      if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
-        const failures = await kv.increment(failuresKey(input.email), LIMITS.code.ttlMs);
-        if (failures >= LIMITS.code.maxAttempts) await kv.delete(pendingKey(input.email));
-        throw invalid();
-      }
-      // Single use: of two requests with the right code, one takes it.
-      if ((await kv.take(pendingKey(input.email))) === null) throw invalid();
-      await kv.delete(failuresKey(input.email));
+    async verifyEmail(input: { email: string; code: string }, client: ClientInfo): Promise<IssuedSession> {
+      await limit('codeGuessesPerIp', client.ip);
+      const pending = await takeCode<PendingSignUp>(
+        { pending: pendingKey(input.email), failures: failuresKey(input.email) },
+        hashCode(input.email, input.code),
+      );
       const row = await insertUser(db, {
         id: randomUUID(),
         email: pending.email,
         passwordHash: pending.passwordHash,
         nickname: pending.nickname,
       });
-      if (!row) throw invalid(); // the account was created meanwhile
+      if (!row) throw invalidCode(); // the account was created meanwhile
       logger.info({ userId: row.id }, 'account created');
-      return startSession(row);
+      return startSession(row, client);
     },
 
-    async login(input: { email: string; password: string }, ip: string): Promise<IssuedSession> {
-      const pair = `${input.email}|${ip}`;
-      await limit('loginPerIp', ip);
+    async login(input: { email: string; password: string }, client: ClientInfo): Promise<IssuedSession> {
+      const pair = `${input.email}|${client.ip}`;
+      await limit('loginPerIp', client.ip);
       const paused = await limiters.loginFailuresPerPair.peek(pair);
       if (!paused.allowed) {
         throw new AppError('RATE_LIMITED', 'Too many attempts. Please wait a moment and try again.', {
           retryAfterMs: paused.retryAfterMs,
         });
       }
-      const row = await findCredentials(db, input.email);
+      const row = await findCredentials(db, { email: input.email });
       const ok = row ? await verifyPassword(row.password_hash, input.password) : await verifyAgainstDummy(input.password);
       if (!row || !ok) {
         await limiters.loginFailuresPerPair.consume(pair);
@@ -161,30 +211,80 @@ export function createAuthService(deps: AuthServiceDeps) {
       }
       await limiters.loginFailuresPerPair.reset(pair);
       const { password_hash: _hash, ...user } = row;
-      return startSession(user);
+      return startSession(user, client);
     },
 
-    async refresh(refreshToken: string | undefined, ip: string): Promise<IssuedSession> {
-      await limit('refreshPerIp', ip);
+    async refresh(refreshToken: string | undefined, client: ClientInfo): Promise<IssuedSession> {
+      await limit('refreshPerIp', client.ip);
       if (!refreshToken) throw new AppError('SESSION_EXPIRED', 'Please sign in.');
       // Everything that can fail for a moment is asked before the token is spent: an outage must not sign anyone out.
       const row = await findUserById(db, (await deps.refreshTokens.inspect(refreshToken)).userId);
-      if (!row) throw new AppError('SESSION_EXPIRED', 'Please sign in.');
+      if (!row || row.deleted_at) throw new AppError('SESSION_EXPIRED', 'Please sign in.');
       const rotated = await deps.refreshTokens.rotate(refreshToken);
+      await deps.sessionBook.touch(rotated.familyId, client);
       return issueSession(row, rotated.familyId, rotated.token);
     },
 
-    /**
-     * Refuses this access token at once everywhere, ends its refresh family and every connection of this sign-in
-     * (not the person's other devices).
-     */
-    async logout(auth: AccessClaims): Promise<void> {
-      const ttl = auth.expiresAt.getTime() - Date.now();
-      if (ttl > 0) await kv.set(blacklistKey(auth.jti), '1', ttl);
-      await deps.refreshTokens.revokeFamily(auth.sessionId);
-      await deps.sessions.revoked({ sessionId: auth.sessionId });
-      await deps.connections.endSessionEverywhere(auth.sessionId);
+    logout,
+
+    /** Every sign-in of the person ends, this one included. */
+    async logoutEverywhere(auth: AccessClaims): Promise<void> {
+      await blacklist(auth);
+      await deps.sessionBook.endAllBut(auth.userId, null);
+      await deps.sessionBook.end([auth.sessionId]);
     },
+
+    sessions: (auth: AccessClaims): Promise<SessionInfo[]> => deps.sessionBook.list(auth.userId, auth.sessionId),
+
+    /** "Sign out this device": one of the person's own sign-ins; their current one is a logout. */
+    async revokeSession(auth: AccessClaims, sessionId: string): Promise<void> {
+      if (sessionId === auth.sessionId) return logout(auth);
+      if (!(await deps.sessionBook.isOpen(auth.userId, sessionId))) throw new AppError('NOT_FOUND', 'That device is not signed in.');
+      await deps.sessionBook.end([sessionId]);
+    },
+
+    /** Needs the current password; every other sign-in ends, this one stays. */
+    async changePassword(auth: AccessClaims, input: { currentPassword: string; newPassword: string }): Promise<void> {
+      await checkPassword(auth.userId, input.currentPassword);
+      refuseCommon(input.newPassword);
+      await setPasswordHash(db, auth.userId, await hashPassword(input.newPassword));
+      await deps.sessionBook.endAllBut(auth.userId, auth.sessionId);
+      logger.info({ userId: auth.userId }, 'password changed');
+    },
+
+    checkPassword,
+
+    /** The same answer, and about the same work, whether or not the email has an account. */
+    async requestPasswordReset(email: string, ip: string): Promise<CodeSentAnswer> {
+      await limit('resetPerIp', ip);
+      await limit('resetPerEmail', email);
+      const row = await findCredentials(db, { email });
+      const code = newCode();
+      // Stored for an unknown email too (no account can ever use it), so both answers cost the same.
+      await kv.set(resetKey(email), JSON.stringify({ userId: row?.id ?? null, codeHash: hashCode(email, code, 'reset') }), LIMITS.code.ttlMs);
+      await kv.delete(resetFailuresKey(email));
+      if (row) sendLater(resetMail(email, code, LIMITS.code.ttlMs / 60_000));
+      return codeSent;
+    },
+
+    /** A new password by emailed code: signs this device in, and every other sign-in ends. */
+    async resetPassword(input: { email: string; code: string; newPassword: string }, client: ClientInfo): Promise<IssuedSession> {
+      await limit('codeGuessesPerIp', client.ip);
+      const pending = await takeCode<{ userId: string | null; codeHash: string }>(
+        { pending: resetKey(input.email), failures: resetFailuresKey(input.email) },
+        hashCode(input.email, input.code, 'reset'),
+        () => refuseCommon(input.newPassword),
+      );
+      const row = pending.userId ? await findUserById(db, pending.userId) : undefined;
+      if (!row || row.deleted_at) throw invalidCode();
+      await setPasswordHash(db, row.id, await hashPassword(input.newPassword));
+      await deps.sessionBook.endAllBut(row.id, null);
+      logger.info({ userId: row.id }, 'password reset');
+      return startSession(row, client);
+    },
+
+    /** Ends every sign-in of a person (their account is going). */
+    endEverySession: (userId: string) => deps.sessionBook.endAllBut(userId, null),
 
     /** A valid JWT that is not blacklisted and whose sign-in has not ended. */
     async authenticate(token: string): Promise<AccessClaims> {

@@ -183,3 +183,8 @@ export function softDelete(db: Db, id: string): Promise<MessageRow | undefined> 
     .returning(COLUMNS)
     .executeTakeFirst();
 }
+
+/** Everything one person wrote, oldest first (their data export). */
+export function messagesBySender(db: Db, senderId: string): Promise<MessageRow[]> {
+  return db.selectFrom('messages').select(COLUMNS).where('sender_id', '=', senderId).orderBy('created_at').orderBy('id').execute();
+}

@@ -95,7 +95,6 @@ export function roomsOf(db: Db, userId: string): Promise<RoomRow[]> {
     .execute();
 }
 
-/** People who share a room with this user now, the user excluded. */
 /** Everyone who shares a room with each of `userIds`, in one query. */
 export async function contactsOf(db: Db, userIds: string[]): Promise<Map<string, string[]>> {
   const contacts = new Map<string, string[]>(userIds.map((id) => [id, []]));

@@ -169,6 +169,11 @@ export function createRoomsService({ db, stream }: { db: Db; stream: Stream }) {
 
     leave,
 
+    /** Takes the person out of every room they are in (their account is going). */
+    async leaveAll(userId: string): Promise<void> {
+      for (const room of await roomsOf(db, userId)) await leave(userId, room.id);
+    },
+
     /** Leaves the 1:1 room with `otherId`, if the viewer is in one. */
     async leaveDirectWith(viewerId: string, otherId: string): Promise<void> {
       const roomId = await findDirectRoomId(db, directKey(viewerId, otherId));

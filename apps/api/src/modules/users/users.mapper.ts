@@ -9,5 +9,6 @@ export function toUser(row: UserRow, viewerId: string | undefined): User {
     nickname: row.nickname,
     statusMessage: row.status_message,
     avatarUrl: row.avatar_key ? `/files/${row.avatar_key}` : null,
+    ...(row.deleted_at ? { deleted: true as const } : {}),
   };
 }

@@ -2,7 +2,7 @@ import { sql, type Selectable } from 'kysely';
 import type { Db, UsersTable } from '../../ports/database.ts';
 
 /** Public columns only: the password hash is selected in exactly one place, findCredentials. */
-const PUBLIC_COLUMNS = ['id', 'email', 'nickname', 'status_message', 'avatar_key'] as const;
+const PUBLIC_COLUMNS = ['id', 'email', 'nickname', 'status_message', 'avatar_key', 'created_at', 'deleted_at'] as const;
 
 export type UserRow = Pick<Selectable<UsersTable>, (typeof PUBLIC_COLUMNS)[number]>;
 
@@ -28,12 +28,46 @@ export async function emailExists(db: Db, email: string): Promise<boolean> {
   return row !== undefined;
 }
 
-export function findCredentials(db: Db, email: string) {
+/** A live account's row with its password hash, by email or by id. */
+export function findCredentials(db: Db, by: { email: string } | { id: string }) {
   return db
     .selectFrom('users')
     .select([...PUBLIC_COLUMNS, 'password_hash'])
-    .where('email', '=', email)
+    .where((eb) => ('email' in by ? eb('email', '=', by.email) : eb('id', '=', by.id)))
+    .where('deleted_at', 'is', null)
     .executeTakeFirst();
+}
+
+export async function setPasswordHash(db: Db, id: string, passwordHash: string): Promise<void> {
+  await db.updateTable('users').set({ password_hash: passwordHash, updated_at: sql<Date>`now()` }).where('id', '=', id).execute();
+}
+
+/**
+ * A deleted account keeps its row, so its messages keep a sender; its profile goes, and its email stays taken until
+ * `freeDeletedEmails`. Returns the avatar key to delete, or undefined when there was no live account.
+ */
+export async function markDeleted(db: Db, id: string): Promise<{ avatarKey: string | null } | undefined> {
+  return db.transaction().execute(async (tx) => {
+    const before = await tx.selectFrom('users').select('avatar_key').where('id', '=', id).where('deleted_at', 'is', null).forUpdate().executeTakeFirst();
+    if (!before) return undefined;
+    await tx
+      .updateTable('users')
+      .set({ nickname: '', status_message: '', avatar_key: null, password_hash: '!', deleted_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })
+      .where('id', '=', id)
+      .execute();
+    return { avatarKey: before.avatar_key };
+  });
+}
+
+/** After the grace period a deleted account's email may sign up again: it is replaced by one that cannot exist. */
+export async function freeDeletedEmails(db: Db, deletedBefore: Date): Promise<number> {
+  const result = await db
+    .updateTable('users')
+    .set({ email: sql<string>`'deleted+' || id || '@invalid'` })
+    .where('deleted_at', '<', deletedBefore)
+    .where('email', 'not like', 'deleted+%@invalid')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 export function updateProfile(
@@ -68,12 +102,13 @@ export async function replaceAvatarKey(
   });
 }
 
-/** Nickname prefix (case-insensitive) or exact email; never OFFSET, never more than `limit`. */
+/** Nickname prefix (case-insensitive) or exact email of live accounts; never OFFSET, never more than `limit`. */
 export function searchUsers(db: Db, query: string, limit: number): Promise<UserRow[]> {
   const prefix = `${query.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   return db
     .selectFrom('users')
     .select(PUBLIC_COLUMNS)
+    .where('deleted_at', 'is', null)
     .where((eb) =>
       eb.or([eb(sql`lower(nickname)`, 'like', prefix), eb('email', '=', query.toLowerCase())]),
     )

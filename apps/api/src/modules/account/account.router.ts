@@ -1,0 +1,13 @@
+import { accountDeleteInput } from '@youngchat/shared';
+import { authedProcedure, router } from '../../trpc/init.ts';
+import { clearRefreshCookie } from '../auth/auth.api.ts';
+
+export const accountRouter = router({
+  delete: authedProcedure.input(accountDeleteInput).mutation(async ({ ctx, input }) => {
+    await ctx.deps.services.account.delete(ctx.auth, input.password);
+    clearRefreshCookie(ctx);
+    return { ok: true as const };
+  }),
+
+  export: authedProcedure.query(({ ctx }) => ctx.deps.services.account.export(ctx.auth)),
+});
