@@ -240,17 +240,18 @@ describe('chat in a real browser', () => {
     await messageItem(a.page, 'Yes!').waitFor();
     expect(await notifications(b.page)).toHaveLength(1);
 
-    // ---- A send that fails shows "Not sent" and Retry; the retry delivers it exactly once ----
+    // ---- A send that fails offline shows "Not sent" and Retry; when the connection is back it goes by itself,
+    // exactly once ----
     const problemsBefore = a.problems.length;
     await a.context.setOffline(true);
     await send(a.page, 'Sent while offline');
     const offline = messageItem(a.page, 'Sent while offline');
     await offline.getByText('Not sent', { exact: true }).waitFor();
+    await offline.getByRole('button', { name: 'Retry' }).waitFor();
     await a.context.setOffline(false);
     // Chromium logs each request refused while offline; those were the point of this step.
     a.problems.splice(problemsBefore, Infinity, ...a.problems.slice(problemsBefore).filter((p) => !p.includes('net::ERR_INTERNET_DISCONNECTED')));
-    await offline.getByRole('button', { name: 'Retry' }).click();
-    await offline.getByText('Sent', { exact: true }).waitFor();
+    await offline.getByText('Sent', { exact: true }).waitFor({ timeout: 20_000 });
     await messageItem(b.page, 'Sent while offline').waitFor();
     await a.page.getByRole('status', { name: 'Connection:' }).filter({ hasText: 'Up to date' }).waitFor({ timeout: 20_000 });
     expect(await messageItem(b.page, 'Sent while offline').count()).toBe(1);

@@ -1,7 +1,9 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../features/auth/auth.hooks.ts';
+import { AccountPage } from '../features/account/account.page.tsx';
 import { LoginPage } from '../features/auth/login.page.tsx';
+import { ResetPasswordPage } from '../features/auth/reset-password.page.tsx';
 import { SignUpPage } from '../features/auth/signup.page.tsx';
 import { VerifyPage } from '../features/auth/verify.page.tsx';
 import { ChatsPage } from '../features/chat/chats.page.tsx';
@@ -54,8 +56,12 @@ export function Routes() {
       return auth.status === 'signed-in' ? <Redirect to={PATHS.home} /> : <VerifyPage />;
     case 'login':
       return auth.status === 'signed-in' ? <Redirect to={PATHS.home} /> : <LoginPage />;
+    case 'reset-password':
+      return auth.status === 'signed-in' ? <Redirect to={PATHS.home} /> : <ResetPasswordPage />;
     case 'profile':
       return auth.status === 'signed-in' ? <ProfilePage key={auth.user.id} user={auth.user} /> : toLogin;
+    case 'account':
+      return auth.status === 'signed-in' ? <AccountPage key={auth.user.id} /> : toLogin;
     case 'not-found':
       return <NotFoundPage />;
   }

@@ -7,7 +7,9 @@ describe('matchRoute', () => {
     expect(matchRoute('/signup')).toBe('signup');
     expect(matchRoute('/verify/')).toBe('verify');
     expect(matchRoute('/login')).toBe('login');
+    expect(matchRoute('/reset-password')).toBe('reset-password');
     expect(matchRoute('/profile')).toBe('profile');
+    expect(matchRoute('/account/')).toBe('account');
     expect(matchRoute('/new-chat')).toBe('new-chat');
     expect(matchRoute('/new-group/')).toBe('new-group');
   });

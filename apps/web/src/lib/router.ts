@@ -1,17 +1,30 @@
 import { useSyncExternalStore } from 'react';
 
 /**
- * A router small enough to read in one go: five pages do not need a library. URLs stay meaningful and the
+ * A router small enough to read in one go: a handful of pages do not need a library. URLs stay meaningful and the
  * browser's Back button works because every move goes through the History API.
  */
-export type RouteName = 'home' | 'signup' | 'verify' | 'login' | 'profile' | 'new-chat' | 'new-group' | 'room' | 'not-found';
+export type RouteName =
+  | 'home'
+  | 'signup'
+  | 'verify'
+  | 'login'
+  | 'reset-password'
+  | 'profile'
+  | 'account'
+  | 'new-chat'
+  | 'new-group'
+  | 'room'
+  | 'not-found';
 
 export const PATHS = {
   home: '/',
   signup: '/signup',
   verify: '/verify',
   login: '/login',
+  'reset-password': '/reset-password',
   profile: '/profile',
+  account: '/account',
   'new-chat': '/new-chat',
   'new-group': '/new-group',
 } as const satisfies Record<Exclude<RouteName, 'not-found' | 'room'>, string>;

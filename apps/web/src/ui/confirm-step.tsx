@@ -1,6 +1,6 @@
-import { useEffect, useId, useRef } from 'react';
+import { useEffect, useId, useRef, type ReactNode } from 'react';
 import type { Problem } from '../lib/problems.ts';
-import { ProblemMessage } from './messages.tsx';
+import { ProblemMessage, type ProblemWords } from './messages.tsx';
 
 /**
  * A plain question before something hard to undo. The safe answer has focus first, so a stray Enter changes
@@ -14,6 +14,9 @@ export function ConfirmStep(props: {
   busyYes: string;
   busy: boolean;
   problem: Problem | null;
+  say?: ProblemWords;
+  /** What to read or fill in before answering (what will happen, a password), between the question and the answers. */
+  children?: ReactNode;
   onNo: () => void;
   onYes: () => void;
 }) {
@@ -32,15 +35,25 @@ export function ConfirmStep(props: {
       }}
     >
       <p id={questionId}>{props.question}</p>
-      <p className="actions">
-        <button type="button" ref={noRef} className="button-secondary" onClick={props.onNo}>
-          {props.no}
-        </button>
-        <button type="button" className="button-danger" aria-disabled={props.busy || undefined} onClick={props.onYes}>
-          {props.busy ? props.busyYes : props.yes}
-        </button>
-      </p>
-      <ProblemMessage problem={props.problem} />
+      {/* A form, so Enter in a box above the answers (a password typed on purpose) answers yes, as forms do. */}
+      <form
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          props.onYes();
+        }}
+      >
+        {props.children}
+        <p className="actions">
+          <button type="button" ref={noRef} className="button-secondary" onClick={props.onNo}>
+            {props.no}
+          </button>
+          <button type="submit" className="button-danger" aria-disabled={props.busy || undefined}>
+            {props.busy ? props.busyYes : props.yes}
+          </button>
+        </p>
+      </form>
+      <ProblemMessage problem={props.problem} say={props.say} />
     </div>
   );
 }

@@ -2,16 +2,19 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { problemMessage, type Problem } from '../lib/problems.ts';
 
+/** Sentences a form can say more exactly than the general one for a code (a wrong password where no email was asked). */
+export type ProblemWords = Partial<Record<Problem['code'], string>>;
+
 /**
  * An error in plain words. role="alert" makes screen readers say it as soon as it appears; the element is only
  * rendered when there is something to say, so nothing is announced on page load.
  */
-export function ProblemMessage({ problem }: { problem: Problem | null }) {
+export function ProblemMessage({ problem, say }: { problem: Problem | null; say?: ProblemWords }) {
   const { t } = useTranslation();
   if (!problem) return null;
   return (
     <p role="alert" className="problem">
-      {problemMessage(t, problem)}
+      {say?.[problem.code] ?? problemMessage(t, problem)}
     </p>
   );
 }

@@ -3,7 +3,16 @@ import { queryClient } from '../../lib/query-client.ts';
 import { toProblem } from '../../lib/problems.ts';
 import { reconnectSocket, setUnauthorizedHandler, trpcClient } from '../../lib/trpc.ts';
 import { jwtLifetimeMs, refreshDelayMs, singleFlight, type LockManagerLike } from './auth.refresh.ts';
-import { forgetToken, getAuthState, getToken, isNewPerson, showSignedIn, showSignedOut, storeToken } from './auth.store.ts';
+import {
+  forgetToken,
+  getAuthState,
+  getToken,
+  isNewPerson,
+  showSignedIn,
+  showSignedOut,
+  storeToken,
+  type SignedOutReason,
+} from './auth.store.ts';
 
 const LOCK_NAME = 'youngchat-refresh';
 /** After a failed renewal that was not a refusal (offline, server restarting): try again this much later. */
@@ -58,7 +67,7 @@ async function adopt(session: Session, then?: () => void): Promise<void> {
   showSignedIn(session.user);
 }
 
-async function end(reason: 'logged-out' | 'expired' | null, then?: () => void): Promise<void> {
+async function end(reason: SignedOutReason, then?: () => void): Promise<void> {
   clearTimeout(timer);
   if (forgetToken()) {
     dropPersonalQueries();
@@ -73,7 +82,7 @@ async function renew(): Promise<Outcome> {
     await adopt(await trpcClient.auth.refresh.mutate());
     return 'renewed';
   } catch (error) {
-    const { code } = toProblem(error);
+    const { code, retryAfterMs } = toProblem(error);
     // SESSION_EXPIRED: no cookie, or it was revoked. FORBIDDEN/UNAUTHORIZED: the server will not renew it either.
     if (code === 'SESSION_EXPIRED' || code === 'UNAUTHORIZED' || code === 'FORBIDDEN') {
       await end(getAuthState().status === 'signed-in' ? 'expired' : null);
@@ -82,6 +91,9 @@ async function renew(): Promise<Outcome> {
     if (getAuthState().status === 'restoring') {
       restoreFailed = true;
       await end(null);
+      // A busy server says when to come back, and the cookie may well be good: ask again then (offline waits for
+      // the browser's 'online').
+      if (code === 'SERVICE_UNAVAILABLE') schedule(Math.max(retryAfterMs ?? 0, 1_000));
     } else schedule(RETRY_AFTER_FAILURE_MS); // keep the session: the refresh cookie may well still be good
     return 'failed';
   }
@@ -96,21 +108,54 @@ export async function signIn(session: Session, then?: () => void): Promise<void>
   channel?.postMessage('signed-in');
 }
 
+/** Set while this tab ends its own session (logout, sign out everywhere, deletion). */
+let endingHere = false;
+
+/**
+ * Runs `call`, which ends this device's session on the server, then ends it here and in the other tabs of this
+ * browser, which shared it. If `call` fails the person stays signed in, and the error is the caller's to tell.
+ */
+export async function endSession(call: () => Promise<unknown>, reason: 'logged-out' | 'account-deleted', then?: () => void): Promise<void> {
+  endingHere = true;
+  try {
+    await call();
+    await end(reason, then);
+  } finally {
+    endingHere = false;
+  }
+  channel?.postMessage('signed-out');
+}
+
 /**
  * Ends the session on the server, then here; the API also closes this account's sockets on every instance.
  * When the server cannot be reached this throws and the person stays signed in: forgetting the token locally
  * would look like a logout while the refresh cookie still opens the account on the next visit.
  */
-export async function signOut(then?: () => void): Promise<void> {
-  try {
-    if (getToken()) await trpcClient.auth.logout.mutate();
-  } catch (error) {
-    const { code } = toProblem(error);
-    // Already over on the server (expired, revoked): nothing left to end there.
-    if (code !== 'UNAUTHORIZED' && code !== 'SESSION_EXPIRED') throw error;
-  }
-  await end('logged-out', then);
-  channel?.postMessage('signed-out');
+export function signOut(then?: () => void): Promise<void> {
+  return endSession(
+    async () => {
+      try {
+        if (getToken()) await trpcClient.auth.logout.mutate();
+      } catch (error) {
+        const { code } = toProblem(error);
+        // Already over on the server (expired, revoked): nothing left to end there.
+        if (code !== 'UNAUTHORIZED' && code !== 'SESSION_EXPIRED') throw error;
+      }
+    },
+    'logged-out',
+    then,
+  );
+}
+
+/**
+ * The live stream was refused as signed out while this tab holds a token: the sign-in was ended from elsewhere
+ * (another device signed this one out, a password change or reset), or the token ran out before its renewal.
+ * Renewing tells which: it signs the person out here, or brings a token for the socket to reconnect with.
+ */
+export async function renewRefusedSocket(): Promise<void> {
+  // Our own sign-out closes the socket too: that refusal is expected.
+  if (endingHere || !getToken()) return;
+  if ((await refreshSession()) === 'renewed') await reconnectSocket();
 }
 
 let started = false;

@@ -6,8 +6,11 @@ import type { Session, User } from '@youngchat/shared';
  */
 export type AuthState =
   | { status: 'restoring' }
-  | { status: 'signed-out'; reason: 'logged-out' | 'expired' | null }
+  | { status: 'signed-out'; reason: SignedOutReason }
   | { status: 'signed-in'; user: User };
+
+/** Why nobody is signed in, when the person should hear it (null: they never were, this visit). */
+export type SignedOutReason = 'logged-out' | 'expired' | 'account-deleted' | null;
 
 interface Token {
   value: string;
@@ -65,7 +68,7 @@ export function showSignedIn(user: User): void {
   emit();
 }
 
-export function showSignedOut(reason: 'logged-out' | 'expired' | null): void {
+export function showSignedOut(reason: SignedOutReason): void {
   state = { status: 'signed-out', reason };
   emit();
 }

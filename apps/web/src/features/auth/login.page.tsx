@@ -76,6 +76,9 @@ export function LoginPage() {
         </button>
       </form>
       <p className="aside">
+        <Link to={PATHS['reset-password']}>{t('auth.forgotPasswordLink')}</Link>
+      </p>
+      <p className="aside">
         <Link to={PATHS.signup}>{t('auth.noAccountLink')}</Link>
       </p>
     </div>

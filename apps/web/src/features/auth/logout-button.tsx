@@ -7,6 +7,19 @@ import { forgetChatData } from '../chat/chat.outbox.ts';
 import { signOut } from './auth.session.ts';
 import { getAuthState } from './auth.store.ts';
 
+/**
+ * What every way of signing out does here as it happens: this person's drafts and unsent messages leave the
+ * browser, and the home page shows. Who it was is read now, before the signed-out state replaces them.
+ */
+export function leaveForHome(): () => void {
+  const state = getAuthState();
+  const userId = state.status === 'signed-in' ? state.user.id : null;
+  return () => {
+    if (userId) forgetChatData(userId);
+    navigate(PATHS.home);
+  };
+}
+
 export function LogoutButton() {
   const { t } = useTranslation();
   const [busy, setBusy] = useState(false);
@@ -16,12 +29,7 @@ export function LogoutButton() {
     if (busy) return;
     setBusy(true);
     setProblem(null);
-    const state = getAuthState();
-    const userId = state.status === 'signed-in' ? state.user.id : null;
-    signOut(() => {
-      if (userId) forgetChatData(userId);
-      navigate(PATHS.home);
-    })
+    signOut(leaveForHome())
       .catch((error: unknown) => setProblem(toProblem(error)))
       .finally(() => setBusy(false));
   };

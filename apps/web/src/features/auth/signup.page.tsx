@@ -11,7 +11,7 @@ import { ProblemMessage } from '../../ui/messages.tsx';
 import { PageHeading } from '../../ui/page-heading.tsx';
 import { useFocusFirstInvalid } from '../../ui/use-focus-invalid.ts';
 import { EmailField } from './email-field.tsx';
-import { PasswordField } from './password-field.tsx';
+import { NewPasswordField } from './new-password-field.tsx';
 import { savePendingSignUp } from './pending-signup.ts';
 
 const FIELDS = ['email', 'password', 'nickname'] as const;
@@ -26,7 +26,6 @@ export function SignUpPage() {
   useFocusFirstInvalid(formRef, problem);
 
   const { byField } = fieldIssues(problem, FIELDS);
-  const tooCommon = problem?.code === 'PASSWORD_TOO_COMMON';
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
@@ -52,13 +51,11 @@ export function SignUpPage() {
       <p className="lead">{t('auth.signUpIntro')}</p>
       <form ref={formRef} className="form" noValidate onSubmit={onSubmit} aria-busy={signUp.isPending}>
         <EmailField hint={t('auth.emailHint')} invalid={!!byField.email} value={values.email} onChange={set('email')} />
-        <PasswordField
+        <NewPasswordField
           label={t('auth.password')}
-          hint={t('auth.newPasswordHint')}
-          error={tooCommon ? t('errors.PASSWORD_TOO_COMMON') : byField.password ? t('fields.password') : null}
+          problem={problem}
+          invalid={!!byField.password}
           name="password"
-          autoComplete="new-password"
-          required
           value={values.password}
           onChange={set('password')}
         />

@@ -1,25 +1,19 @@
 import { useMutation } from '@tanstack/react-query';
-import { LIMITS, resendCodeInput, verifyEmailInput } from '@youngchat/shared';
-import { useRef, useState, type FormEvent, type MouseEvent } from 'react';
+import { resendCodeInput, verifyEmailInput } from '@youngchat/shared';
+import { useRef, useState, type FormEvent } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { checkInput, fieldIssues, toProblem, type Problem } from '../../lib/problems.ts';
 import { navigate, PATHS } from '../../lib/router.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { EmailField } from './email-field.tsx';
-import { Field } from '../../ui/field.tsx';
 import { Link } from '../../ui/link.tsx';
-import { Notice, ProblemMessage } from '../../ui/messages.tsx';
+import { ProblemMessage } from '../../ui/messages.tsx';
 import { PageHeading } from '../../ui/page-heading.tsx';
 import { useFocusFirstInvalid } from '../../ui/use-focus-invalid.ts';
 import { signIn } from './auth.session.ts';
-import {
-  clearPendingSignUp,
-  cooldownSecondsLeft,
-  readPendingSignUp,
-  savePendingSignUp,
-  type PendingSignUp,
-} from './pending-signup.ts';
-import { useNow } from './use-now.ts';
+import { CodeField } from './code-field.tsx';
+import { clearPendingSignUp, readPendingSignUp, savePendingSignUp, type PendingSignUp } from './pending-signup.ts';
+import { ResendCode } from './resend-code.tsx';
 
 const FIELDS = ['email', 'code'] as const;
 
@@ -39,8 +33,6 @@ export function VerifyPage() {
   const [finishing, setFinishing] = useState(false);
   useFocusFirstInvalid(formRef, problem);
 
-  const counting = pending !== null && cooldownSecondsLeft(pending.sentAt, Date.now()) > 0;
-  const secondsLeft = cooldownSecondsLeft(pending?.sentAt ?? 0, useNow(counting));
   const { byField } = fieldIssues(problem, FIELDS);
   const knownEmail = pending?.email;
 
@@ -62,10 +54,7 @@ export function VerifyPage() {
     });
   };
 
-  const onResend = (event: MouseEvent) => {
-    event.preventDefault();
-    // aria-disabled rather than disabled: the button keeps focus while it counts down, so nobody gets lost.
-    if (secondsLeft > 0 || resend.isPending) return;
+  const onResend = () => {
     const input = { email: knownEmail ?? email };
     const local = checkInput(resendCodeInput, input);
     setProblem(local);
@@ -83,12 +72,6 @@ export function VerifyPage() {
     });
   };
 
-  const resendLabel = resend.isPending
-    ? t('auth.resending')
-    : secondsLeft > 0
-      ? t('auth.resendWait', { count: secondsLeft })
-      : t('auth.resend');
-
   return (
     <div className="page narrow">
       <PageHeading title={t('auth.verifyTitle')} />
@@ -103,38 +86,13 @@ export function VerifyPage() {
         {knownEmail ? null : (
           <EmailField hint={t('auth.emailHint')} invalid={!!byField.email} value={email} onChange={(e) => setEmail(e.target.value)} />
         )}
-        <Field
-          className="code-field"
-          label={t('auth.code')}
-          hint={t('auth.codeHint')}
-          error={byField.code ? t('fields.code') : null}
-          name="code"
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          pattern="[0-9]*"
-          required
-          value={code}
-          // People paste "123 456" or "123-456" from the mail: keep the digits only. (No maxLength: the browser
-          // would cut "123 456" to "123 45" before we could drop the space.)
-          onChange={(e) => setCode(e.target.value.replace(/\D/g, '').slice(0, LIMITS.code.length))}
-        />
+        <CodeField invalid={!!byField.code} value={code} onCode={setCode} />
         <ProblemMessage problem={problem} />
         <button type="submit" className="button-primary">
           {verify.isPending || finishing ? t('auth.verifying') : t('auth.verifyButton')}
         </button>
       </form>
-      <div className="resend">
-        <p>{t('auth.verifySpam')}</p>
-        <button
-          type="button"
-          className="button-secondary"
-          aria-disabled={secondsLeft > 0 || resend.isPending ? true : undefined}
-          onClick={onResend}
-        >
-          {resendLabel}
-        </button>
-        <Notice>{resent ? t('auth.resent') : null}</Notice>
-      </div>
+      <ResendCode sentAt={pending?.sentAt ?? null} busy={resend.isPending} resent={resent} onResend={onResend} />
       <p className="aside">
         <Link
           to={PATHS.signup}

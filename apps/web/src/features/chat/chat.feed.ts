@@ -1,8 +1,10 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
+import { toProblem } from '../../lib/problems.ts';
 import { navigate } from '../../lib/router.ts';
 import { giveWay, socketSnapshot, subscribeSocket, trpcClient } from '../../lib/trpc.ts';
+import { renewRefusedSocket } from '../auth/auth.session.ts';
 import { applyEvents, eventContext, forgetRecentEvents, refetchShown, replayAfterFetches } from './chat.cache.ts';
 import { LiveFeed, type LiveStatus } from './chat.live.ts';
 import { notifyArrived } from './chat.notify.ts';
@@ -48,7 +50,10 @@ export function ChatLive({ userId }: { userId: string }) {
         trpcClient.events.live.subscribe(input, {
           onStarted: handlers.onStarted,
           onData: handlers.onData,
-          onError: handlers.onError,
+          onError: (error) => {
+            if (toProblem(error).code === 'UNAUTHORIZED') void renewRefusedSocket();
+            handlers.onError(error);
+          },
           onComplete: handlers.onComplete,
         }),
       poll: (input, signal) => trpcClient.events.poll.query(input, { signal }),

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createI18n, LANGUAGES } from '../../lib/i18n.ts';
 import { problemMessage } from '../../lib/problems.ts';
-import { notSentMessage, preview, roomTitle, shortTime, typingText } from './chat.format.ts';
+import { ann, bo, room } from './chat.fixtures.ts';
+import { formerSenders, nicknameOf, notSentMessage, preview, roomTitle, shortTime, typingText } from './chat.format.ts';
 import { noteTyping, stopTyping, TYPING_SHOWN_MS, typingIn } from './chat.typing.ts';
 
 describe('preview (what a notification shows)', () => {
@@ -55,6 +56,24 @@ describe('roomTitle', () => {
   it('is the room’s name, or says the other person left when a 1:1 room has none', () => {
     expect(roomTitle({ name: 'Family' }, t)).toBe('Family');
     expect(roomTitle({ name: '' }, t)).toBe('Someone who left');
+  });
+});
+
+describe('nicknameOf', () => {
+  const t = createI18n('en').t;
+
+  it('names a sender by their nickname, a deleted account as such, and someone no longer in the room vaguely', () => {
+    const r = room('r1', 'group', [ann, { ...bo, nickname: '', deleted: true }]);
+    expect(nicknameOf(r, ann.id, t)).toBe('Ann');
+    expect(nicknameOf(r, bo.id, t)).toBe('Deleted user');
+    expect(nicknameOf(r, 'u-gone', t)).toBe('Someone who left');
+  });
+
+  it('knows a former member deleted their account once their profile said so', () => {
+    const r = room('r1', 'group', [ann]);
+    expect(nicknameOf(r, 'u-gone', t, new Set(['u-gone']))).toBe('Deleted user');
+    expect(nicknameOf(r, 'u-left', t, new Set(['u-gone']))).toBe('Someone who left');
+    expect(formerSenders(room('r2', 'group', [ann, bo]), [ann.id, 'u-gone', bo.id, 'u-gone', 'u-left'])).toEqual(['u-gone', 'u-left']);
   });
 });
 

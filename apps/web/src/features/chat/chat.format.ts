@@ -1,6 +1,7 @@
 import type { TFunction } from 'i18next';
 import type { Room, User } from '@youngchat/shared';
 import { problemMessage } from '../../lib/problems.ts';
+import { displayName } from '../../ui/display-name.ts';
 import type { SendProblem } from './chat.history.ts';
 
 /** "14:05" today, "3 Jan" this year, "3 Jan 2029" before: as short as still clear, in the person's language. */
@@ -20,8 +21,22 @@ export function longTime(iso: string, language: string): string {
   return new Intl.DateTimeFormat(language, { dateStyle: 'full', timeStyle: 'short' }).format(date);
 }
 
-export function nicknameOf(room: Pick<Room, 'members'> | undefined, userId: string, t: TFunction): string {
-  return room?.members.find((m) => m.id === userId)?.nickname ?? t('chat.someone');
+/** Who sent a message: a member by name; a former member as deleted (in `deleted`: see useDeletedSenders) or gone. */
+export function nicknameOf(
+  room: Pick<Room, 'members'> | undefined,
+  userId: string,
+  t: TFunction,
+  deleted: ReadonlySet<string> = new Set(),
+): string {
+  const member = room?.members.find((m) => m.id === userId);
+  if (member) return displayName(member, t);
+  return deleted.has(userId) ? t('app.deletedUser') : t('chat.someone');
+}
+
+/** Those of `senderIds` no longer in the room: they left, or deleted their account. */
+export function formerSenders(room: Pick<Room, 'members'>, senderIds: Iterable<string>): string[] {
+  const members = new Set(room.members.map((m) => m.id));
+  return [...new Set(senderIds)].filter((id) => !members.has(id));
 }
 
 /** A 1:1 room is named after the other person, and has no name once they have left it (or blocked me). */

@@ -8,6 +8,7 @@ import { Link } from '../../ui/link.tsx';
 import { PageHeading } from '../../ui/page-heading.tsx';
 import { nicknameOf, othersIn, roomTitle, shortTime } from './chat.format.ts';
 import { useOnline, type OnlineSet } from './chat.presence.ts';
+import { useDeletedSenders } from './deleted-senders.ts';
 import { LiveStatusLine } from './live-status.tsx';
 import { NotificationsControl } from './notifications-control.tsx';
 import { RoomAvatars } from './room-avatars.tsx';
@@ -64,13 +65,13 @@ export function ChatsPage({ user }: { user: User }) {
   );
 }
 
-function lastLine(room: Room, me: string, t: ReturnType<typeof useTranslation>['t']): string {
+function lastLine(room: Room, me: string, t: ReturnType<typeof useTranslation>['t'], deletedSenders: ReadonlySet<string>): string {
   const last = room.lastMessage;
   if (!last) return t('chat.noMessagesYet');
   if (last.deletedAt) return t('chat.deleted');
   const body = last.body.replace(/\s+/g, ' ');
   if (last.senderId === me) return t('chat.fromYou', { body });
-  return room.kind === 'group' ? `${nicknameOf(room, last.senderId, t)}: ${body}` : body;
+  return room.kind === 'group' ? `${nicknameOf(room, last.senderId, t, deletedSenders)}: ${body}` : body;
 }
 
 function RoomRow({ room, me, online }: { room: Room; me: string; online: OnlineSet }) {
@@ -78,6 +79,7 @@ function RoomRow({ room, me, online }: { room: Room; me: string; online: OnlineS
   const count = room.unreadCount;
   const other = room.kind === 'direct' ? othersIn(room, me)[0] : undefined;
   const otherOnline = other !== undefined && online.has(other.id);
+  const deletedSenders = useDeletedSenders(room, room.kind === 'group' && room.lastMessage ? [room.lastMessage.senderId] : []);
   return (
     <li>
       <Link to={roomPath(room.id)} className="room-row" data-unread={count > 0 || undefined}>
@@ -92,7 +94,7 @@ function RoomRow({ room, me, online }: { room: Room; me: string; online: OnlineS
               </time>
             ) : null}
           </span>
-          <span className="room-last">{lastLine(room, me, t)}</span>
+          <span className="room-last">{lastLine(room, me, t, deletedSenders)}</span>
         </span>
         {count > 0 ? (
           <span className="badge">

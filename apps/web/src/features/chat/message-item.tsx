@@ -13,6 +13,8 @@ import { linkify } from './linkify.ts';
 interface MessageItemProps {
   message: ShownMessage;
   room: Room;
+  /** Senders no longer in the room who deleted their account. */
+  deletedSenders: ReadonlySet<string>;
   me: string;
   onRetry: (clientId: string) => void;
   onDiscard: (clientId: string) => void;
@@ -37,7 +39,7 @@ function Body({ text }: { text: string }) {
 
 type Mode = 'view' | 'options' | 'editing' | 'confirm-delete';
 
-export function MessageItem({ message, room, me, onRetry, onDiscard }: MessageItemProps) {
+export function MessageItem({ message, room, deletedSenders, me, onRetry, onDiscard }: MessageItemProps) {
   const { t, i18n } = useTranslation();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -108,7 +110,7 @@ export function MessageItem({ message, room, me, onRetry, onDiscard }: MessageIt
     }
   };
 
-  const sender = mine ? t('chat.you') : nicknameOf(room, message.senderId, t);
+  const sender = mine ? t('chat.you') : nicknameOf(room, message.senderId, t, deletedSenders);
   const canChange = mine && message.status === 'sent' && !deleted && message.id !== null;
   // Without a known reason (the page went away mid-send, or the person was signed out), trying again may work.
   const canRetry = !message.problem || isRetryable(message.problem.code);

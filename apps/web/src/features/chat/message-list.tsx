@@ -7,6 +7,7 @@ import { trpcClient, useTRPC } from '../../lib/trpc.ts';
 import { ProblemMessage } from '../../ui/messages.tsx';
 import { applyEvents, eventContext, PAGE_SIZE } from './chat.cache.ts';
 import { mergeMessages } from './chat.history.ts';
+import { useDeletedSenders } from './deleted-senders.ts';
 import { outboxFor } from './chat.outbox.ts';
 import { sendFromOutbox } from './chat.send.ts';
 import { MessageItem } from './message-item.tsx';
@@ -43,6 +44,7 @@ export function MessageList({ room, me, visible }: { room: Room; me: string; vis
     () => outbox.inRoom(room.id),
   );
   const shown = useMemo(() => mergeMessages(history.data?.pages, outgoing, me), [history.data, outgoing, me]);
+  const deletedSenders = useDeletedSenders(room, shown.map((m) => m.senderId));
 
   // A reload while sending: once the history shows the message arrived, its outbox copy can go.
   useEffect(() => {
@@ -201,7 +203,15 @@ export function MessageList({ room, me, visible }: { room: Room; me: string; vis
         {history.data && shown.length === 0 ? <p className="hint">{t('chat.noMessagesYet')}</p> : null}
         <ol className="messages">
           {shown.map((message) => (
-            <MessageItem key={message.key} message={message} room={room} me={me} onRetry={onRetry} onDiscard={(id) => outbox.remove(id)} />
+            <MessageItem
+              key={message.key}
+              message={message}
+              room={room}
+              deletedSenders={deletedSenders}
+              me={me}
+              onRetry={onRetry}
+              onDiscard={(id) => outbox.remove(id)}
+            />
           ))}
         </ol>
       </div>

@@ -8,6 +8,7 @@ import { useTRPC } from '../../lib/trpc.ts';
 import { Link } from '../../ui/link.tsx';
 import { Notice, ProblemMessage } from '../../ui/messages.tsx';
 import { ConfirmStep } from '../../ui/confirm-step.tsx';
+import { displayName } from '../../ui/display-name.ts';
 import { PageHeading } from '../../ui/page-heading.tsx';
 import { applyRoom, forgetRoom } from './chat.cache.ts';
 import { AddPerson, ChosenPeople } from './chosen-people.tsx';
@@ -53,7 +54,7 @@ export function RoomHeader({ room, me }: { room: Room; me: User }) {
           <ul className="member-list">
             {room.members.map((member) => (
               <li key={member.id}>
-                <span className="member-name">{member.id === me.id ? t('chat.you') : member.nickname}</span>
+                <span className="member-name">{member.id === me.id ? t('chat.you') : displayName(member, t)}</span>
                 {onlineNow.has(member.id) ? <OnlineLabel /> : null}
               </li>
             ))}

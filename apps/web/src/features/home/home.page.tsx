@@ -3,8 +3,16 @@ import { PATHS } from '../../lib/router.ts';
 import { Link } from '../../ui/link.tsx';
 import { Notice } from '../../ui/messages.tsx';
 import { PageHeading } from '../../ui/page-heading.tsx';
-import type { AuthState } from '../auth/auth.store.ts';
+import type { AuthState, SignedOutReason } from '../auth/auth.store.ts';
 import { SystemPanels } from '../system/system.panels.tsx';
+
+/** Why nobody is signed in any more, said on the welcome page they land on. */
+const SIGNED_OUT_WORDS = {
+  'logged-out': 'auth.signedOut',
+  // Ended from elsewhere (another device signed this one out, the password was changed) or simply ran out.
+  expired: 'errors.SESSION_EXPIRED',
+  'account-deleted': 'auth.accountDeleted',
+} as const satisfies Record<NonNullable<SignedOutReason>, string>;
 
 /** The welcome for visitors; signed-in people get their chats instead (features/chat/chats.page.tsx). */
 export function HomePage({ auth }: { auth: Extract<AuthState, { status: 'signed-out' }> }) {
@@ -13,7 +21,7 @@ export function HomePage({ auth }: { auth: Extract<AuthState, { status: 'signed-
     <div className="page">
       <PageHeading title={t('app.home')}>{t('home.titleSignedOut')}</PageHeading>
       <p className="lead">{t('home.introSignedOut')}</p>
-      <Notice>{auth.reason === 'logged-out' ? t('auth.signedOut') : null}</Notice>
+      <Notice>{auth.reason ? t(SIGNED_OUT_WORDS[auth.reason]) : null}</Notice>
       <div className="choices">
         <p>
           {t('home.haveAccount')}

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { toProblem, type Problem } from '../../lib/problems.ts';
 import { PATHS } from '../../lib/router.ts';
 import { useTRPC } from '../../lib/trpc.ts';
+import { displayName } from '../../ui/display-name.ts';
 import { PersonRow } from '../../ui/person-row.tsx';
 import { Link } from '../../ui/link.tsx';
 import { Notice, ProblemMessage } from '../../ui/messages.tsx';
@@ -30,7 +31,7 @@ export function BlockedPeople() {
         onSuccess: () => {
           queryClient.setQueryData(trpc.users.blocked.queryKey(), (list) => list?.filter((u) => u.id !== user.id));
           void queryClient.invalidateQueries({ queryKey: trpc.users.blocked.queryKey() });
-          setUnblocked(user.nickname);
+          setUnblocked(displayName(user, t));
           // The button that had focus is gone with its row: keep the person in this section.
           headingRef.current?.focus();
         },
@@ -62,7 +63,7 @@ export function BlockedPeople() {
               <button
                 type="button"
                 className="button-secondary"
-                aria-label={t('profile.unblockNickname', { nickname: user.nickname })}
+                aria-label={t('profile.unblockNickname', { nickname: displayName(user, t) })}
                 aria-disabled={unblock.isPending || undefined}
                 onClick={() => onUnblock(user)}
               >

@@ -18,6 +18,9 @@ export function ProfilePage({ user }: { user: User }) {
         <BlockedPeople />
       </div>
       <p className="aside">
+        <Link to={PATHS.account}>{t('account.title')}</Link>
+      </p>
+      <p className="aside">
         <Link to={PATHS.home}>{t('profile.back')}</Link>
       </p>
     </div>
