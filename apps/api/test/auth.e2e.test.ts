@@ -245,6 +245,26 @@ describe('accounts, embedded mode', () => {
       return { account, setCookie, body: body.result.data, cookie: setCookie[0]!.split(';')[0]! };
     }
 
+    it('refuses a cookie session in a streamed batch up front (its headers are gone), and keeps token sessions working there', async () => {
+      const account = await createAccount(server);
+      const streamed = (path: string, input: unknown, headers: Record<string, string> = {}) =>
+        fetch(`${server.url}/trpc/${path}?batch=1`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'trpc-accept': 'application/jsonl', origin, 'x-forwarded-for': freshIp(), ...headers },
+          body: JSON.stringify({ 0: input }),
+        }).then((res) => res.text());
+      const before = (await fromIp(server, freshIp(), account.accessToken).auth.sessions.query()).length;
+      // Found by the fuzz test: the cookie could not be set any more, and the answer was INTERNAL with a session made.
+      const cookieMode = await streamed('auth.login', { email: account.user.email, password: account.password });
+      expect(cookieMode).toContain('"appCode":"BAD_INPUT"');
+      expect((await fromIp(server, freshIp(), account.accessToken).auth.sessions.query()).length).toBe(before);
+      const tokenMode = await streamed('auth.login', { email: account.user.email, password: account.password, session: 'token' });
+      expect(tokenMode).toContain('"refreshToken"');
+      const refreshed = await streamed('auth.refresh', {}, { cookie: 'yc_rt=whatever' });
+      expect(refreshed).toContain('"appCode":"BAD_INPUT"');
+      expect(server.logs.lines.filter((l) => l.msg === 'call failed')).toEqual([]);
+    });
+
     it('puts the refresh token only in an HttpOnly, SameSite=Strict cookie', async () => {
       const { setCookie, body } = await cookieLogin();
       expect(setCookie).toHaveLength(1);

@@ -33,6 +33,16 @@ function chatSuite(getServer: () => TestServer) {
     expect(await appCodeOf(as(ann).rooms.openDirect.mutate({ userId: randomUUID() }))).toBe('NOT_FOUND');
   });
 
+  it('reads an id in upper case as the same id: the same person, the same room (the fuzz test found a 500)', async () => {
+    const room = await as(ann).rooms.openDirect.mutate({ userId: bob.user.id });
+    expect((await as(ann).rooms.openDirect.mutate({ userId: bob.user.id.toUpperCase() })).id).toBe(room.id);
+    expect(await appCodeOf(as(ann).rooms.openDirect.mutate({ userId: ann.user.id.toUpperCase() }))).toBe('BAD_INPUT');
+    const group = await as(ann).rooms.createGroup.mutate({ name: 'Case', memberIds: [bob.user.id, bob.user.id.toUpperCase(), ann.user.id.toUpperCase()] });
+    expect(group.members.map((m) => m.nickname).sort()).toEqual(['Ann', 'Bob']);
+    const sent = await as(ann).messages.send.mutate({ roomId: group.id.toUpperCase(), body: 'hi', clientId: randomUUID().toUpperCase() });
+    expect(sent.roomId).toBe(group.id);
+  });
+
   it('sends once per clientId: five retries make one message, and reuse in another room conflicts', async () => {
     const room = await as(ann).rooms.openDirect.mutate({ userId: cat.user.id });
     const clientId = randomUUID();

@@ -13,6 +13,8 @@ export interface RequestInfo {
   userAgent: string | undefined;
   cookieHeader: string | undefined;
   transport: 'http' | 'ws';
+  /** A streamed batch (`trpc-accept: application/jsonl`): its headers go out before its calls run. */
+  streamed: boolean;
 }
 
 export interface Context {
@@ -79,6 +81,7 @@ export function createContextFactory(deps: AppDeps) {
         userAgent: req.headers['user-agent'],
         cookieHeader: req.headers.cookie,
         transport: isWs ? 'ws' : 'http',
+        streamed: req.headers['trpc-accept'] === 'application/jsonl',
       },
       res: isWs ? undefined : (opts.res as ServerResponse),
       socket: isWs ? (opts.res as WebSocket) : undefined,

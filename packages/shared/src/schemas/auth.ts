@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from '../limits.ts';
-import { CONTROL_CHARS_MESSAGE, hasNoControlChars, isPlainLine } from './text.ts';
+import { CONTROL_CHARS_MESSAGE, hasNoControlChars, isPlainLine, uuidSchema } from './text.ts';
 
 /** Trimmed and lower-cased, so one mailbox is one account whatever the capitalisation. */
 export const emailSchema = z
@@ -46,7 +46,7 @@ export const changePasswordInput = z.object({
   currentPassword: z.string().min(1).max(LIMITS.password.max).refine(hasNoControlChars, CONTROL_CHARS_MESSAGE),
   newPassword: passwordSchema,
 });
-export const revokeSessionInput = z.object({ sessionId: z.uuid() });
+export const revokeSessionInput = z.object({ sessionId: uuidSchema });
 export const accountDeleteInput = z.object({ password: z.string().min(1).max(LIMITS.password.max).refine(hasNoControlChars, CONTROL_CHARS_MESSAGE) });
 
 export type SignUpInput = z.input<typeof signUpInput>;

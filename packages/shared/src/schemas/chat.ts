@@ -2,11 +2,11 @@ import { z } from 'zod';
 import { LIMITS } from '../limits.ts';
 import type { User } from './auth.ts';
 import { userIdSchema } from './profile.ts';
-import { CONTROL_CHARS_MESSAGE, isPlainLine, isPlainText } from './text.ts';
+import { CONTROL_CHARS_MESSAGE, isPlainLine, isPlainText, uuidSchema } from './text.ts';
 
 
-export const roomIdSchema = z.string().uuid();
-export const messageIdSchema = z.string().uuid();
+export const roomIdSchema = uuidSchema;
+export const messageIdSchema = uuidSchema;
 
 export const messageBodySchema = z
   .string()
@@ -51,7 +51,7 @@ export const messagesSendInput = z.object({
   roomId: roomIdSchema,
   body: messageBodySchema,
   /** Chosen by the client per message: a retry with the same clientId returns the original message. */
-  clientId: z.string().uuid(),
+  clientId: uuidSchema,
 });
 export const messagesEditInput = z.object({ messageId: messageIdSchema, body: messageBodySchema });
 export const messagesDeleteInput = z.object({ messageId: messageIdSchema });

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { LIMITS } from '../limits.ts';
 import { nicknameSchema } from './auth.ts';
-import { CONTROL_CHARS_MESSAGE, isPlainLine } from './text.ts';
+import { CONTROL_CHARS_MESSAGE, isPlainLine, uuidSchema } from './text.ts';
 
-export const userIdSchema = z.string().uuid();
+export const userIdSchema = uuidSchema;
 
 export const profileGetInput = z.object({ userId: userIdSchema });
 

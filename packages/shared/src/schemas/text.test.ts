@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loginInput, nicknameSchema, passwordSchema } from './auth.ts';
 import { messageBodySchema, roomNameSchema } from './chat.ts';
 import { profileUpdateInput, usersSearchInput } from './profile.ts';
+import { uuidSchema } from './text.ts';
 
 const CONTROL = ['\u0000', '\u0007', '\u001b[2J', '\u007f', '\u0085'];
 const FORMAT = ['\u200b', '\u202e', '\u2066', '\ufeff'];
@@ -34,5 +35,12 @@ describe('free text', () => {
     expect(messageBodySchema.parse('one\n\ttwo 👩‍👩‍👧')).toBe('one\n\ttwo 👩‍👩‍👧');
     expect(passwordSchema.safeParse('비밀번호는 길게 👩‍👩‍👧').success).toBe(true);
     expect(nicknameSchema.safeParse('Ann\nLee').success).toBe(false);
+  });
+});
+
+describe('ids', () => {
+  it('are read in lower case, so one id is one person to the code as to the database', () => {
+    expect(uuidSchema.parse('3F1C2A4E-9D8B-4C7A-A1B2-C3D4E5F60718')).toBe('3f1c2a4e-9d8b-4c7a-a1b2-c3d4e5f60718');
+    expect(uuidSchema.safeParse('not-a-uuid').success).toBe(false);
   });
 });

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Control and format characters (NUL, escape sequences, bidi overrides, zero-width spaces) have no place in what
  * people type: they make names that look like someone else's, hide text, and PostgreSQL refuses NUL in text outright.
@@ -13,5 +15,11 @@ export const isPlainText = (value: string): boolean => !CONTROL_OR_FORMAT.test(v
 
 /** Passwords: any Unicode a person can type (NIST SP 800-63B), but no control character. */
 export const hasNoControlChars = (value: string): boolean => !/\p{Cc}/u.test(value);
+
+/**
+ * Ids are UUIDs, read in lower case: PostgreSQL's uuid type ignores case, and the API compares ids as strings, so an
+ * id in upper case would be another person to the code and the same one to the database.
+ */
+export const uuidSchema = z.string().toLowerCase().uuid();
 
 export const CONTROL_CHARS_MESSAGE = 'must not contain control characters';

@@ -1,9 +1,10 @@
 import { accountDeleteInput } from '@youngchat/shared';
 import { authedProcedure, router } from '../../trpc/init.ts';
-import { clearRefreshCookie } from '../auth/auth.api.ts';
+import { beforeEndingCookieSession, clearRefreshCookie } from '../auth/auth.api.ts';
 
 export const accountRouter = router({
   delete: authedProcedure.input(accountDeleteInput).mutation(async ({ ctx, input }) => {
+    beforeEndingCookieSession(ctx);
     await ctx.deps.services.account.delete(ctx.auth, input.password);
     clearRefreshCookie(ctx);
     return { ok: true as const };
