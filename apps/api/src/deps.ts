@@ -30,6 +30,7 @@ import { startPeriodicJob, type PeriodicJob } from './periodic-job.ts';
 import { createEventsService } from './modules/events/events.service.ts';
 import { createSendBatcher } from './modules/messages/messages.batcher.ts';
 import { createMessagesService } from './modules/messages/messages.service.ts';
+import { createRosters } from './modules/messages/messages.rosters.ts';
 import { createRoomsService } from './modules/rooms/rooms.service.ts';
 import { createSystemService } from './modules/system/system.service.ts';
 import { createUsersService } from './modules/users/users.service.ts';
@@ -269,6 +270,7 @@ export async function buildDeps(config: Config, options: { logDestination?: Dest
         messages: createMessagesService({
           db: database.db,
           stream,
+          rosters: createRosters(database.db, stream),
           batcher: createSendBatcher({
             db: database.db,
             stream,

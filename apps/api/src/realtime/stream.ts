@@ -15,6 +15,12 @@ export interface StreamEntry {
   json: string;
 }
 
+/** Sees every entry this instance applies, in position order, and when the stream had to skip what it missed. */
+export interface StreamObserver {
+  entry(entry: StreamEntry): void;
+  reset(): void;
+}
+
 /** A live reader on this instance: one user's stream over one transport. */
 export interface StreamSubscriber {
   readonly userId: string;
@@ -103,6 +109,7 @@ export function createStream(options: StreamOptions) {
   const byRoom = new Map<string, Set<StreamSubscriber>>();
   const byUser = new Map<string, Set<StreamSubscriber>>();
   const waiters = new Set<{ pos: number; resolve: () => void }>();
+  const observers = new Set<StreamObserver>();
   let fillTimer: NodeJS.Timeout | undefined;
   let filling = false;
   let closed = false;
@@ -147,6 +154,7 @@ export function createStream(options: StreamOptions) {
       applied = next.pos;
       ring.push(next);
       route(next);
+      for (const observer of observers) observer.entry(next);
     }
     for (const waiter of waiters) {
       if (waiter.pos > applied) continue;
@@ -196,6 +204,7 @@ export function createStream(options: StreamOptions) {
     known = Math.max(known, applied);
     ring.reset(applied);
     for (const subs of byUser.values()) for (const sub of subs) sub.ephemeral({ type: 'resync' });
+    for (const observer of observers) observer.reset();
   }
 
   async function pollHead(): Promise<void> {
@@ -256,6 +265,12 @@ export function createStream(options: StreamOptions) {
 
     /** Straight to this instance's subscribers, for events every instance works out for itself (presence). */
     deliverLocal,
+
+    /** Every entry applied from now on, and every reset; returns how to stop. */
+    observe(observer: StreamObserver): () => void {
+      observers.add(observer);
+      return () => observers.delete(observer);
+    },
 
     /** The last position delivered here; everything up to it is committed. */
     applied: () => applied,

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPgliteDatabase } from '../../adapters/embedded/pglite-database.ts';
 import { migrateToLatest } from '../../adapters/postgres/migrator.ts';
 import type { Database } from '../../ports/database.ts';
-import { unreadBy } from './messages.mapper.ts';
+import { unreadBy, unreadCounter } from './messages.mapper.ts';
 import { activeMembers } from '../rooms/rooms.repository.ts';
 import { pageFor, type MessageRow } from './messages.repository.ts';
 
@@ -15,7 +15,7 @@ describe('a page of history', () => {
   });
   afterAll(() => database?.close());
 
-  it('counts each message’s unread members as comparing every member with it would, on every page', async () => {
+  it('pages from the member’s arrival, and counts each message’s unread members as comparing every member would', async () => {
     const { db } = database;
     const messages = 95;
     const users = Array.from({ length: 40 }, () => randomUUID());
@@ -53,15 +53,23 @@ describe('a page of history', () => {
       await db.updateTable('room_members').set({ last_read_seq: messages }).where('user_id', '=', sender).execute();
     }
     const members = await activeMembers(db, [roomId]);
+    const unread = unreadCounter(members);
     let before: number | null = null;
     let pages = 0;
+    let seen = 0;
     do {
       const page: MessageRow[] = (await pageFor(db, roomId, users[1]!, { before, limit: 30 }))!;
-      expect(page.map((m) => (m as MessageRow & { unread: number }).unread)).toEqual(page.map((m) => unreadBy(m, members)));
+      expect(page.map(unread)).toEqual(page.map((m) => unreadBy(m, members)));
+      seen += page.length;
       before = page.length === 30 ? page.at(-1)!.seq : null;
       pages += 1;
     } while (before !== null);
-    expect(pages).toBe(4);
+    expect([pages, seen]).toEqual([4, messages]);
     expect(await pageFor(db, roomId, users[7]!, { before: null, limit: 30 })).toBeUndefined();
+    // Someone who arrived late reads from their arrival on; a page past the end is empty, not a refusal.
+    const late = members.find((m) => m.joined_seq > 0)!;
+    const theirs = (await pageFor(db, roomId, late.user_id, { before: null, limit: 200 }))!;
+    expect(theirs.at(-1)?.seq ?? late.joined_seq + 1).toBe(late.joined_seq + 1);
+    expect(await pageFor(db, roomId, users[1]!, { before: 1, limit: 30 })).toEqual([]);
   });
 });

@@ -99,57 +99,28 @@ export async function insertSends(db: Db, sends: NewMessage[]): Promise<StoredSe
 }
 
 /**
- * One page of a member's history, newest first, in one statement: the membership check, the page (`seq < before`,
- * never older than what the member may see) and what each message's unread count needs. Keyset on the (room_id,
- * seq) unique index, no OFFSET, so page 1 and page 10,000 cost the same. Undefined when the viewer is not in the
- * room.
- *
- * Unread counts without comparing every member with every message (a group of 1000 would cost 30,000 comparisons a
- * page): a member who had not read (nor joined) before the page's oldest message counts for all of it, and is only
- * counted; one who had read its newest, or joined after it, counts for none; only those whose read position or
- * arrival falls inside the page ("boundary" members, usually a handful) are compared message by message.
+ * One page of a member's history, newest first, in one statement: the membership check and the page (`seq <
+ * before`, from the member's arrival on) — the bare keyset query and one index lookup. Undefined for someone who is
+ * not a member now. The unread numbers come from the room's roster (messages.rosters.ts).
  */
 export async function pageFor(
   db: Db,
   roomId: string,
   viewerId: string,
   options: { before: number | null; limit: number },
-): Promise<(MessageRow & { unread: number })[] | undefined> {
-  const { rows } = await sql<Partial<MessageRow> & { unread?: number; member: boolean | null; settled: number; boundary: [string, number, number][] }>`${sql.raw(REUSE_PLAN)}
-    with members as materialized (
-      select user_id, joined_seq, last_read_seq from room_members where room_id = ${roomId} and left_at is null
-    ),
-    page as materialized (
+): Promise<MessageRow[] | undefined> {
+  const { rows } = await sql<Partial<MessageRow>>`${sql.raw(REUSE_PLAN)}
+    select p.id, p.room_id, p.seq, p.sender_id, p.body, p.client_id, p.created_at, p.edited_at, p.deleted_at
+    from (select joined_seq from room_members where room_id = ${roomId} and user_id = ${viewerId} and left_at is null) v
+    left join lateral (
       select id, room_id, seq, sender_id, body, client_id, created_at, edited_at, deleted_at from messages
-      where room_id = ${roomId} and seq > (select joined_seq from members where user_id = ${viewerId})
-        ${options.before === null ? sql`` : sql`and seq < ${options.before}`}
+      where room_id = ${roomId} and seq > v.joined_seq and seq < ${options.before ?? Number.MAX_SAFE_INTEGER}
       order by seq desc
       limit ${options.limit}
-    ),
-    bounds as (select min(seq) as lo, max(seq) as hi from page),
-    settled as (select count(*)::int as n from members, bounds where last_read_seq < lo and joined_seq < lo),
-    boundary as (
-      select coalesce(json_agg(json_build_array(user_id, joined_seq, last_read_seq)), '[]') as list from members, bounds
-      where (last_read_seq >= lo and last_read_seq < hi) or (joined_seq >= lo and joined_seq < hi)
-    )
-    select p.id, p.room_id, p.seq, p.sender_id, p.body, p.client_id, p.created_at, p.edited_at, p.deleted_at,
-      -- Said once, on the first row.
-      case when row_number() over (order by p.seq desc) = 1 then exists (select 1 from members where user_id = ${viewerId}) end as member,
-      case when row_number() over (order by p.seq desc) = 1 then settled.n end as settled,
-      case when row_number() over (order by p.seq desc) = 1 then boundary.list end as boundary
-    from settled, boundary left join page p on true
+    ) p on true
     order by p.seq desc`.execute(db);
-  const first = rows[0];
-  if (!first?.member) return undefined;
-  const { settled, boundary } = first;
-  const page: (MessageRow & { unread: number })[] = [];
-  for (const row of rows) {
-    if (row.id == null) continue;
-    const message = row as MessageRow & { unread: number };
-    message.unread = settled + boundary.filter(([user, joined, read]) => user !== message.sender_id && joined < message.seq && read < message.seq).length;
-    page.push(message);
-  }
-  return page;
+  if (rows.length === 0) return undefined;
+  return rows.filter((row): row is MessageRow => row.id != null);
 }
 
 /** The newest message of each room. */

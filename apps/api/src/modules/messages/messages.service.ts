@@ -7,16 +7,19 @@ import { commitWithEvents, type Change } from '../events/events.api.ts';
 import { activeMembers, notAMember, requireMember } from '../rooms/rooms.api.ts';
 import { toMessage, unreadBy } from './messages.mapper.ts';
 import type { SendBatcher } from './messages.batcher.ts';
+import type { Rosters } from './messages.rosters.ts';
 import { findBySenderClientId, findMessage, pageFor, softDelete, updateBody, type MessageRow } from './messages.repository.ts';
 
 export interface MessagesServiceDeps {
   db: Db;
   stream: Stream;
+  /** Each room's unread counter, for history pages. */
+  rosters: Rosters;
   /** Stores sends in batches, within each sender's rate limit. */
   batcher: SendBatcher;
 }
 
-export function createMessagesService({ db, stream, batcher }: MessagesServiceDeps) {
+export function createMessagesService({ db, stream, rosters, batcher }: MessagesServiceDeps) {
   async function present(row: MessageRow): Promise<Message> {
     return toMessage(row, unreadBy(row, await activeMembers(db, [row.room_id])));
   }
@@ -48,7 +51,9 @@ export function createMessagesService({ db, stream, batcher }: MessagesServiceDe
     async list(viewerId: string, input: { roomId: string; cursor?: number | null; limit: number }): Promise<MessagePage> {
       const rows = await pageFor(db, input.roomId, viewerId, { before: input.cursor ?? null, limit: input.limit + 1 });
       if (!rows) throw notAMember();
-      const items = rows.slice(0, input.limit).map((row) => toMessage(row, row.unread));
+      // Asked only for members, so nobody fills the cache with other people's rooms.
+      const unread = await rosters.counterFor(input.roomId);
+      const items = rows.slice(0, input.limit).map((row) => toMessage(row, unread(row)));
       return { items, nextCursor: rows.length > input.limit ? items.at(-1)!.seq : null };
     },
 
