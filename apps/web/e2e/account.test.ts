@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, openPage, signUpThroughUi, startStack, type Stack } from './support.ts';
+import { expectNoAxeViolations, openPage, signUpThroughUi, startStack, type Stack } from './support.ts';
 
 /**
  * Account life in a real browser: a forgotten password reset by emailed code, the list of signed-in devices and
@@ -33,11 +33,6 @@ async function resetCodeFromOutbox(baseUrl: string, email: string): Promise<stri
 const isFocused = (locator: Locator) => locator.evaluate((el) => el === document.activeElement);
 /** Focus moves after a render (or the next frame): wait for it a little. */
 const expectFocused = (locator: Locator) => expect.poll(() => isFocused(locator), { timeout: 5_000 }).toBe(true);
-
-async function expectNoAxeViolations(page: Page, where: string): Promise<void> {
-  const violations = await axeViolations(page);
-  expect(violations, `${where}: ${JSON.stringify(violations, null, 2)}`).toEqual([]);
-}
 
 async function logIn(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
   await page.goto(`${baseUrl}/login`);

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makePng } from './png.ts';
-import { axeViolations, codeFromOutbox, openPage, startStack, type Stack } from './support.ts';
+import { expectNoAxeViolations, codeFromOutbox, openPage, startStack, type Stack } from './support.ts';
 
 /** The element that has keyboard focus, as a screen reader would name it. */
 async function focused(page: Page): Promise<string> {
@@ -9,11 +9,6 @@ async function focused(page: Page): Promise<string> {
     const el = document.activeElement;
     return el ? `${el.tagName.toLowerCase()}:${el.textContent?.trim() ?? ''}` : 'none';
   });
-}
-
-async function expectNoAxeViolations(page: Page, where: string): Promise<void> {
-  const violations = await axeViolations(page);
-  expect(violations, `${where}: ${JSON.stringify(violations, null, 2)}`).toEqual([]);
 }
 
 describe('accounts in a real browser', () => {

@@ -2,7 +2,7 @@ import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import type { AppRouter } from '@youngchat/api';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, codeFromOutbox, openPage, signUpThroughUi, startStack, type Stack, type WatchedPage } from './support.ts';
+import { expectNoAxeViolations, codeFromOutbox, openPage, signUpThroughUi, startStack, type Stack, type WatchedPage } from './support.ts';
 
 /**
  * Two people in two browsers (separate contexts: separate cookies, sockets and storage), chatting through the
@@ -90,11 +90,6 @@ const setHidden = (page: Page, hidden: boolean) =>
   page.evaluate((h) => (window as unknown as { __setHidden: (h: boolean) => void }).__setHidden(h), hidden);
 const notifications = (page: Page) =>
   page.evaluate(() => (window as unknown as { __notifications: { title: string; body?: string }[] }).__notifications);
-
-async function expectNoAxeViolations(page: Page, where: string): Promise<void> {
-  const violations = await axeViolations(page);
-  expect(violations, `${where}: ${JSON.stringify(violations, null, 2)}`).toEqual([]);
-}
 
 /** One message in the conversation, by its text. */
 const messageItem = (page: Page, text: string): Locator => page.getByRole('log', { name: 'Messages' }).locator('li.message', { hasText: text });
