@@ -7,6 +7,7 @@ import { appCodeOf, createAccount, httpClient } from './clients.ts';
 import { bodies, listen, type Received } from './streams.ts';
 import { realServicesEnv, startTestServer, type TestServer } from './harness.ts';
 import { describeWithServices } from './services.ts';
+import { until } from './wait.ts';
 
 /** Bob leaves a group and is invited back while his stream is away; resuming, he hears nothing of the time between. */
 async function resumesAcrossLeaveAndReturn(server: TestServer, ann: Session, bob: Session): Promise<void> {
@@ -283,6 +284,28 @@ await describeWithServices('live events, real services and two instances', ['pos
     }
     const page = await httpClient(b, { accessToken: bob.accessToken }).messages.list.query({ roomId: room.id });
     expect(page.items.map((m) => m.seq)).toEqual([6, 5, 4, 3, 2, 1]);
+  });
+
+  it('counts unread in history on instance B from a read made on instance A, and from someone joining there', async () => {
+    const [ann, bob, cat] = await Promise.all([
+      createAccount(a, { nickname: 'Ann' }),
+      createAccount(a, { nickname: 'Bob' }),
+      createAccount(a, { nickname: 'Cat' }),
+    ]);
+    const onA = (s: Session) => httpClient(a, { accessToken: s.accessToken });
+    const room = await onA(ann).rooms.createGroup.mutate({ name: 'Rosters', memberIds: [bob.user.id] });
+    await onA(ann).messages.send.mutate({ roomId: room.id, body: 'read me', clientId: randomUUID() });
+    const unreadOnB = async () => (await httpClient(b, { accessToken: ann.accessToken }).messages.list.query({ roomId: room.id })).items[0]!.unreadCount;
+    // B keeps the room's roster from this page on.
+    expect(await unreadOnB()).toBe(1);
+    await onA(bob).rooms.markRead.mutate({ roomId: room.id, seq: 1 });
+    await until(async () => (await unreadOnB()) === 0, 5_000);
+    // A newcomer on A is not counted for what came before them, and is for what comes after.
+    await onA(ann).rooms.invite.mutate({ roomId: room.id, userIds: [cat.user.id] });
+    await onA(ann).messages.send.mutate({ roomId: room.id, body: 'welcome', clientId: randomUUID() });
+    await until(async () => (await httpClient(b, { accessToken: ann.accessToken }).messages.list.query({ roomId: room.id })).items.length === 2, 5_000);
+    const page = await httpClient(b, { accessToken: ann.accessToken }).messages.list.query({ roomId: room.id });
+    expect(page.items.map((m) => [m.body, m.unreadCount])).toEqual([['welcome', 2], ['read me', 0]]);
   });
 
   it('shows someone connected to instance B as online to a contact on instance A, then offline when they go', async () => {
