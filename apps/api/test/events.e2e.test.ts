@@ -286,28 +286,6 @@ await describeWithServices('live events, real services and two instances', ['pos
     expect(page.items.map((m) => m.seq)).toEqual([6, 5, 4, 3, 2, 1]);
   });
 
-  it('counts unread in history on instance B from a read made on instance A, and from someone joining there', async () => {
-    const [ann, bob, cat] = await Promise.all([
-      createAccount(a, { nickname: 'Ann' }),
-      createAccount(a, { nickname: 'Bob' }),
-      createAccount(a, { nickname: 'Cat' }),
-    ]);
-    const onA = (s: Session) => httpClient(a, { accessToken: s.accessToken });
-    const room = await onA(ann).rooms.createGroup.mutate({ name: 'Rosters', memberIds: [bob.user.id] });
-    await onA(ann).messages.send.mutate({ roomId: room.id, body: 'read me', clientId: randomUUID() });
-    const unreadOnB = async () => (await httpClient(b, { accessToken: ann.accessToken }).messages.list.query({ roomId: room.id })).items[0]!.unreadCount;
-    // B keeps the room's roster from this page on.
-    expect(await unreadOnB()).toBe(1);
-    await onA(bob).rooms.markRead.mutate({ roomId: room.id, seq: 1 });
-    await until(async () => (await unreadOnB()) === 0, 5_000);
-    // A newcomer on A is not counted for what came before them, and is for what comes after.
-    await onA(ann).rooms.invite.mutate({ roomId: room.id, userIds: [cat.user.id] });
-    await onA(ann).messages.send.mutate({ roomId: room.id, body: 'welcome', clientId: randomUUID() });
-    await until(async () => (await httpClient(b, { accessToken: ann.accessToken }).messages.list.query({ roomId: room.id })).items.length === 2, 5_000);
-    const page = await httpClient(b, { accessToken: ann.accessToken }).messages.list.query({ roomId: room.id });
-    expect(page.items.map((m) => [m.body, m.unreadCount])).toEqual([['welcome', 2], ['read me', 0]]);
-  });
-
   it('shows someone connected to instance B as online to a contact on instance A, then offline when they go', async () => {
     const [ann, bob] = await Promise.all([createAccount(a, { nickname: 'Ann' }), createAccount(a, { nickname: 'Bob' })]);
     await httpClient(a, { accessToken: ann.accessToken }).rooms.openDirect.mutate({ userId: bob.user.id });
@@ -475,5 +453,44 @@ describe('an SSE stream or a long-poll that falls behind', () => {
       cursor = answer.cursor;
     }
     expect(got).toEqual(Array.from({ length: 12 }, (_, i) => `p${i + 1}`));
+  });
+});
+
+// Its own pair of instances: sign-ups are limited per address, and the suite above uses its share.
+await describeWithServices('history on two instances', ['postgres', 'redis', 'rabbitmq'], () => {
+  let a: TestServer;
+  let b: TestServer;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => {
+    const real = await realServicesEnv();
+    cleanup = real.cleanup;
+    [a, b] = await Promise.all([startTestServer({ ...real.env, INSTANCE_ID: 'a' }), startTestServer({ ...real.env, INSTANCE_ID: 'b' })]);
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await cleanup?.();
+  });
+
+  it('counts unread in history on instance B from a read made on instance A, and from someone joining there', async () => {
+    const [ann, bob, cat] = await Promise.all([
+      createAccount(a, { nickname: 'Ann' }),
+      createAccount(a, { nickname: 'Bob' }),
+      createAccount(a, { nickname: 'Cat' }),
+    ]);
+    const onA = (s: Session) => httpClient(a, { accessToken: s.accessToken });
+    const room = await onA(ann).rooms.createGroup.mutate({ name: 'Rosters', memberIds: [bob.user.id] });
+    await onA(ann).messages.send.mutate({ roomId: room.id, body: 'read me', clientId: randomUUID() });
+    const unreadOnB = async () => (await httpClient(b, { accessToken: ann.accessToken }).messages.list.query({ roomId: room.id })).items[0]!.unreadCount;
+    // B keeps the room's roster from this page on.
+    expect(await unreadOnB()).toBe(1);
+    await onA(bob).rooms.markRead.mutate({ roomId: room.id, seq: 1 });
+    await until(async () => (await unreadOnB()) === 0, 5_000);
+    // A newcomer on A is not counted for what came before them, and is for what comes after.
+    await onA(ann).rooms.invite.mutate({ roomId: room.id, userIds: [cat.user.id] });
+    await onA(ann).messages.send.mutate({ roomId: room.id, body: 'welcome', clientId: randomUUID() });
+    await until(async () => (await httpClient(b, { accessToken: ann.accessToken }).messages.list.query({ roomId: room.id })).items.length === 2, 5_000);
+    const page = await httpClient(b, { accessToken: ann.accessToken }).messages.list.query({ roomId: room.id });
+    expect(page.items.map((m) => [m.body, m.unreadCount])).toEqual([['welcome', 2], ['read me', 0]]);
   });
 });
