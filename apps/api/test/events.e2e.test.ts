@@ -245,21 +245,29 @@ describe('live events, embedded mode', () => {
   eventsSuite(() => server);
 });
 
-await describeWithServices('live events, real services and two instances', ['postgres', 'redis', 'rabbitmq'], () => {
-  let a: TestServer;
-  let b: TestServer;
-  let cleanup: () => Promise<void>;
+/** Instances A and B on the real services, started before the suite's tests and removed after them. */
+function twoInstances(env: Record<string, string> = {}): () => { a: TestServer; b: TestServer } {
+  let servers: { a: TestServer; b: TestServer } | undefined;
+  let cleanup: (() => Promise<void>) | undefined;
   beforeAll(async () => {
     const real = await realServicesEnv();
     cleanup = real.cleanup;
-    const env = { ...real.env, MESSAGES_PER_MINUTE: '10000', PRESENCE_GRACE_MS: '200' };
-    [a, b] = await Promise.all([startTestServer({ ...env, INSTANCE_ID: 'a' }), startTestServer({ ...env, INSTANCE_ID: 'b' })]);
+    const [a, b] = await Promise.all(['a', 'b'].map((id) => startTestServer({ ...real.env, ...env, INSTANCE_ID: id })));
+    servers = { a: a!, b: b! };
   });
   afterAll(async () => {
-    await a?.close();
-    await b?.close();
+    await servers?.a.close();
+    await servers?.b.close();
     await cleanup?.();
   });
+  return () => servers!;
+}
+
+await describeWithServices('live events, real services and two instances', ['postgres', 'redis', 'rabbitmq'], () => {
+  const pair = twoInstances({ MESSAGES_PER_MINUTE: '10000', PRESENCE_GRACE_MS: '200' });
+  let a: TestServer;
+  let b: TestServer;
+  beforeAll(() => ({ a, b } = pair()));
 
   eventsSuite(() => a);
 
@@ -458,19 +466,10 @@ describe('an SSE stream or a long-poll that falls behind', () => {
 
 // Its own pair of instances: sign-ups are limited per address, and the suite above uses its share.
 await describeWithServices('history on two instances', ['postgres', 'redis', 'rabbitmq'], () => {
+  const pair = twoInstances();
   let a: TestServer;
   let b: TestServer;
-  let cleanup: () => Promise<void>;
-  beforeAll(async () => {
-    const real = await realServicesEnv();
-    cleanup = real.cleanup;
-    [a, b] = await Promise.all([startTestServer({ ...real.env, INSTANCE_ID: 'a' }), startTestServer({ ...real.env, INSTANCE_ID: 'b' })]);
-  });
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await cleanup?.();
-  });
+  beforeAll(() => ({ a, b } = pair()));
 
   it('counts unread in history on instance B from a read made on instance A, and from someone joining there', async () => {
     const [ann, bob, cat] = await Promise.all([

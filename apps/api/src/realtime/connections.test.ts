@@ -49,7 +49,7 @@ describe('connection registry', () => {
     const sse = b.hold(claims('me', 60_000, 'laptop'));
     b.register(myPhone.ws, claims('me', 60_000, 'phone'));
     b.register(theirs.ws, claims('them', 60_000, 'theirs'));
-    await a.endSessionEverywhere('laptop');
+    await a.endSessionEverywhere('me', 'laptop');
     await new Promise((r) => setTimeout(r, 10));
     expect([thisDeviceOnA.closedWith, thisDeviceOnB.closedWith, myPhone.closedWith, theirs.closedWith]).toEqual([4401, 4401, undefined, undefined]);
     expect(sse.signal.reason).toBe('session-ended');

@@ -40,13 +40,13 @@ export function createConnectionRegistry(bus: EventBus, limits: ConnectionLimits
   const subscriptions = new WeakMap<WebSocket, number>();
 
   const unsubscribe = bus.subscribe((message) => {
-    if (message.type === END_SESSION && typeof message.sessionId === 'string') endLocal(message.sessionId);
+    if (message.type === END_SESSION && typeof message.userId === 'string' && typeof message.sessionId === 'string') {
+      endLocal(message.userId, message.sessionId);
+    }
   });
 
-  function endLocal(sessionId: string): void {
-    for (const connections of byUser.values()) {
-      for (const connection of connections) if (connection.sessionId === sessionId) connection.end('session-ended');
-    }
+  function endLocal(userId: string, sessionId: string): void {
+    for (const connection of byUser.get(userId) ?? []) if (connection.sessionId === sessionId) connection.end('session-ended');
   }
 
   /** Adds a connection that `end` stops; returns what to call when it is gone, whichever way it went. */
@@ -117,9 +117,9 @@ export function createConnectionRegistry(bus: EventBus, limits: ConnectionLimits
     },
 
     /** Ends every connection of one sign-in, on every instance. */
-    async endSessionEverywhere(sessionId: string): Promise<void> {
-      endLocal(sessionId);
-      await bus.publish({ type: END_SESSION, sessionId });
+    async endSessionEverywhere(userId: string, sessionId: string): Promise<void> {
+      endLocal(userId, sessionId);
+      await bus.publish({ type: END_SESSION, userId, sessionId });
     },
 
     countFor: (userId: string) => byUser.get(userId)?.size ?? 0,

@@ -30,8 +30,7 @@ export function createAccountService({ db, auth, rooms, blobStore, logger, email
       const deleted = await markDeleted(db, claims.userId);
       if (!deleted) throw new AppError('UNAUTHORIZED', 'Please sign in again.');
       await rooms.leaveAll(claims.userId);
-      await auth.endEverySession(claims.userId);
-      await auth.logout(claims);
+      await auth.logoutEverywhere(claims);
       if (deleted.avatarKey) {
         // The account is gone either way; an orphaned picture costs only storage, and is logged.
         await blobStore.delete(deleted.avatarKey).catch((error: unknown) => logger.warn({ err: error, key: deleted.avatarKey }, 'avatar of a deleted account not removed'));

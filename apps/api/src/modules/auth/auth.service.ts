@@ -148,7 +148,7 @@ export function createAuthService(deps: AuthServiceDeps) {
    */
   async function logout(auth: AccessClaims): Promise<void> {
     await blacklist(auth);
-    await deps.sessionBook.end([auth.sessionId]);
+    await deps.sessionBook.end(auth.userId, [auth.sessionId]);
   }
 
   const codeSent: CodeSentAnswer = { ok: true, codeTtlSeconds: LIMITS.code.ttlMs / 1000 };
@@ -230,8 +230,7 @@ export function createAuthService(deps: AuthServiceDeps) {
     /** Every sign-in of the person ends, this one included. */
     async logoutEverywhere(auth: AccessClaims): Promise<void> {
       await blacklist(auth);
-      await deps.sessionBook.endAllBut(auth.userId, null);
-      await deps.sessionBook.end([auth.sessionId]);
+      await deps.sessionBook.endAllBut(auth.userId, null, [auth.sessionId]);
     },
 
     sessions: (auth: AccessClaims): Promise<SessionInfo[]> => deps.sessionBook.list(auth.userId, auth.sessionId),
@@ -240,7 +239,7 @@ export function createAuthService(deps: AuthServiceDeps) {
     async revokeSession(auth: AccessClaims, sessionId: string): Promise<void> {
       if (sessionId === auth.sessionId) return logout(auth);
       if (!(await deps.sessionBook.isOpen(auth.userId, sessionId))) throw new AppError('NOT_FOUND', 'That device is not signed in.');
-      await deps.sessionBook.end([sessionId]);
+      await deps.sessionBook.end(auth.userId, [sessionId]);
     },
 
     /** Needs the current password; every other sign-in ends, this one stays. */
@@ -283,8 +282,6 @@ export function createAuthService(deps: AuthServiceDeps) {
       return startSession(row, client);
     },
 
-    /** Ends every sign-in of a person (their account is going). */
-    endEverySession: (userId: string) => deps.sessionBook.endAllBut(userId, null),
 
     /** A valid JWT that is not blacklisted and whose sign-in has not ended. */
     async authenticate(token: string): Promise<AccessClaims> {

@@ -33,13 +33,14 @@ export function createSessionBook({ db, refreshTokens, cache, connections, ttlMs
     return rows.filter((_, i) => live[i]);
   }
 
-  async function end(sessionIds: readonly string[]): Promise<void> {
-    for (const sessionId of sessionIds) {
+  async function end(userId: string, sessionIds: Iterable<string>): Promise<void> {
+    const ids = [...new Set(sessionIds)];
+    for (const sessionId of ids) {
       await refreshTokens.revokeFamily(sessionId);
       await cache.revoked({ sessionId });
-      await connections.endSessionEverywhere(sessionId);
+      await connections.endSessionEverywhere(userId, sessionId);
     }
-    await markSessionsEnded(db, sessionIds);
+    await markSessionsEnded(db, ids);
   }
 
   return {
@@ -69,10 +70,13 @@ export function createSessionBook({ db, refreshTokens, cache, connections, ttlMs
 
     end,
 
-    /** Ends every sign-in of the person but `keep`. */
-    async endAllBut(userId: string, keep: string | null): Promise<void> {
-      const ids = (await openSessions(db, userId, new Date(Date.now() - ttlMs))).map((row) => row.id).filter((id) => id !== keep);
-      await end(ids);
+    /**
+     * Ends every listed sign-in of the person but `keep`, and `including` too (the current one, which may predate the
+     * table), each once.
+     */
+    async endAllBut(userId: string, keep: string | null, including: string[] = []): Promise<void> {
+      const listed = (await openSessions(db, userId, new Date(Date.now() - ttlMs))).map((row) => row.id).filter((id) => id !== keep);
+      await end(userId, [...listed, ...including]);
     },
   };
 }
