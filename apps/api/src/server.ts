@@ -180,6 +180,7 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
       logger.info({ openSockets: wss.clients.size }, 'shutting down');
       clearInterval(slowConsumerCheck);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      deps.stream.detachAll();
       wsHandler.broadcastReconnectNotification();
       server.closeIdleConnections();
       // Streams never finish on their own; their clients reconnect (to another instance) and resume.

@@ -157,7 +157,18 @@ describe('the stream of one instance', () => {
     expect(stream.applied()).toBe(2);
   });
 
-  it('relays what one instance publishes to another on the same bus', async () => {
+  it('delivers nothing more once every reader is detached (a shutdown, before readers move elsewhere)', async () => {
+    const { stream } = await start(fakeLog());
+    const ann = subscriber('ann', ['r1']);
+    stream.attach(ann);
+    stream.publish([entry(1, 'r1')]);
+    stream.detachAll();
+    stream.publish([entry(2, 'r1'), entry(3, 'r1', 'ann')]);
+    expect(ann.got).toEqual([1]);
+    expect(stream.subscriberCount()).toBe(0);
+  });
+
+    it('relays what one instance publishes to another on the same bus', async () => {
     const log = fakeLog();
     const bus = createInProcessEventBus();
     const make = async (instanceId: string) => {

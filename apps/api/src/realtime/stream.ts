@@ -306,6 +306,15 @@ export function createStream(options: StreamOptions) {
       };
     },
 
+    /**
+     * Stops delivering to this instance's readers (a shutdown, before they are told to reconnect): a reader resumes
+     * elsewhere from the last event it got here, so one more event sent here after that would reach it twice.
+     */
+    detachAll(): void {
+      byRoom.clear();
+      byUser.clear();
+    },
+
     subscriberCount: () => [...byUser.values()].reduce((n, s) => n + s.size, 0),
 
     close(): void {
