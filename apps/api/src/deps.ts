@@ -55,7 +55,12 @@ const { version } = createRequire(import.meta.url)('../package.json') as { versi
  */
 const STREAM_TIMING = { headPollMs: 1_000, fillDelayMs: 25, reachTimeoutMs: 10_000 };
 /** Access tokens found live are trusted for 10 s (revocations are relayed at once; this bounds a lost relay). */
-const SESSION_CACHE = { ttlMs: 10_000, maxEntries: 100_000 };
+/**
+ * A token found live is trusted until a revocation is relayed. A broker can drop a relay without a gap being noticed
+ * (a stalled instance's queue overflows or expires), so there the TTL bounds what a lost one leaves behind; the
+ * in-process bus loses nothing and the cache keeps a token until it expires (no key-value round trips per token).
+ */
+const sessionCacheOptions = (bus: EventBus) => ({ ttlMs: bus.kind === 'in-process' ? Infinity : 10_000, maxEntries: 100_000 });
 const HOUR_MS = 60 * 60_000;
 /**
  * Group commit: a batch gathers sends for 2 ms (a send waits that long at most, and under load batches grow, so
@@ -163,7 +168,7 @@ export async function buildDeps(config: Config, options: { logDestination?: Dest
           : createMemoryRateLimiterFactory(),
     );
     const connections = createConnectionRegistry(eventBus, config.connections);
-    const sessions = createSessionCache(eventBus, SESSION_CACHE);
+    const sessions = createSessionCache(eventBus, sessionCacheOptions(eventBus));
     const refreshTokens = createRefreshTokens(keyValue, {
       familyTtlMs: config.refreshTokenTtlMs,
       onReuse: (sessionId) => sessions.revoked({ sessionId }),
