@@ -275,6 +275,8 @@ export async function buildDeps(config: Config, options: { logDestination?: Dest
         messages: createMessagesService({
           db: database.db,
           stream,
+          blobStore,
+          logger,
           rosters: createRosters(database.db, stream),
           batcher: createSendBatcher({
             db: database.db,

@@ -17,7 +17,8 @@ import { enterTrace, newTraceId, runWithTrace } from './observability/trace.ts';
 import { cutSlowConsumers } from './realtime/slow-consumers.ts';
 import { liveRequestsIn } from './realtime/live-socket.ts';
 import { appRouter } from './trpc/app-router.ts';
-import { clientIp, createContextFactory } from './trpc/context.ts';
+import { bearer, clientIp, createContextFactory } from './trpc/context.ts';
+import { AppError } from './app-error.ts';
 
 export interface RunningServer {
   port: number;
@@ -32,11 +33,24 @@ const KEEPALIVE = { enabled: true, pingMs: 30_000, pongWaitMs: 10_000 };
 export async function startServer(deps: AppDeps): Promise<RunningServer> {
   const { config, logger, metrics } = deps;
   const createContext = createContextFactory(deps);
-  // Bodies are cut off (413) past the avatar cap plus multipart framing, never buffered whole; JSON inputs are far smaller.
-  const trpcHandler = createHTTPHandler({ router: appRouter, createContext, basePath: '/trpc/', maxBodySize: LIMITS.avatar.maxBytes + 64 * 1024 });
+  // Bodies are cut off (413) past the largest upload (a photo) plus multipart framing, never buffered whole; JSON
+  // inputs are far smaller.
+  const maxBodySize = Math.max(LIMITS.avatar.maxBytes, LIMITS.photo.maxBytes) + 64 * 1024;
+  const trpcHandler = createHTTPHandler({ router: appRouter, createContext, basePath: '/trpc/', maxBodySize });
   const serveSpa = createSpaHandler(config.staticDir, logger);
   const historyFastPath = createHistoryFastPath(deps);
   const openStreams = new Set<ServerResponse>();
+  /** Who asks for a photo: the user of the request's access token if it is live (a dependency outage throws). */
+  const photoViewer = async (req: IncomingMessage): Promise<string | undefined> => {
+    const token = bearer(req.headers.authorization);
+    if (!token) return undefined;
+    try {
+      return (await deps.services.auth.authenticate(token)).userId;
+    } catch (error) {
+      if (error instanceof AppError && error.appCode === 'UNAUTHORIZED') return undefined;
+      throw error;
+    }
+  };
 
   const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void> | void> = {
     healthz: async (_req, res) => {
@@ -59,21 +73,29 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
       const path = new URL(req.url ?? '/', 'http://x').pathname.slice('/files/'.length);
       // Keys are plain ASCII (see isSafeBlobKey): anything that needs decoding, or is unsafe, is simply not there.
       if (!isSafeBlobKey(path)) return sendJson(res, 404, { error: 'not found' });
+      const isPhoto = path.startsWith('photos/');
       let blob: Awaited<ReturnType<typeof deps.blobStore.get>>;
       try {
+        if (isPhoto) {
+          // A room's photos are for its members only, whoever else got hold of the URL.
+          const viewer = await photoViewer(req);
+          if (!viewer) return sendJson(res, 401, { error: 'sign in to see this photo' });
+          if (!(await deps.services.messages.mayLoadPhoto(viewer, path))) return sendJson(res, 404, { error: 'not found' });
+        }
         blob = await deps.blobStore.get(path);
       } catch (error) {
-        // The store is down or slow: say so (the browser may try again), not "there is no such picture".
-        logger.warn({ err: error, key: path }, 'file store unavailable');
+        // The store or the database is down or slow: say so (the browser may try again), not "there is no such picture".
+        logger.warn({ err: error, key: path }, 'file unavailable');
         res.setHeader('Retry-After', '2');
-        return sendJson(res, 503, { error: 'file store unavailable' });
+        return sendJson(res, 503, { error: 'file unavailable' });
       }
       if (!blob) return sendJson(res, 404, { error: 'not found' });
       res.writeHead(200, {
         'Content-Type': blob.contentType,
         'Content-Length': blob.size,
         'Content-Security-Policy': FILE_CSP,
-        'Cache-Control': 'public, max-age=31536000, immutable',
+        // Keys are never reused, so a copy never goes stale; a photo's copy stays in its viewer's browser only.
+        'Cache-Control': `${isPhoto ? 'private' : 'public'}, max-age=31536000, immutable`,
       });
       await pipeline(blob.body, res);
     },

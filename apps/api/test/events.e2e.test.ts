@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ChatEvent, Session } from '@youngchat/shared';
+import { EVENT_VERSION, type ChatEvent, type Session } from '@youngchat/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { appendToLog, pruneEventsBefore } from '../src/modules/events/events.repository.ts';
@@ -369,7 +369,7 @@ describe('live events with little memory: replays come from the database', () =>
     // As if a later release had written the read event in a shape this one does not know.
     const { db } = server.deps.database;
     const stored = await db.selectFrom('stream_events').select('pos').where('room_id', '=', room.id).where('user_id', 'is', null).where('event', 'like', '%room.read%').executeTakeFirstOrThrow();
-    await db.updateTable('stream_events').set({ version: 2 }).where('pos', '=', stored.pos).execute();
+    await db.updateTable('stream_events').set({ version: EVENT_VERSION + 1 }).where('pos', '=', stored.pos).execute();
     // Pushed out of memory, so the replay reads the database.
     for (let i = 0; i < 12; i++) await as(ann).rooms.setTyping.mutate({ roomId: room.id }).then(() => as(bob).rooms.markRead.mutate({ roomId: room.id, seq: 0 }));
     const polled = await as(bob).events.poll.query({ after: cursor, waitMs: 0 });

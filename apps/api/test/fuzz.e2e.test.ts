@@ -11,7 +11,7 @@
  * the request and the answer; a summary of the answers seen is printed at the end.
  */
 import { randomUUID } from 'node:crypto';
-import { LIMITS, type Session } from '@youngchat/shared';
+import { LIMITS, REACTIONS, type Session } from '@youngchat/shared';
 import fc from 'fast-check';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -239,9 +239,12 @@ interface Spec {
   session?: (fx: Fixtures, transport: TransportName) => Account;
   /** Valid input may keep the call open (a long-poll, a stream). */
   long?: boolean;
-  /** Takes multipart FormData over HTTP. */
-  multipart?: boolean;
+  /** Takes multipart FormData over HTTP: a file of at most `maxBytes`, and these text fields beside it. */
+  multipart?: { maxBytes: number; fields?: (fx: Fixtures) => fc.Arbitrary<Part[]> };
 }
+
+type Part = { name: string; filename?: string; type?: string; data: Buffer };
+const textPart = (name: string, value: string): Part => ({ name, data: Buffer.from(value) });
 
 /** Every procedure, read-only ones first and the ones that take away the fixtures (delete, leave, block, logout) last. */
 const SPECS: Spec[] = [
@@ -291,7 +294,7 @@ const SPECS: Spec[] = [
   },
   { path: 'profile.get', type: 'query', fields: (fx) => ({ userId: idOf(fx, fx.userIds) }) },
   { path: 'profile.update', type: 'mutation', fields: () => ({ nickname: text(40), statusMessage: text(140) }) },
-  { path: 'profile.setAvatar', type: 'mutation', multipart: true, weight: 1.5 },
+  { path: 'profile.setAvatar', type: 'mutation', multipart: { maxBytes: LIMITS.avatar.maxBytes }, weight: 1.5 },
   { path: 'profile.removeAvatar', type: 'mutation', weight: 0.5 },
   { path: 'users.search', type: 'query', fields: () => ({ query: text(64) }) },
   { path: 'users.blocked', type: 'query', weight: 0.5 },
@@ -324,6 +327,28 @@ const SPECS: Spec[] = [
     fields: (fx) => ({ roomId: idOf(fx, fx.roomIds), body: text(4_000), clientId: fc.oneof(fc.uuid(), idOf(fx, fx.messageIds)) }),
   },
   { path: 'messages.edit', type: 'mutation', fields: (fx) => ({ messageId: idOf(fx, fx.messageIds), body: text(4_000) }) },
+  {
+    path: 'messages.sendPhoto',
+    type: 'mutation',
+    weight: 1.5,
+    multipart: {
+      maxBytes: LIMITS.photo.maxBytes,
+      fields: (fx) =>
+        fc
+          .tuple(idOf(fx, fx.roomIds), fc.oneof(fc.uuid(), text(40)), fc.option(text(300)), fc.option(idOf(fx, fx.messageIds)))
+          .map(([roomId, clientId, caption, replyToId]) => [
+            textPart('roomId', roomId),
+            textPart('clientId', clientId),
+            ...(caption === null ? [] : [textPart('caption', caption)]),
+            ...(replyToId === null ? [] : [textPart('replyToId', replyToId)]),
+          ]),
+    },
+  },
+  {
+    path: 'messages.react',
+    type: 'mutation',
+    fields: (fx) => ({ messageId: idOf(fx, fx.messageIds), emoji: fc.oneof(fc.constantFrom(...REACTIONS), text(8)) }),
+  },
   {
     path: 'events.poll',
     type: 'query',
@@ -381,6 +406,7 @@ const VALID_INPUTS: Record<string, (fx: Fixtures, session: Account) => unknown> 
   'messages.list': (fx) => ({ roomId: fx.roomIds[0] }),
   'messages.send': (fx) => ({ roomId: fx.roomIds[0], body: 'example', clientId: randomUUID() }),
   'messages.edit': (fx) => ({ messageId: fx.messageIds[0], body: 'edited' }),
+  'messages.react': (fx) => ({ messageId: fx.messageIds[0], emoji: '❤️' }),
   'events.poll': () => ({ waitMs: 0 }),
   'events.live': () => ({}),
   'messages.delete': (fx) => ({ messageId: fx.messageIds[1] }),
@@ -625,7 +651,7 @@ function headersOf(fx: Fixtures, server: TestServer, session: Session) {
 }
 
 /** A multipart/form-data body built by hand, so its framing can be wrong too. */
-function multipartBody(parts: { name: string; filename?: string; type?: string; data: Buffer }[], boundary: string, close = true): Buffer {
+function multipartBody(parts: Part[], boundary: string, close = true): Buffer {
   const chunks: Buffer[] = [];
   for (const part of parts) {
     const disposition = `form-data; name="${part.name}"${part.filename === undefined ? '' : `; filename="${part.filename}"`}`;
@@ -680,7 +706,8 @@ const MAGIC = [
   '1f8b08',
 ].map((hex) => Buffer.from(hex, 'hex'));
 
-function avatarRequest(fx: Fixtures) {
+/** An upload as a browser would send it, with the ways its bytes and framing can be wrong; `fields` go before the file. */
+function uploadRequest(fx: Fixtures, fields: fc.Arbitrary<Part[]>) {
   const bytes = fc.oneof(
     // A real picture, truncated or with some bytes changed.
     {
@@ -706,31 +733,32 @@ function avatarRequest(fx: Fixtures) {
   const boundary = fc.oneof({ weight: 4, arbitrary: fc.constant('----fuzzboundary') }, { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 80 }) });
   const framing = fc.constantFrom('ok', 'ok', 'ok', 'ok', 'ok', 'unclosed', 'other-boundary', 'no-boundary', 'quoted', 'name', 'string', 'two', 'mixed', 'garbage');
   return fc
-    .tuple(bytes, boundary, framing, fc.constantFrom('a.png', '', '../../x.png', '\u0000.png', 'a'.repeat(300)), fc.constantFrom('image/png', 'text/html', '', 'application/json'))
-    .map(([data, b, frame, filename, type]): { contentType: string; body: Buffer; label: string } => {
+    .tuple(bytes, boundary, framing, fc.constantFrom('a.png', '', '../../x.png', '\u0000.png', 'a'.repeat(300)), fc.constantFrom('image/png', 'text/html', '', 'application/json'), fields)
+    .map(([data, b, frame, filename, type, texts]): { contentType: string; body: Buffer; label: string } => {
       const file = { name: 'file', filename, type, data };
+      const withFields = (parts: Part[], boundary: string, close?: boolean) => multipartBody([...texts, ...parts], boundary, close);
       const ct = `multipart/form-data; boundary=${b}`;
       switch (frame) {
         case 'unclosed':
-          return { contentType: ct, body: multipartBody([file], b, false), label: frame };
+          return { contentType: ct, body: withFields([file], b, false), label: frame };
         case 'other-boundary':
-          return { contentType: ct, body: multipartBody([file], `${b}x`), label: frame };
+          return { contentType: ct, body: withFields([file], `${b}x`), label: frame };
         case 'no-boundary':
-          return { contentType: 'multipart/form-data', body: multipartBody([file], b), label: frame };
+          return { contentType: 'multipart/form-data', body: withFields([file], b), label: frame };
         case 'quoted':
-          return { contentType: `multipart/form-data; boundary="${b}"`, body: multipartBody([file], b), label: frame };
+          return { contentType: `multipart/form-data; boundary="${b}"`, body: withFields([file], b), label: frame };
         case 'name':
-          return { contentType: ct, body: multipartBody([{ ...file, name: 'picture' }], b), label: frame };
+          return { contentType: ct, body: withFields([{ ...file, name: 'picture' }], b), label: frame };
         case 'string':
-          return { contentType: ct, body: multipartBody([{ name: 'file', data }], b), label: frame };
+          return { contentType: ct, body: withFields([{ name: 'file', data }], b), label: frame };
         case 'two':
-          return { contentType: ct, body: multipartBody([file, { ...file, data: fx.images[0]! }], b), label: frame };
+          return { contentType: ct, body: withFields([file, { ...file, data: fx.images[0]! }], b), label: frame };
         case 'mixed':
-          return { contentType: `multipart/mixed; boundary=${b}`, body: multipartBody([file], b), label: frame };
+          return { contentType: `multipart/mixed; boundary=${b}`, body: withFields([file], b), label: frame };
         case 'garbage':
           return { contentType: ct, body: data, label: frame };
         default:
-          return { contentType: ct, body: multipartBody([file], b), label: frame };
+          return { contentType: ct, body: withFields([file], b), label: frame };
       }
     });
 }
@@ -744,7 +772,8 @@ function httpExamples(spec: Spec, fx: Fixtures, server: TestServer, session: Acc
   const path = `/trpc/${spec.path}`;
   const headers = { authorization: `Bearer ${session.accessToken}`, origin: server.url, cookie: `yc_rt=${fx.spare.refreshToken}` };
   if (spec.multipart) {
-    const body = multipartBody([{ name: 'file', filename: 'a.png', type: 'image/png', data: fx.images[0]! }], 'b');
+    const fields = spec.path === 'messages.sendPhoto' ? [textPart('roomId', fx.roomIds[0]!), textPart('clientId', randomUUID())] : [];
+    const body = multipartBody([...fields, { name: 'file', filename: 'a.png', type: 'image/png', data: fx.images[0]! }], 'b');
     return [{ method: 'POST', url: path, headers: { ...headers, 'content-type': 'multipart/form-data; boundary=b' }, body }];
   }
   const batch = toJson(value === undefined ? {} : { 0: value });
@@ -838,17 +867,18 @@ function httpRequestOf(spec: Spec, fx: Fixtures, server: TestServer, session: Ac
   ];
   if (!asGet) variants.push({ weight: 2, arbitrary: contentType });
   if (spec.multipart) {
-    const multipart = fc.tuple(avatarRequest(fx), headers).map(([m, h]): HttpRequest => ({ method: 'POST', url: path, headers: { ...h, 'content-type': m.contentType }, body: m.body }));
+    const { maxBytes, fields = () => fc.constant([]) } = spec.multipart;
+    const multipart = fc.tuple(uploadRequest(fx, fields(fx)), headers).map(([m, h]): HttpRequest => ({ method: 'POST', url: path, headers: { ...h, 'content-type': m.contentType }, body: m.body }));
     // Past the picture limit (the service refuses it), and past the body limit (the HTTP handler cuts it off).
     const oversize = fc.tuple(headers, fc.constantFrom(1, 128 * 1024)).map(([h, extra]): HttpRequest => {
-      const data = Buffer.concat([MAGIC[0]!, Buffer.alloc(LIMITS.avatar.maxBytes + extra)]);
+      const data = Buffer.concat([MAGIC[0]!, Buffer.alloc(maxBytes + extra)]);
       const body = multipartBody([{ name: 'file', filename: 'big.png', type: 'image/png', data }], 'b');
       return { method: 'POST', url: path, headers: { ...h, 'content-type': 'multipart/form-data; boundary=b' }, body };
     });
     variants.push({ weight: 60, arbitrary: multipart }, { weight: 2, arbitrary: oversize });
   } else {
     // FormData where JSON is expected.
-    const multipart = fc.tuple(avatarRequest(fx), headers).map(([m, h]): HttpRequest => ({ method: 'POST', url: path, headers: { ...h, 'content-type': m.contentType }, body: m.body }));
+    const multipart = fc.tuple(uploadRequest(fx, fc.constant([])), headers).map(([m, h]): HttpRequest => ({ method: 'POST', url: path, headers: { ...h, 'content-type': m.contentType }, body: m.body }));
     variants.push({ weight: 2, arbitrary: multipart });
   }
   return fc.oneof(...variants);

@@ -3,6 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import S3rver from 's3rver';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { realServicesEnv, startTestServer, type TestServer } from './harness.ts';
+import { describeWithServices } from './services.ts';
 
 export interface RunningS3rver {
   bucket: string;
@@ -74,4 +77,41 @@ export async function startS3rver(bucket = 'youngchat-test'): Promise<RunningS3r
       undoPatch();
     },
   };
+}
+
+/**
+ * Runs a suite twice: on an embedded server (files on disk), and on the real services with S3 (s3rver), so both
+ * BlobStores are tried by the same tests. The suite reads its server through the getter.
+ */
+export async function describeOnBothBlobStores(name: string, suite: (getServer: () => TestServer) => void): Promise<void> {
+  describe(`${name}, embedded mode (disk blobs)`, () => {
+    let server: TestServer;
+    beforeAll(async () => {
+      server = await startTestServer();
+    });
+    afterAll(() => server?.close());
+
+    it('stores blobs on disk', () => expect(server.deps.blobStore.kind).toBe('disk'));
+    suite(() => server);
+  });
+
+  await describeWithServices(`${name}, real services + S3 (s3rver)`, ['postgres', 'redis', 'rabbitmq'], () => {
+    let s3: RunningS3rver;
+    let server: TestServer;
+    let cleanup: (() => Promise<void>) | undefined;
+    beforeAll(async () => {
+      s3 = await startS3rver();
+      const real = await realServicesEnv();
+      cleanup = real.cleanup;
+      server = await startTestServer({ ...real.env, ...s3.env });
+    });
+    afterAll(async () => {
+      await server?.close();
+      await cleanup?.();
+      await s3?.close();
+    });
+
+    it('stores blobs in S3', () => expect(server.deps.blobStore.kind).toBe('s3'));
+    suite(() => server);
+  });
 }

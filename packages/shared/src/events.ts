@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { User } from './schemas/auth.ts';
-import type { Message, Room } from './schemas/chat.ts';
+import { REACTIONS, type Message, type Room } from './schemas/chat.ts';
 
 /**
  * What `events.live` and `events.poll` deliver. Durable events carry a position (the tracked id / cursor) and
@@ -34,7 +34,7 @@ export const DURABLE_EVENT_TYPES = [
  * of the old shape would get wrong; a stored or relayed event of another version is never shown to clients as it
  * is: they get `resync` in its place and refetch.
  */
-export const EVENT_VERSION = 1;
+export const EVENT_VERSION = 2;
 
 const isoDate = z.iso.datetime({ offset: true });
 
@@ -58,6 +58,13 @@ export const messageSchema = z.object({
   editedAt: isoDate.nullable(),
   deletedAt: isoDate.nullable(),
   unreadCount: z.number().int(),
+  replyTo: z
+    .object({ id: z.string(), senderId: z.string(), snippet: z.string(), deleted: z.boolean(), photo: z.boolean() })
+    .nullable(),
+  attachment: z
+    .object({ kind: z.literal('image'), url: z.string(), thumbUrl: z.string(), width: z.number().int(), height: z.number().int() })
+    .nullable(),
+  reactions: z.array(z.object({ emoji: z.enum(REACTIONS), count: z.number().int(), userIds: z.array(z.string()) })),
 }) satisfies z.ZodType<Message>;
 
 export const roomSchema = z.object({

@@ -14,6 +14,10 @@ export const LIMITS = {
   code: { length: 6, ttlMs: 10 * 60_000, maxAttempts: 5 },
   avatar: { maxBytes: 5 * 1024 * 1024, maxPixels: 40_000_000, sizePx: 512 },
   message: { maxChars: 4_000 },
+  /** A reply's quote of the message it answers. */
+  replySnippetChars: 100,
+  /** Photos in chat: the upload, the picture kept (longest side) and its thumbnail. */
+  photo: { maxBytes: 15 * 1024 * 1024, maxPixels: 50_000_000, maxSidePx: 2_048, thumbSidePx: 360 },
   roomName: { min: 1, max: 60 },
   /** Members of a group besides its creator, and people invited at once. */
   groupMembers: { max: 100 },

@@ -86,6 +86,18 @@ export interface MessagesTable {
   created_at: Generated<Date>;
   edited_at: Date | null;
   deleted_at: Date | null;
+  reply_to_id: string | null;
+  photo: StoredPhoto | null;
+  /** Who gave each reaction: {emoji: [userId, …]}. */
+  reactions: Generated<Record<string, string[]>>;
+}
+
+/** A photo message's objects in the BlobStore, and the picture's size. */
+export interface StoredPhoto {
+  key: string;
+  thumbKey: string;
+  width: number;
+  height: number;
 }
 
 export interface UserBlocksTable {

@@ -1,4 +1,4 @@
-import type { EphemeralEvent } from '@youngchat/shared';
+import { EVENT_VERSION, type EphemeralEvent } from '@youngchat/shared';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createInProcessEventBus } from '../adapters/embedded/in-process-event-bus.ts';
@@ -198,14 +198,14 @@ describe('the stream of one instance', () => {
       type: 'stream',
       from: 'elsewhere',
       entries: [
-        [1, 'r1', null, null, read, 2],
-        [2, 'r1', null, null, JSON.stringify({ type: 'room.read', roomId: 'r1' }), 1],
-        [3, 'r1', null, null, 'not json', 1],
-        [4, 'r1', null, null, read, 1],
-        [5, 'r1', null, null, read], // from an instance older than versions on the bus
+        [1, 'r1', null, null, read, EVENT_VERSION + 1],
+        [2, 'r1', null, null, JSON.stringify({ type: 'room.read', roomId: 'r1' }), EVENT_VERSION],
+        [3, 'r1', null, null, 'not json', EVENT_VERSION],
+        [4, 'r1', null, null, read, EVENT_VERSION],
+        [5, 'r1', null, null, read], // from an instance older than versions on the bus: version 1
       ],
     });
     await until(() => jsons.length === 5);
-    expect(jsons).toEqual([RESYNC_JSON, RESYNC_JSON, RESYNC_JSON, read, read]);
+    expect(jsons).toEqual([RESYNC_JSON, RESYNC_JSON, RESYNC_JSON, read, RESYNC_JSON]);
   });
 });

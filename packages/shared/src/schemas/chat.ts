@@ -52,7 +52,20 @@ export const messagesSendInput = z.object({
   body: messageBodySchema,
   /** Chosen by the client per message: a retry with the same clientId returns the original message. */
   clientId: uuidSchema,
+  /** A message of the same room this one answers; it is quoted with it. */
+  replyToId: messageIdSchema.nullish(),
 });
+/** The fields of messages.sendPhoto's FormData besides `file` (strings, as FormData carries them). */
+export const messagesSendPhotoFields = z.object({
+  roomId: roomIdSchema,
+  clientId: uuidSchema,
+  caption: z.union([z.literal(''), messageBodySchema]).optional(),
+  replyToId: z.union([z.literal('').transform(() => undefined), messageIdSchema]).optional(),
+});
+/** The reactions (공감) anyone can give a message: one of each per person, toggled. */
+export const REACTIONS = ['❤️', '👍', '😂', '😮', '😢', '🙏'] as const;
+export type Reaction = (typeof REACTIONS)[number];
+export const messagesReactInput = z.object({ messageId: messageIdSchema, emoji: z.enum(REACTIONS) });
 export const messagesEditInput = z.object({ messageId: messageIdSchema, body: messageBodySchema });
 export const messagesDeleteInput = z.object({ messageId: messageIdSchema });
 
@@ -69,6 +82,37 @@ export interface Message {
   deletedAt: string | null;
   /** How many members have not read it yet (KakaoTalk's "1"). */
   unreadCount: number;
+  /** The message this one answers, quoted as it is now. */
+  replyTo: ReplyQuote | null;
+  /** A photo (its caption is `body`); gone once the message is deleted. */
+  attachment: ImageAttachment | null;
+  /** In REACTIONS' order, only those someone gave. */
+  reactions: ReactionCount[];
+}
+
+export interface ReplyQuote {
+  id: string;
+  senderId: string;
+  /** The start of its words; empty once deleted. */
+  snippet: string;
+  deleted: boolean;
+  /** Whether the quoted message is a photo. */
+  photo: boolean;
+}
+
+export interface ImageAttachment {
+  kind: 'image';
+  /** Loadable only by the room's members, with their access token. */
+  url: string;
+  thumbUrl: string;
+  width: number;
+  height: number;
+}
+
+export interface ReactionCount {
+  emoji: Reaction;
+  count: number;
+  userIds: string[];
 }
 
 export interface Room {

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { REUSE_PLAN, type Db } from '../../ports/database.ts';
 import { checkedEventJson } from '../../realtime/checked-event.ts';
 import type { StreamEntry } from '../../realtime/stream.ts';
-import { toMessage } from '../messages/messages.api.ts';
+import { messageView, QUOTED, toMessage, type MessageRow } from '../messages/messages.api.ts';
 
 /** A durable event as a writer hands it to the log. */
 export interface LogEntry {
@@ -64,24 +64,16 @@ export async function readStart(db: Db, userId: string): Promise<StreamHead & { 
   return { pos: row.pos, prunedTo: row.pruned_to, rooms: row.rooms, contacts: row.contacts };
 }
 
-interface LogRow {
+type LogRow = {
   pos: number;
   room_id: string;
   user_id: string | null;
   membership: 'join' | 'leave' | null;
   event: string | null;
   version: number;
-  m_id: string | null;
-  m_seq: number | null;
-  m_sender_id: string | null;
-  m_body: string | null;
-  m_client_id: string | null;
-  m_created_at: Date | null;
-  m_edited_at: Date | null;
-  m_deleted_at: Date | null;
   unread: number | null;
   pruned_to: number;
-}
+} & { [K in keyof MessageRow as `m_${K}`]: MessageRow[K] | null };
 
 /** A new message's entry: every member of its room hears it. */
 export function messageCreatedEntry(pos: number, message: Message): StreamEntry {
@@ -99,21 +91,10 @@ function toEntry(row: LogRow, problems: string[]): StreamEntry {
     if (problem) problems.push(`position ${row.pos}: ${problem}`);
     return { pos: row.pos, roomId: row.room_id, userId: row.user_id, membership: row.membership, json };
   }
-  const message = toMessage(
-    {
-      id: row.m_id!,
-      room_id: row.room_id,
-      seq: row.m_seq!,
-      sender_id: row.m_sender_id!,
-      body: row.m_body!,
-      client_id: row.m_client_id!,
-      created_at: row.m_created_at!,
-      edited_at: row.m_edited_at,
-      deleted_at: row.m_deleted_at,
-    },
-    row.unread!,
-  );
-  return messageCreatedEntry(row.pos, message);
+  const message = Object.fromEntries(
+    Object.entries(row).filter(([key]) => key.startsWith('m_')).map(([key, value]) => [key.slice(2), value]),
+  ) as unknown as MessageRow;
+  return messageCreatedEntry(row.pos, toMessage(message, row.unread!));
 }
 
 /**
@@ -131,15 +112,14 @@ export async function readLog(
     : sql``;
   const { rows } = await sql<LogRow>`
     select e.pos, e.room_id, e.user_id, e.membership, e.event, e.version,
-      m.id as m_id, m.seq as m_seq, m.sender_id as m_sender_id, m.body as m_body, m.client_id as m_client_id,
-      m.created_at as m_created_at, m.edited_at as m_edited_at, m.deleted_at as m_deleted_at,
+      ${messageView('m_')},
       case when m.id is null then null else (
         select count(*)::int from room_members rm
         where rm.room_id = m.room_id and rm.left_at is null and rm.user_id <> m.sender_id
           and rm.joined_seq < m.seq and rm.last_read_seq < m.seq
       ) end as unread,
       (select pruned_to from stream_head where id = 1) as pruned_to
-    from stream_events e left join messages m on m.id = e.message_id
+    from stream_events e left join messages m on m.id = e.message_id ${QUOTED}
     where e.pos > ${range.after} and e.pos <= ${range.upTo} ${concerns}
     order by e.pos
     limit ${range.limit}`.execute(db);

@@ -1,3 +1,3 @@
 /** What other modules may use of messages: these, and nothing else of this folder. */
 export { toMessage, unreadBy } from './messages.mapper.ts';
-export { lastMessages, messagesBySender, type MessageRow } from './messages.repository.ts';
+export { lastMessages, messagesBySender, messageView, QUOTED, type MessageRow } from './messages.repository.ts';

@@ -4,7 +4,7 @@ import type { Db } from '../../ports/database.ts';
 import type { RateLimiter } from '../../ports/rate-limiter.ts';
 import type { Stream, StreamEntry } from '../../realtime/stream.ts';
 import { messageCreatedEntry } from '../events/events.api.ts';
-import { toMessage } from './messages.mapper.ts';
+import { quotedColumns, toMessage } from './messages.mapper.ts';
 import { insertSends, type NewMessage, type StoredSend } from './messages.repository.ts';
 
 /**
@@ -99,6 +99,9 @@ export function createSendBatcher({ db, stream, limiter, inFlight, gatherMs, max
             created_at: send.createdAt,
             edited_at: null,
             deleted_at: null,
+            photo: send.photo,
+            reactions: {},
+            ...quotedColumns(send.replyTo),
           },
           row.unread,
         );

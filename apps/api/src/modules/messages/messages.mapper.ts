@@ -1,4 +1,5 @@
-import type { Message } from '@youngchat/shared';
+import { LIMITS, REACTIONS, type ImageAttachment, type Message, type ReactionCount, type ReplyQuote } from '@youngchat/shared';
+import type { StoredPhoto } from '../../ports/database.ts';
 import type { MemberRow } from '../rooms/rooms.api.ts';
 import type { MessageRow } from './messages.repository.ts';
 
@@ -31,16 +32,57 @@ export function unreadCounter(members: readonly MemberRow[]): (message: Pick<Mes
 
 /** The message as every member sees it; `unreadCount` from unreadBy, or counted by the database. */
 export function toMessage(row: MessageRow, unreadCount: number): Message {
+  const deleted = row.deleted_at !== null;
   return {
     id: row.id,
     roomId: row.room_id,
     seq: row.seq,
     senderId: row.sender_id,
-    body: row.deleted_at ? '' : row.body,
+    body: deleted ? '' : row.body,
     clientId: row.client_id,
     createdAt: row.created_at.toISOString(),
     editedAt: row.edited_at?.toISOString() ?? null,
     deletedAt: row.deleted_at?.toISOString() ?? null,
-    unreadCount: row.deleted_at ? 0 : unreadCount,
+    unreadCount: deleted ? 0 : unreadCount,
+    replyTo: row.reply_to_id === null ? null : quote(row),
+    attachment: row.photo && !deleted ? photoAttachment(row.photo) : null,
+    reactions: deleted ? [] : reactionCounts(row.reactions),
   };
+}
+
+/** What a reply shows of the message it answers, as that message is now. */
+function quote(row: MessageRow): ReplyQuote {
+  // reply_deleted is null only if the answered row were missing (its foreign key clears reply_to_id first).
+  const deleted = row.reply_deleted !== false;
+  return {
+    id: row.reply_to_id!,
+    senderId: row.reply_sender_id ?? '',
+    snippet: deleted ? '' : (row.reply_body ?? ''),
+    deleted,
+    photo: !deleted && row.reply_photo === true,
+  };
+}
+
+/** The columns a new reply carries of the message it answers, read when the reply was checked. */
+export function quotedColumns(answered: MessageRow | null): Pick<MessageRow, 'reply_to_id' | 'reply_sender_id' | 'reply_body' | 'reply_deleted' | 'reply_photo'> {
+  return {
+    reply_to_id: answered?.id ?? null,
+    reply_sender_id: answered?.sender_id ?? null,
+    reply_body: answered ? answered.body.slice(0, LIMITS.replySnippetChars) : null,
+    reply_deleted: answered ? answered.deleted_at !== null : null,
+    reply_photo: answered ? answered.photo !== null : null,
+  };
+}
+
+/** Photos are served by /files only to the members of their room (server.ts). */
+function photoAttachment(photo: StoredPhoto): ImageAttachment {
+  return { kind: 'image', url: `/files/${photo.key}`, thumbUrl: `/files/${photo.thumbKey}`, width: photo.width, height: photo.height };
+}
+
+function reactionCounts(given: Record<string, string[]>): ReactionCount[] {
+  return REACTIONS.filter((emoji) => (given[emoji]?.length ?? 0) > 0).map((emoji) => ({
+    emoji,
+    count: given[emoji]!.length,
+    userIds: given[emoji]!,
+  }));
 }

@@ -1,22 +1,62 @@
-import { sql, type Selectable } from 'kysely';
-import { REUSE_PLAN, type Db, type MessagesTable } from '../../ports/database.ts';
+import { LIMITS } from '@youngchat/shared';
+import { sql, type RawBuilder, type Selectable } from 'kysely';
+import { REUSE_PLAN, type Db, type MessagesTable, type StoredPhoto } from '../../ports/database.ts';
 
-/** Every column of a message is public to the room's members. */
-export type MessageRow = Selectable<MessagesTable>;
+/** A message as its room's members see it: every column of its own, and what it quotes of the one it answers. */
+export interface MessageRow extends Selectable<MessagesTable> {
+  reply_sender_id: string | null;
+  reply_body: string | null;
+  reply_deleted: boolean | null;
+  reply_photo: boolean | null;
+}
 
-const COLUMNS = ['id', 'room_id', 'seq', 'sender_id', 'body', 'client_id', 'created_at', 'edited_at', 'deleted_at'] as const;
+/** MessageRow's columns, `m` being the message and `r` the one it answers (joined by QUOTED). */
+const VIEW: Record<keyof MessageRow, string> = {
+  id: 'm.id',
+  room_id: 'm.room_id',
+  seq: 'm.seq',
+  sender_id: 'm.sender_id',
+  body: 'm.body',
+  client_id: 'm.client_id',
+  created_at: 'm.created_at',
+  edited_at: 'm.edited_at',
+  deleted_at: 'm.deleted_at',
+  reply_to_id: 'm.reply_to_id',
+  photo: 'm.photo',
+  reactions: 'm.reactions',
+  reply_sender_id: 'r.sender_id',
+  reply_body: `left(r.body, ${LIMITS.replySnippetChars})`,
+  reply_deleted: 'r.deleted_at is not null',
+  reply_photo: 'r.photo is not null',
+};
+
+/** The select list of a MessageRow, each column named with `prefix` before it. */
+export const messageView = (prefix = '') =>
+  sql.raw(Object.entries(VIEW).map(([name, expression]) => `${expression} as ${prefix}${name}`).join(', '));
+const VIEW_ALL = messageView();
+export const QUOTED = sql.raw('left join messages r on r.id = m.reply_to_id');
+
+async function viewOne(db: Db, query: RawBuilder<unknown>): Promise<MessageRow | undefined> {
+  const { rows } = await sql<MessageRow>`${query}`.execute(db);
+  return rows[0];
+}
 
 export function findBySenderClientId(db: Db, senderId: string, clientId: string): Promise<MessageRow | undefined> {
-  return db
-    .selectFrom('messages')
-    .select(COLUMNS)
-    .where('sender_id', '=', senderId)
-    .where('client_id', '=', clientId)
-    .executeTakeFirst();
+  return viewOne(db, sql`select ${VIEW_ALL} from messages m ${QUOTED} where m.sender_id = ${senderId} and m.client_id = ${clientId}`);
 }
 
 export function findMessage(db: Db, id: string): Promise<MessageRow | undefined> {
-  return db.selectFrom('messages').select(COLUMNS).where('id', '=', id).executeTakeFirst();
+  return viewOne(db, sql`select ${VIEW_ALL} from messages m ${QUOTED} where m.id = ${id}`);
+}
+
+/** A message someone may answer: not deleted, in this room, and said since they arrived in it. */
+export function findQuotable(db: Db, id: string, roomId: string, viewerId: string): Promise<MessageRow | undefined> {
+  return viewOne(
+    db,
+    sql`select ${VIEW_ALL} from messages m ${QUOTED}
+      join room_members v on v.room_id = m.room_id and v.user_id = ${viewerId} and v.left_at is null and v.joined_seq < m.seq
+      where m.id = ${id} and m.room_id = ${roomId} and m.deleted_at is null`,
+  );
 }
 
 export interface NewMessage {
@@ -26,6 +66,9 @@ export interface NewMessage {
   body: string;
   clientId: string;
   createdAt: Date;
+  /** The message it answers (checked quotable), as it was read. */
+  replyTo: MessageRow | null;
+  photo: StoredPhoto | null;
 }
 
 /** A message of the batch that was stored, with its place in the room and in the log. */
@@ -50,8 +93,9 @@ export async function insertSends(db: Db, sends: NewMessage[]): Promise<StoredSe
       select * from unnest(
         ${sends.map((_, i) => i)}::int[], ${sends.map((m) => m.id)}::uuid[], ${sends.map((m) => m.roomId)}::uuid[],
         ${sends.map((m) => m.senderId)}::uuid[], ${sends.map((m) => m.body)}::text[], ${sends.map((m) => m.clientId)}::uuid[],
-        ${sends.map((m) => m.createdAt)}::timestamptz[]
-      ) as t (ord, id, room_id, sender_id, body, client_id, created_at)
+        ${sends.map((m) => m.createdAt)}::timestamptz[], ${sends.map((m) => m.replyTo?.id ?? null)}::uuid[],
+        ${sends.map((m) => (m.photo ? JSON.stringify(m.photo) : null))}::text[]
+      ) as t (ord, id, room_id, sender_id, body, client_id, created_at, reply_to_id, photo)
     ),
     accepted as (
       select i.* from input i
@@ -72,8 +116,8 @@ export async function insertSends(db: Db, sends: NewMessage[]): Promise<StoredSe
       from accepted a join counted c on c.id = a.room_id
     ),
     inserted as (
-      insert into messages (id, room_id, seq, sender_id, body, client_id, created_at)
-      select id, room_id, seq, sender_id, body, client_id, created_at from numbered
+      insert into messages (id, room_id, seq, sender_id, body, client_id, created_at, reply_to_id, photo)
+      select id, room_id, seq, sender_id, body, client_id, created_at, reply_to_id, photo::jsonb from numbered
       returning id
     ),
     read as (
@@ -110,12 +154,12 @@ export async function pageFor(
   options: { before: number | null; limit: number },
 ): Promise<MessageRow[] | undefined> {
   const { rows } = await sql<Partial<MessageRow>>`${sql.raw(REUSE_PLAN)}
-    select p.id, p.room_id, p.seq, p.sender_id, p.body, p.client_id, p.created_at, p.edited_at, p.deleted_at
+    select p.*
     from (select joined_seq from room_members where room_id = ${roomId} and user_id = ${viewerId} and left_at is null) v
     left join lateral (
-      select id, room_id, seq, sender_id, body, client_id, created_at, edited_at, deleted_at from messages
-      where room_id = ${roomId} and seq > v.joined_seq and seq < ${options.before ?? Number.MAX_SAFE_INTEGER}
-      order by seq desc
+      select ${VIEW_ALL} from messages m ${QUOTED}
+      where m.room_id = ${roomId} and m.seq > v.joined_seq and m.seq < ${options.before ?? Number.MAX_SAFE_INTEGER}
+      order by m.seq desc
       limit ${options.limit}
     ) p on true
     order by p.seq desc`.execute(db);
@@ -126,36 +170,55 @@ export async function pageFor(
 /** The newest message of each room. */
 export async function lastMessages(db: Db, roomIds: string[]): Promise<Map<string, MessageRow>> {
   if (roomIds.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('rooms as r')
-    .innerJoin('messages as m', (join) => join.onRef('m.room_id', '=', 'r.id').onRef('m.seq', '=', 'r.last_seq'))
-    .select(COLUMNS.map((c) => `m.${c}` as const))
-    .where('r.id', 'in', roomIds)
-    .execute();
+  const { rows } = await sql<MessageRow>`
+    select ${VIEW_ALL} from rooms o join messages m on m.room_id = o.id and m.seq = o.last_seq ${QUOTED}
+    where o.id = any(${roomIds}::uuid[])`.execute(db);
   return new Map(rows.map((r) => [r.room_id, r]));
 }
 
-export function updateBody(db: Db, id: string, body: string): Promise<MessageRow | undefined> {
-  return db
-    .updateTable('messages')
-    .set({ body, edited_at: sql<Date>`now()` })
-    .where('id', '=', id)
-    .where('deleted_at', 'is', null)
-    .returning(COLUMNS)
-    .executeTakeFirst();
+/** Changes one message that is not deleted, and reads it back as members see it. */
+function changeLive(db: Db, id: string, set: RawBuilder<unknown>): Promise<MessageRow | undefined> {
+  return viewOne(
+    db,
+    sql`with m as (update messages set ${set} where id = ${id} and deleted_at is null returning *)
+      select ${VIEW_ALL} from m ${QUOTED}`,
+  );
 }
 
-/** Keeps the row (its seq stays in the history as "deleted") but not the words. */
-export function softDelete(db: Db, id: string): Promise<MessageRow | undefined> {
-  return db
-    .updateTable('messages')
-    .set({ body: '', deleted_at: sql<Date>`coalesce(deleted_at, now())` })
-    .where('id', '=', id)
-    .returning(COLUMNS)
-    .executeTakeFirst();
+export function updateBody(db: Db, id: string, body: string): Promise<MessageRow | undefined> {
+  return changeLive(db, id, sql`body = ${body}, edited_at = now()`);
+}
+
+/** Gives the reaction from this person, or takes it back if they had given it. */
+export function toggleReaction(db: Db, id: string, userId: string, emoji: string): Promise<MessageRow | undefined> {
+  const [who, what] = [sql`${userId}::text`, sql`${emoji}::text`];
+  const given = sql`coalesce(reactions -> ${what}, '[]'::jsonb)`;
+  return changeLive(
+    db,
+    id,
+    sql`reactions = case
+      when ${given} ? ${who} then
+        case when jsonb_array_length(${given}) = 1 then reactions - ${what} else jsonb_set(reactions, array[${what}], ${given} - ${who}) end
+      else jsonb_set(reactions, array[${what}], ${given} || to_jsonb(${who}))
+    end`,
+  );
+}
+
+/** Keeps the row (its seq stays in the history as "deleted") but not the words, the photo or the reactions. */
+export async function softDelete(db: Db, id: string): Promise<MessageRow | undefined> {
+  return viewOne(
+    db,
+    sql`with m as (
+        update messages set body = '', photo = null, reactions = '{}', deleted_at = coalesce(deleted_at, now())
+        where id = ${id} returning *
+      )
+      select ${VIEW_ALL} from m ${QUOTED}`,
+  );
 }
 
 /** Everything one person wrote, oldest first (their data export). */
-export function messagesBySender(db: Db, senderId: string): Promise<MessageRow[]> {
-  return db.selectFrom('messages').select(COLUMNS).where('sender_id', '=', senderId).orderBy('created_at').orderBy('id').execute();
+export async function messagesBySender(db: Db, senderId: string): Promise<MessageRow[]> {
+  const { rows } = await sql<MessageRow>`
+    select ${VIEW_ALL} from messages m ${QUOTED} where m.sender_id = ${senderId} order by m.created_at, m.id`.execute(db);
+  return rows;
 }

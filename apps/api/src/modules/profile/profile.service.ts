@@ -5,7 +5,7 @@ import type { BlobStore } from '../../ports/blob-store.ts';
 import type { Db } from '../../ports/database.ts';
 import { AppError } from '../../app-error.ts';
 import { findUserById, replaceAvatarKey, toUser, updateProfile } from '../users/users.api.ts';
-import { normalizeAvatar } from './avatar.image.ts';
+import { normalizeImage } from '../../images/images.ts';
 
 export interface ProfileServiceDeps {
   db: Db;
@@ -39,7 +39,10 @@ export function createProfileService({ db, blobStore, logger }: ProfileServiceDe
 
     async setAvatar(userId: string, file: Blob): Promise<User> {
       if (file.size > LIMITS.avatar.maxBytes) throw new AppError('PAYLOAD_TOO_LARGE', 'This picture is too large.');
-      const image = await normalizeAvatar(new Uint8Array(await file.arrayBuffer()));
+      const image = await normalizeImage(new Uint8Array(await file.arrayBuffer()), {
+        maxPixels: LIMITS.avatar.maxPixels,
+        maxSidePx: LIMITS.avatar.sizePx,
+      });
       // A fresh key per upload: never the client's file name, and cached URLs never show a stale picture.
       const key = `avatars/${userId}/${randomUUID()}.${image.ext}`;
       await blobStore.put(key, image.bytes, image.contentType);

@@ -35,7 +35,7 @@ export function noEffects(): Effects {
 }
 
 function deleted(message: Message, now: string): Message {
-  return { ...message, body: '', deletedAt: message.deletedAt ?? now, unreadCount: 0 };
+  return { ...message, body: '', deletedAt: message.deletedAt ?? now, unreadCount: 0, attachment: null, reactions: [] };
 }
 
 /**

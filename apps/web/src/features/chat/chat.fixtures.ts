@@ -19,6 +19,9 @@ export function message(roomId: string, seq: number, senderId: string, extra: Pa
     editedAt: null,
     deletedAt: null,
     unreadCount: 0,
+    replyTo: null,
+    attachment: null,
+    reactions: [],
     ...extra,
   };
 }

@@ -109,6 +109,9 @@ export function mergeMessages(pages: readonly MessagePage[] | undefined, outgoin
     editedAt: m.editedAt,
     deletedAt: m.deletedAt,
     unreadCount: m.unreadCount,
+    replyTo: m.replyTo,
+    attachment: m.attachment,
+    reactions: m.reactions,
     status: m.senderId === me ? 'sent' : null,
   }));
   const waiting = outgoing
@@ -126,6 +129,9 @@ export function mergeMessages(pages: readonly MessagePage[] | undefined, outgoin
       editedAt: null,
       deletedAt: null,
       unreadCount: 0,
+      replyTo: null,
+      attachment: null,
+      reactions: [],
       status: o.status,
       problem: o.problem,
     });

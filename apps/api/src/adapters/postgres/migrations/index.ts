@@ -10,6 +10,7 @@ import * as streamLog from './20261201060000_stream_log.ts';
 import * as rateLimitsUnlogged from './20261201070000_rate_limits_unlogged.ts';
 import * as eventVersions from './20261201090000_event_versions.ts';
 import * as accountLife from './20261201100000_account_life.ts';
+import * as repliesPhotosReactions from './20261201120000_replies_photos_reactions.ts';
 
 /**
  * The migration list, oldest first. Static imports (rather than a folder scan) keep migrations
@@ -27,4 +28,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20261201070000_rate_limits_unlogged': rateLimitsUnlogged,
   '20261201090000_event_versions': eventVersions,
   '20261201100000_account_life': accountLife,
+  '20261201120000_replies_photos_reactions': repliesPhotosReactions,
 };
