@@ -52,7 +52,7 @@ export function toMessage(row: MessageRow, unreadCount: number): Message {
 
 /** What a reply shows of the message it answers, as that message is now. */
 function quote(row: MessageRow): ReplyQuote {
-  // reply_deleted is null only if the answered row were missing (its foreign key clears reply_to_id first).
+  // reply_deleted is null when the answered row is gone altogether: shown as deleted too.
   const deleted = row.reply_deleted !== false;
   return {
     id: row.reply_to_id!,

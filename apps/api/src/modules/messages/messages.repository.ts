@@ -143,28 +143,18 @@ export async function insertSends(db: Db, sends: NewMessage[]): Promise<StoredSe
 }
 
 /**
- * One page of a member's history, newest first, in one statement: the membership check and the page (`seq <
- * before`, from the member's arrival on) — the bare keyset query and one index lookup. Undefined for someone who is
- * not a member now. The unread numbers come from the room's roster (messages.rosters.ts).
+ * One page of a room's history, newest first: `seq < before`, at most `limit` — the bare keyset query, with what each
+ * message quotes. The caller checks membership and where the reader's history starts (messages.rosters.ts). The
+ * limit is written into the statement so that PostgreSQL plans it once per connection: with a parameter there (or a
+ * second bound on seq), it cannot tell how few rows are wanted and plans every page anew, costing more than the page.
  */
-export async function pageFor(
-  db: Db,
-  roomId: string,
-  viewerId: string,
-  options: { before: number | null; limit: number },
-): Promise<MessageRow[] | undefined> {
-  const { rows } = await sql<Partial<MessageRow>>`${sql.raw(REUSE_PLAN)}
-    select p.*
-    from (select joined_seq from room_members where room_id = ${roomId} and user_id = ${viewerId} and left_at is null) v
-    left join lateral (
-      select ${VIEW_ALL} from messages m ${QUOTED}
-      where m.room_id = ${roomId} and m.seq > v.joined_seq and m.seq < ${options.before ?? Number.MAX_SAFE_INTEGER}
-      order by m.seq desc
-      limit ${options.limit}
-    ) p on true
-    order by p.seq desc`.execute(db);
-  if (rows.length === 0) return undefined;
-  return rows.filter((row): row is MessageRow => row.id != null);
+export async function pageOf(db: Db, roomId: string, options: { before: number | null; limit: number }): Promise<MessageRow[]> {
+  const { rows } = await sql<MessageRow>`${sql.raw(REUSE_PLAN)}
+    select ${VIEW_ALL} from messages m ${QUOTED}
+    where m.room_id = ${roomId} and m.seq < ${options.before ?? Number.MAX_SAFE_INTEGER}
+    order by m.seq desc
+    limit ${sql.lit(Math.trunc(options.limit))}`.execute(db);
+  return rows;
 }
 
 /** The newest message of each room. */

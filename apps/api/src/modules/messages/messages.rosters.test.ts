@@ -8,7 +8,7 @@ import type { Database } from '../../ports/database.ts';
 import { createStream, type Stream } from '../../realtime/stream.ts';
 import { createRosters } from './messages.rosters.ts';
 
-describe('rosters: each room’s unread counter in memory', () => {
+describe('rosters: each room’s members and unread counter in memory', () => {
   let database: Database;
   let stream: Stream;
   let pos = 0;
@@ -47,24 +47,36 @@ describe('rosters: each room’s unread counter in memory', () => {
 
   it('is read once, kept while nothing happens in the room, and read again after an entry of the room', async () => {
     const rosters = createRosters(database.db, stream);
-    expect((await rosters.counterFor(roomId))(message(3))).toBe(1); // Bob has not read it
+    expect((await rosters.rosterFor(roomId)).unread(message(3))).toBe(1); // Bob has not read it
     await readTo(bob, 5);
     // No entry yet: the copy stands (a read always comes with an entry; this one was made behind its back).
-    expect((await rosters.counterFor(roomId))(message(3))).toBe(1);
+    expect((await rosters.rosterFor(roomId)).unread(message(3))).toBe(1);
     entryOf(randomUUID()); // another room's entry changes nothing here
-    expect((await rosters.counterFor(roomId))(message(3))).toBe(1);
+    expect((await rosters.rosterFor(roomId)).unread(message(3))).toBe(1);
     entryOf(roomId);
-    expect((await rosters.counterFor(roomId))(message(3))).toBe(0);
+    expect((await rosters.rosterFor(roomId)).unread(message(3))).toBe(0);
     await readTo(bob, 0);
   });
 
   it('does not keep a copy read while an entry of its room arrived', async () => {
     const rosters = createRosters(database.db, stream);
-    const loading = rosters.counterFor(roomId);
+    const loading = rosters.rosterFor(roomId);
     entryOf(roomId); // arrives while the read is out
     await readTo(bob, 5);
-    expect((await loading)(message(3))).toBe(1);
-    expect((await rosters.counterFor(roomId))(message(3))).toBe(0);
+    expect((await loading).unread(message(3))).toBe(1);
+    expect((await rosters.rosterFor(roomId)).unread(message(3))).toBe(0);
     await readTo(bob, 0);
+  });
+
+  it('knows who may read the room: someone who left is out once an entry of the room is applied', async () => {
+    const rosters = createRosters(database.db, stream);
+    expect((await rosters.rosterFor(roomId)).member(bob)?.joined_seq).toBe(0);
+    const leave = (left_at: Date | null) => database.db.updateTable('room_members').set({ left_at }).where('user_id', '=', bob).execute();
+    await leave(new Date());
+    entryOf(roomId); // the leave's own entry
+    expect((await rosters.rosterFor(roomId)).member(bob)).toBeUndefined();
+    expect((await rosters.rosterFor(roomId)).member(ann)).toBeDefined();
+    await leave(null);
+    entryOf(roomId);
   });
 });

@@ -15,7 +15,7 @@ import {
   findBySenderClientId,
   findMessage,
   findQuotable,
-  pageFor,
+  pageOf,
   softDelete,
   toggleReaction,
   updateBody,
@@ -32,7 +32,7 @@ export interface MessagesServiceDeps {
   /** Where photos and their thumbnails are kept. */
   blobStore: BlobStore;
   logger: Logger;
-  /** Each room's unread counter, for history pages. */
+  /** Each room's members and unread counter, for history pages. */
   rosters: Rosters;
   /** Stores sends in batches, within each sender's rate limit. */
   batcher: SendBatcher;
@@ -95,12 +95,14 @@ export function createMessagesService({ db, stream, blobStore, logger, rosters, 
 
   return {
     async list(viewerId: string, input: { roomId: string; cursor?: number | null; limit: number }): Promise<MessagePage> {
-      const rows = await pageFor(db, input.roomId, viewerId, { before: input.cursor ?? null, limit: input.limit + 1 });
-      if (!rows) throw notAMember();
-      // Asked only for members, so nobody fills the cache with other people's rooms.
-      const unread = await rosters.counterFor(input.roomId);
-      const items = rows.slice(0, input.limit).map((row) => toMessage(row, unread(row)));
-      return { items, nextCursor: rows.length > input.limit ? items.at(-1)!.seq : null };
+      const roster = await rosters.rosterFor(input.roomId);
+      const reader = roster.member(viewerId);
+      if (!reader) throw notAMember();
+      const rows = await pageOf(db, input.roomId, { before: input.cursor ?? null, limit: input.limit + 1 });
+      // A reader's history starts where they arrived (0009): nothing said before, and no page beyond.
+      const visible = rows.filter((row) => row.seq > reader.joined_seq);
+      const items = visible.slice(0, input.limit).map((row) => toMessage(row, roster.unread(row)));
+      return { items, nextCursor: visible.length > input.limit ? items.at(-1)!.seq : null };
     },
 
     /** Idempotent per (sender, clientId): a retry returns the original message, never a second row. */
