@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectNoAxeViolations, openPage, signUpThroughUi, startStack, type Stack } from './support.ts';
+import { expectNoAxeViolations, logOutThroughUi, openPage, signUpThroughUi, startStack, type Stack } from './support.ts';
 
 /**
  * Account life in a real browser: a forgotten password reset by emailed code, the list of signed-in devices and
@@ -56,7 +56,7 @@ describe('account life in a real browser', () => {
     const { context, page, problems } = await openPage(stack.browser);
     const email = `ann.${Date.now()}@example.com`;
     await signUpThroughUi(page, stack.baseUrl, { email, password: 'correct horse battery staple', nickname: 'Ann' });
-    await page.getByRole('button', { name: 'Log out' }).click();
+    await logOutThroughUi(page);
     await page.getByRole('heading', { level: 1, name: 'Welcome to YOUng Chat' }).waitFor();
 
     // ---- Forgot password: from the login page, by email and code ----
@@ -219,7 +219,7 @@ describe('account life in a real browser', () => {
     await box.fill('Hello from Annie');
     await box.press('Enter');
     await bo.page.getByRole('link', { name: /Annie/ }).click();
-    await bo.page.getByText('Hello from Annie').waitFor();
+    await bo.page.getByRole('log', { name: 'Messages' }).getByText('Hello from Annie').waitFor();
 
     await ann.page.goto(`${stack.baseUrl}/account`);
     await ann.page.getByRole('button', { name: 'Delete my account', exact: true }).click();
@@ -233,6 +233,8 @@ describe('account life in a real browser', () => {
     await bo.page.reload();
     await annies.getByText('Deleted user', { exact: true }).waitFor();
     await bo.page.getByText('The other person is no longer in this chat.', { exact: false }).waitFor();
+    // The chat keeps a name for them, not "Someone who left".
+    await bo.page.getByRole('heading', { level: 1, name: 'Deleted user' }).waitFor();
     expect([...ann.problems, ...bo.problems], stack.api.output()).toEqual([]);
     await Promise.all([ann.context.close(), bo.context.close()]);
   });

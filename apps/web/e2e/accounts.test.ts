@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makePng } from './png.ts';
-import { expectNoAxeViolations, codeFromOutbox, openPage, startStack, type Stack } from './support.ts';
+import { expectNoAxeViolations, codeFromOutbox, logOutThroughUi, openPage, startStack, type Stack } from './support.ts';
 
 /** The element that has keyboard focus, as a screen reader would name it. */
 async function focused(page: Page): Promise<string> {
@@ -87,9 +87,8 @@ describe('accounts in a real browser', () => {
     await page.getByRole('heading', { level: 1, name: 'Hello, Ann!' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/');
     expect(await focused(page)).toBe('h1:Hello, Ann!');
-    await page.getByRole('button', { name: 'Log out' }).waitFor();
     // The socket reconnected with the new identity: the chat's live stream (which needs a signed-in socket) is up.
-    await page.getByRole('status', { name: 'Connection:' }).filter({ hasText: 'Up to date' }).waitFor();
+    await page.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Connected' }).waitFor();
     await page.getByRole('heading', { level: 2, name: 'Your chats' }).waitFor();
 
     // The access token lives in memory only.
@@ -143,9 +142,10 @@ describe('accounts in a real browser', () => {
     await page.getByRole('link', { name: 'Back to home' }).click();
     await page.getByRole('heading', { level: 1, name: 'Hello, Ann Lee!' }).waitFor();
 
-    // Log out: signed-out home, and a reload does not bring the session back.
-    await page.getByRole('button', { name: 'Log out' }).click();
+    // Log out (through Settings): signed-out home, its heading focused, and a reload does not bring the session back.
+    await logOutThroughUi(page);
     await page.getByRole('heading', { level: 1, name: 'Welcome to YOUng Chat' }).waitFor();
+    expect(await focused(page)).toBe('h1:Welcome to YOUng Chat');
     await page.getByRole('status').filter({ hasText: 'You are logged out.' }).waitFor();
     await page.reload();
     await page.getByRole('heading', { level: 1, name: 'Welcome to YOUng Chat' }).waitFor();

@@ -2,7 +2,18 @@ import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import type { AppRouter } from '@youngchat/api';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectNoAxeViolations, codeFromOutbox, openPage, signUpThroughUi, startStack, type Stack, type WatchedPage } from './support.ts';
+import {
+  apiPerson,
+  expectNoAxeViolations,
+  logInThroughUi,
+  messageItem,
+  openPage,
+  send,
+  signUpThroughUi,
+  startStack,
+  type Stack,
+  type WatchedPage,
+} from './support.ts';
 
 /**
  * Two people in two browsers (separate contexts: separate cookies, sockets and storage), chatting through the
@@ -63,42 +74,12 @@ function breakWebSocket(): void {
   (window as unknown as { WebSocket: unknown }).WebSocket = NoSocket;
 }
 
-/** A person made through the API (as an external typed client would), with a token for further calls. */
-async function apiPerson(baseUrl: string, nickname: string) {
-  const email = `${nickname.toLowerCase()}.${Date.now()}@example.com`;
-  const password = `a pass phrase for ${nickname}`;
-  const anonymous = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${baseUrl}/trpc` })] });
-  await anonymous.auth.signUp.mutate({ email, password, nickname });
-  const session = await anonymous.auth.verifyEmail.mutate({ email, code: await codeFromOutbox(baseUrl, email), session: 'token' });
-  const client = createTRPCClient<AppRouter>({
-    links: [httpBatchLink({ url: `${baseUrl}/trpc`, headers: { authorization: `Bearer ${session.accessToken}` } })],
-  });
-  return { user: session.user, client, email, password, nickname };
-}
-
-async function logInThroughUi(page: Page, baseUrl: string, person: { email: string; password: string; nickname: string }): Promise<void> {
-  await page.goto(`${baseUrl}/login`);
-  await page.getByLabel('Email', { exact: true }).fill(person.email);
-  await page.getByLabel('Password', { exact: true }).fill(person.password);
-  await page.getByRole('button', { name: 'Log in', exact: true }).click();
-  await page.getByRole('heading', { level: 1, name: `Hello, ${person.nickname}!` }).waitFor();
-}
-
 const focused = (locator: Locator) => locator.evaluate((el) => el === document.activeElement);
 
 const setHidden = (page: Page, hidden: boolean) =>
   page.evaluate((h) => (window as unknown as { __setHidden: (h: boolean) => void }).__setHidden(h), hidden);
 const notifications = (page: Page) =>
   page.evaluate(() => (window as unknown as { __notifications: { title: string; body?: string }[] }).__notifications);
-
-/** One message in the conversation, by its text. */
-const messageItem = (page: Page, text: string): Locator => page.getByRole('log', { name: 'Messages' }).locator('li.message', { hasText: text });
-
-async function send(page: Page, text: string): Promise<void> {
-  const box = page.getByLabel('Your message', { exact: true });
-  await box.fill(text);
-  await box.press('Enter');
-}
 
 describe('chat in a real browser', () => {
   let stack: Stack;
@@ -125,7 +106,7 @@ describe('chat in a real browser', () => {
     for (const { page } of [a, b]) {
       await page.getByRole('heading', { level: 2, name: 'Your chats' }).waitFor();
       await page.getByText('No chats yet.', { exact: false }).waitFor();
-      await page.getByRole('status', { name: 'Connection:' }).filter({ hasText: 'Up to date' }).waitFor();
+      await page.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Connected' }).waitFor();
     }
     await expectNoAxeViolations(a.page, 'chat list (empty)');
 
@@ -188,8 +169,9 @@ describe('chat in a real browser', () => {
     expect(await messageItem(b.page, 'line one').locator('.message-body').innerText()).toBe('line one\nline two');
 
     // ---- Annie edits, then deletes, her first message; Bora sees both ----
+    // The message's menu (its button shows on hover and focus; long-press and right-click open it too).
     await first.getByRole('button', { name: /^Options for your message: Hello Bora!/ }).click();
-    await first.getByRole('button', { name: 'Edit' }).click();
+    await a.page.getByRole('menuitem', { name: 'Edit' }).click();
     const editBox = first.getByLabel('Change your message');
     expect(await editBox.evaluate((el) => el === document.activeElement)).toBe(true);
     await editBox.fill('Hello Bora, edited');
@@ -203,7 +185,7 @@ describe('chat in a real browser', () => {
     const options = first.getByRole('button', { name: /^Options for your message/ });
     expect(await options.evaluate((el) => el === document.activeElement)).toBe(true);
     await options.click();
-    await first.getByRole('button', { name: 'Delete' }).click();
+    await a.page.getByRole('menuitem', { name: 'Delete' }).click();
     await a.page.getByText('Delete this message for everyone?').waitFor();
     expect(await a.page.getByRole('button', { name: 'Keep it' }).evaluate((el) => el === document.activeElement)).toBe(true);
     await a.page.getByRole('button', { name: 'Yes, delete' }).click();
@@ -213,8 +195,10 @@ describe('chat in a real browser', () => {
 
     // ---- Notifications while Bora's tab is hidden; nothing counts as read until she looks ----
     await b.page.getByRole('link', { name: 'Chats', exact: true }).click();
-    await b.page.getByRole('button', { name: 'Turn on notifications' }).click();
-    await b.page.getByRole('status').filter({ hasText: 'Notifications are on' }).waitFor();
+    await b.page.getByRole('link', { name: 'Settings' }).click();
+    await b.page.getByRole('switch', { name: /Tell me about new messages/ }).check();
+    await b.page.getByRole('status').filter({ hasText: 'Notifications are on.' }).waitFor();
+    await b.page.getByRole('link', { name: 'Back to your chats' }).click();
     await b.page.getByRole('link', { name: /Annie/ }).click();
     await b.page.getByRole('heading', { level: 1, name: 'Annie' }).waitFor();
     await setHidden(b.page, true);
@@ -248,7 +232,7 @@ describe('chat in a real browser', () => {
     a.problems.splice(problemsBefore, Infinity, ...a.problems.slice(problemsBefore).filter((p) => !p.includes('net::ERR_INTERNET_DISCONNECTED')));
     await offline.getByText('Sent', { exact: true }).waitFor({ timeout: 20_000 });
     await messageItem(b.page, 'Sent while offline').waitFor();
-    await a.page.getByRole('status', { name: 'Connection:' }).filter({ hasText: 'Up to date' }).waitFor({ timeout: 20_000 });
+    await a.page.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Connected' }).waitFor({ timeout: 20_000 });
     expect(await messageItem(b.page, 'Sent while offline').count()).toBe(1);
 
     // ---- A draft survives a reload ----
@@ -320,15 +304,15 @@ describe('chat in a real browser', () => {
     // The group moved to the top of Bora's list.
     expect(await b.page.locator('.room-list .room-name').first().innerText()).toBe('Family');
 
-    await a.page.getByText('People in this chat').click();
-    await a.page.getByRole('button', { name: 'Leave group' }).click();
+    await a.page.getByRole('button', { name: 'Room menu' }).click();
+    await a.page.getByRole('menuitem', { name: 'Leave group' }).click();
     await a.page.getByText('Leave “Family”? You will stop getting its messages.').waitFor();
     expect(await a.page.getByRole('button', { name: 'Stay' }).evaluate((el) => el === document.activeElement)).toBe(true);
     await a.page.getByRole('button', { name: 'Yes, leave' }).click();
     await a.page.getByRole('heading', { level: 2, name: 'Your chats' }).waitFor();
     await expect.poll(() => a.page.getByRole('link', { name: /Family/ }).count()).toBe(0);
     await b.page.getByRole('link', { name: /Family/ }).click();
-    await b.page.getByText('People in this chat (1 person)').waitFor();
+    await b.page.locator('.chat-subtitle').getByText('1 person', { exact: true }).waitFor();
 
     // Still fits a 360 px phone, and nothing went wrong on either side.
     for (const { page } of [a, b]) expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
@@ -347,8 +331,8 @@ describe('chat in a real browser', () => {
     });
     const cleo = { email: `cleo.${Date.now()}@example.com`, password: 'cleo has a long phrase', nickname: 'Cleo' };
     await signUpThroughUi(page, stack.baseUrl, cleo);
-    const status = page.getByRole('status', { name: 'Connection:' });
-    await status.filter({ hasText: 'Up to date' }).waitFor({ timeout: 30_000 });
+    const status = page.getByRole('status', { name: 'Connection' });
+    await status.filter({ hasText: 'Connected' }).waitFor({ timeout: 30_000 });
     expect(polls.length).toBeGreaterThan(0);
 
     // Someone else writes to Cleo: the room, its badge and then each message arrive through the polls.
@@ -371,7 +355,7 @@ describe('chat in a real browser', () => {
       ['Second, while the room is open', 0],
       ['Hello over polling', 0],
     ]);
-    await status.filter({ hasText: 'Up to date' }).waitFor();
+    await status.filter({ hasText: 'Connected' }).waitFor();
 
     expect(problems, stack.api.output()).toEqual([]);
     await context.close();
@@ -402,10 +386,11 @@ describe('chat in a real browser', () => {
     // In a group: how many are online, and who.
     await b.page.getByRole('link', { name: 'Chats', exact: true }).click();
     await b.page.getByRole('link', { name: /^Walkers/ }).click();
-    const people = b.page.getByText('People in this chat (2 people)');
-    await people.filter({ hasText: '1 online' }).waitFor();
-    await people.click();
-    const annItem = b.page.locator('.member-list li', { hasText: 'Ann' });
+    const people = b.page.locator('.chat-subtitle');
+    await people.filter({ hasText: '2 people · 1 online' }).waitFor();
+    await b.page.getByRole('button', { name: 'Room menu' }).click();
+    await b.page.getByRole('menuitem', { name: 'People in this chat (2 people)' }).click();
+    const annItem = b.page.getByRole('dialog').locator('.member-list li', { hasText: 'Ann' });
     await annItem.getByText('Online', { exact: true }).waitFor();
     expect(await b.page.locator('.member-list li', { hasText: 'You' }).getByText('Online').count()).toBe(0);
     await expectNoAxeViolations(b.page, 'group with its people shown');
@@ -415,6 +400,7 @@ describe('chat in a real browser', () => {
     await a.context.close();
     await expect.poll(() => annItem.getByText('Online', { exact: true }).count(), { timeout: 15_000 }).toBe(0);
     expect(await people.filter({ hasText: 'online' }).count()).toBe(0);
+    await b.page.keyboard.press('Escape');
     await b.page.getByRole('link', { name: 'Chats', exact: true }).click();
     await annRow.waitFor();
     expect(await annRow.locator('.presence-dot').count()).toBe(0);
@@ -437,16 +423,19 @@ describe('chat in a real browser', () => {
     await page.getByRole('heading', { level: 1, name: 'Dee' }).waitFor();
     await messageItem(page, 'Hi Cal, it is Dee').waitFor();
 
-    // Block, from the chat's header, after a plain question whose safe answer has focus.
-    await page.getByText('About Dee').click();
-    await page.getByRole('button', { name: 'Block Dee' }).click();
+    // Block, from the room's menu, after a plain question whose safe answer has focus.
+    await page.getByRole('button', { name: 'Room menu' }).click();
+    await page.getByRole('menuitem', { name: 'Block Dee' }).click();
     await page.getByText('Block Dee? You will leave this chat and Dee can no longer reach you here.').waitFor();
     expect(await focused(page.getByRole('button', { name: 'Don’t block' }))).toBe(true);
     await expectNoAxeViolations(page, 'the question before blocking');
     await page.keyboard.press('Escape'); // changed my mind…
     expect(await page.getByRole('button', { name: 'Yes, block' }).count()).toBe(0);
-    expect(await focused(page.getByRole('button', { name: 'Block Dee' }))).toBe(true);
-    await page.keyboard.press('Enter'); // …and back again, by keyboard
+    expect(await focused(page.getByRole('button', { name: 'Room menu' }))).toBe(true);
+    await page.keyboard.press('Enter'); // …and back again, by keyboard: the menu, its last item
+    await page.keyboard.press('End');
+    expect(await focused(page.getByRole('menuitem', { name: 'Block Dee' }))).toBe(true);
+    await page.keyboard.press('Enter');
     await page.getByRole('button', { name: 'Yes, block' }).click();
     await page.getByRole('heading', { level: 2, name: 'Your chats' }).waitFor();
     await expect.poll(() => deeRow.count()).toBe(0);
@@ -486,8 +475,8 @@ describe('chat in a real browser', () => {
     expect(await page.getByText('Are you there?').count()).toBe(0);
 
     // Blocked again, and this time unblocked right where opening the chat is refused.
-    await page.getByText('About Dee').click();
-    await page.getByRole('button', { name: 'Block Dee' }).click();
+    await page.getByRole('button', { name: 'Room menu' }).click();
+    await page.getByRole('menuitem', { name: 'Block Dee' }).click();
     await page.getByRole('button', { name: 'Yes, block' }).click();
     await page.getByRole('heading', { level: 2, name: 'Your chats' }).waitFor();
     await page.getByRole('link', { name: 'New chat' }).click();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPage, signUpThroughUi, startStack, type Stack } from './support.ts';
+import { logOutThroughUi, openPage, signUpThroughUi, startStack, type Stack } from './support.ts';
 
 /**
  * Sessions over time, with 30-second access tokens (the API's minimum) so renewal happens within the test:
@@ -35,7 +35,7 @@ describe('session renewal in a real browser', () => {
 
     // Past the first token's expiry: the server closed the socket (4401) and it came back with the new token.
     await page.waitForTimeout(Math.max(0, signedInAt + 32_000 - Date.now()));
-    await page.getByRole('status', { name: 'Connection:' }).filter({ hasText: 'Up to date' }).waitFor();
+    await page.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Connected' }).waitFor();
     await page.getByRole('link', { name: 'Your profile' }).click();
     await page.getByLabel('Status message').fill('Still here');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
@@ -63,7 +63,7 @@ describe('session renewal in a real browser', () => {
     }
 
     // Logging out in one tab logs out the other at once.
-    await first.page.getByRole('button', { name: 'Log out' }).click();
+    await logOutThroughUi(first.page);
     await second.getByRole('heading', { level: 1, name: 'Welcome to YOUng Chat' }).waitFor();
 
     expect(first.problems, stack.api.output()).toEqual([]);

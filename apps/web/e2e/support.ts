@@ -8,7 +8,9 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import type { AppRouter } from '@youngchat/api';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { expect } from 'vitest';
 
@@ -228,4 +230,42 @@ export async function signUpThroughUi(
   await page.getByLabel('Code from the email').fill(await codeFromOutbox(baseUrl, account.email));
   await page.getByRole('button', { name: 'Confirm' }).click();
   await page.getByRole('heading', { level: 1, name: `Hello, ${account.nickname}!` }).waitFor();
+}
+
+/** A person made through the API (as an external typed client would), with a token for further calls. */
+export async function apiPerson(baseUrl: string, nickname: string) {
+  const email = `${nickname.toLowerCase()}.${Date.now()}@example.com`;
+  const password = `a pass phrase for ${nickname}`;
+  const anonymous = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${baseUrl}/trpc` })] });
+  await anonymous.auth.signUp.mutate({ email, password, nickname });
+  const session = await anonymous.auth.verifyEmail.mutate({ email, code: await codeFromOutbox(baseUrl, email), session: 'token' });
+  const client = createTRPCClient<AppRouter>({
+    links: [httpBatchLink({ url: `${baseUrl}/trpc`, headers: { authorization: `Bearer ${session.accessToken}` } })],
+  });
+  return { user: session.user, client, email, password, nickname };
+}
+
+export async function logInThroughUi(page: Page, baseUrl: string, person: { email: string; password: string; nickname: string }): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('Email', { exact: true }).fill(person.email);
+  await page.getByLabel('Password', { exact: true }).fill(person.password);
+  await page.getByRole('button', { name: 'Log in', exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: `Hello, ${person.nickname}!` }).waitFor();
+}
+
+/** One message in the conversation, by its text. */
+export const messageItem = (page: Page, text: string): Locator =>
+  page.getByRole('log', { name: 'Messages' }).locator('li.message', { hasText: text });
+
+export async function send(page: Page, text: string): Promise<void> {
+  const box = page.getByLabel('Your message', { exact: true });
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+/** Logging out is on every page but the chat screen: from there, through Settings. */
+export async function logOutThroughUi(page: Page): Promise<void> {
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
+  await page.getByRole('button', { name: 'Log out' }).click();
 }

@@ -6,12 +6,12 @@ import { LoginPage } from '../features/auth/login.page.tsx';
 import { ResetPasswordPage } from '../features/auth/reset-password.page.tsx';
 import { SignUpPage } from '../features/auth/signup.page.tsx';
 import { VerifyPage } from '../features/auth/verify.page.tsx';
-import { ChatsPage } from '../features/chat/chats.page.tsx';
+import { ChatShell } from '../features/chat/chat-shell.tsx';
 import { NewChatPage } from '../features/chat/new-chat.page.tsx';
 import { NewGroupPage } from '../features/chat/new-group.page.tsx';
-import { RoomPage } from '../features/chat/room.page.tsx';
 import { HomePage } from '../features/home/home.page.tsx';
 import { ProfilePage } from '../features/profile/profile.page.tsx';
+import { SettingsPage } from '../features/settings/settings.page.tsx';
 import { matchRoute, navigate, PATHS, roomIdFromPath, useLocation } from '../lib/router.ts';
 import { NotFoundPage } from './not-found.page.tsx';
 
@@ -40,16 +40,14 @@ export function Routes() {
 
   switch (route) {
     case 'home':
-      return auth.status === 'signed-in' ? <ChatsPage key={auth.user.id} user={auth.user} /> : <HomePage auth={auth} />;
+      // The same shell (same key) as a room's, so going back to the list keeps it as it was.
+      return auth.status === 'signed-in' ? <ChatShell key={auth.user.id} me={auth.user} roomId={null} /> : <HomePage auth={auth} />;
     case 'new-chat':
       return auth.status === 'signed-in' ? <NewChatPage key={auth.user.id} me={auth.user} /> : toLogin;
     case 'new-group':
       return auth.status === 'signed-in' ? <NewGroupPage key={auth.user.id} me={auth.user} /> : toLogin;
-    case 'room': {
-      const roomId = roomIdFromPath(pathname)!;
-      // Keyed by room: another room is a fresh view (scroll position, composer, edit states).
-      return auth.status === 'signed-in' ? <RoomPage key={`${auth.user.id}:${roomId}`} me={auth.user} roomId={roomId} /> : toLogin;
-    }
+    case 'room':
+      return auth.status === 'signed-in' ? <ChatShell key={auth.user.id} me={auth.user} roomId={roomIdFromPath(pathname)!} /> : toLogin;
     case 'signup':
       return auth.status === 'signed-in' ? <Redirect to={PATHS.home} /> : <SignUpPage />;
     case 'verify':
@@ -62,6 +60,8 @@ export function Routes() {
       return auth.status === 'signed-in' ? <ProfilePage key={auth.user.id} user={auth.user} /> : toLogin;
     case 'account':
       return auth.status === 'signed-in' ? <AccountPage key={auth.user.id} /> : toLogin;
+    case 'settings':
+      return <SettingsPage signedIn={auth.status === 'signed-in'} />;
     case 'not-found':
       return <NotFoundPage />;
   }

@@ -4,7 +4,7 @@ import {
   TOO_MANY_CONNECTIONS_CLOSE_CODE,
 } from '@youngchat/shared';
 import { describe, expect, it } from 'vitest';
-import { CONNECTION_LABEL_KEYS, closeMeaning, reconnectDelayMs, sameOriginWsUrl, toConnectionStatus } from './connection.ts';
+import { closeMeaning, reconnectDelayMs, sameOriginWsUrl, toConnectionStatus } from './connection.ts';
 import { en } from './locales/en.ts';
 import { ko } from './locales/ko.ts';
 
@@ -41,15 +41,6 @@ describe('toConnectionStatus', () => {
       // The network coming back would not reconnect it: only the person choosing this window does.
       expect(toConnectionStatus({ state, error: null, openedElsewhere: true }, false)).toBe('elsewhere');
     }
-  });
-
-  it('has a distinct label for every status, in both languages', () => {
-    for (const messages of [en, ko]) {
-      const labels = Object.values(CONNECTION_LABEL_KEYS).map((key) => messages.system[key.split('.')[1] as keyof typeof en.system]);
-      expect(labels.every((l) => typeof l === 'string' && l.length > 0)).toBe(true);
-      expect(new Set(labels).size).toBe(labels.length);
-    }
-    expect(en.system.upToDate).toBe('Up to date');
   });
 
   it('explains "open elsewhere" in both languages, naming the button by its own words', () => {

@@ -48,14 +48,6 @@ export function toConnectionStatus(ws: WsConnectionSnapshot, browserOnline: bool
   }
 }
 
-/** i18n keys (lib/locales) for each status. */
-export const CONNECTION_LABEL_KEYS = {
-  connecting: 'system.connecting',
-  'up-to-date': 'system.upToDate',
-  offline: 'system.offline',
-  elsewhere: 'system.elsewhere',
-} as const satisfies Record<ConnectionStatus, string>;
-
 /** The WebSocket endpoint on the page's own origin, so one deployment serves HTTP and WS on the same port. */
 export function sameOriginWsUrl(location: Pick<Location, 'protocol' | 'host'>, path = '/trpc'): string {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';

@@ -10,6 +10,7 @@ describe('matchRoute', () => {
     expect(matchRoute('/reset-password')).toBe('reset-password');
     expect(matchRoute('/profile')).toBe('profile');
     expect(matchRoute('/account/')).toBe('account');
+    expect(matchRoute('/settings')).toBe('settings');
     expect(matchRoute('/new-chat')).toBe('new-chat');
     expect(matchRoute('/new-group/')).toBe('new-group');
   });

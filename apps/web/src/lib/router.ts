@@ -2,7 +2,8 @@ import { useSyncExternalStore } from 'react';
 
 /**
  * A router small enough to read in one go: a handful of pages do not need a library. URLs stay meaningful and the
- * browser's Back button works because every move goes through the History API.
+ * browser's Back button works because every move goes through the History API. The one nested layout (chat list
+ * beside the open room) is a component (features/chat/chat-shell.tsx) given the room id, not a route tree.
  */
 export type RouteName =
   | 'home'
@@ -12,6 +13,7 @@ export type RouteName =
   | 'reset-password'
   | 'profile'
   | 'account'
+  | 'settings'
   | 'new-chat'
   | 'new-group'
   | 'room'
@@ -25,6 +27,7 @@ export const PATHS = {
   'reset-password': '/reset-password',
   profile: '/profile',
   account: '/account',
+  settings: '/settings',
   'new-chat': '/new-chat',
   'new-group': '/new-group',
 } as const satisfies Record<Exclude<RouteName, 'not-found' | 'room'>, string>;
@@ -93,6 +96,14 @@ export function navigate(to: string, options: { replace?: boolean } = {}): void 
   headingFocusPending = headingFocusPending || !options.replace;
   if (!options.replace) window.scrollTo(0, 0);
   notify();
+}
+
+/**
+ * The next page heading takes focus even without a navigation: signing out swaps the page under the person's
+ * focus (the button they pressed is gone), and the new page must say where they are.
+ */
+export function focusHeadingNext(): void {
+  headingFocusPending = true;
 }
 
 /**

@@ -8,16 +8,13 @@ import {
   wsLink,
 } from '@trpc/client';
 import { createTRPCContext, createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
-import { useSyncExternalStore } from 'react';
 import type { AppRouter } from '@youngchat/api';
 import { getAccessToken } from '../features/auth/auth.store.ts';
 import { authRetryLink } from './auth-link.ts';
 import {
   closeMeaning,
   reconnectDelayMs,
-  toConnectionStatus,
   sameOriginWsUrl,
-  type ConnectionStatus,
   type WsConnectionSnapshot,
 } from './connection.ts';
 import { toProblem } from './problems.ts';
@@ -186,16 +183,6 @@ function subscribeConnection(onChange: () => void): () => void {
     window.removeEventListener('online', onChange);
     window.removeEventListener('offline', onChange);
   };
-}
-
-// useSyncExternalStore compares snapshots with Object.is, so return the derived string, not a fresh object.
-function connectionSnapshot(): ConnectionStatus {
-  return toConnectionStatus(socketSnapshot(), navigator.onLine);
-}
-
-/** The live connection as the person should understand it: connecting, up to date, offline, or open elsewhere. */
-export function useConnectionStatus(): ConnectionStatus {
-  return useSyncExternalStore(subscribeConnection, connectionSnapshot);
 }
 
 /** The socket as the live chat feed needs it: tRPC's state, how many tries failed, and why it closed. */

@@ -12,7 +12,7 @@ export function initialOf(nickname: string): string {
 
 interface AvatarProps {
   user: Pick<User, 'nickname' | 'avatarUrl' | 'deleted'>;
-  size: 'tiny' | 'small' | 'large';
+  size: 'tiny' | 'medium' | 'small' | 'large';
   /** The accessible name when the picture means something on its own; omit when the name is already next to it. */
   label?: string;
 }

@@ -45,7 +45,7 @@ export function ConfirmStep(props: {
       >
         {props.children}
         <p className="actions">
-          <button type="button" ref={noRef} className="button-secondary" onClick={props.onNo}>
+          <button type="button" ref={noRef} className="button-secondary" data-autofocus onClick={props.onNo}>
             {props.no}
           </button>
           <button type="submit" className="button-danger" aria-disabled={props.busy || undefined}>

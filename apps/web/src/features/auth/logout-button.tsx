@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toProblem, type Problem } from '../../lib/problems.ts';
-import { navigate, PATHS } from '../../lib/router.ts';
+import { focusHeadingNext, navigate, PATHS } from '../../lib/router.ts';
 import { ProblemMessage } from '../../ui/messages.tsx';
 import { forgetChatData } from '../chat/chat.outbox.ts';
 import { signOut } from './auth.session.ts';
@@ -16,6 +16,8 @@ export function leaveForHome(): () => void {
   const userId = state.status === 'signed-in' ? state.user.id : null;
   return () => {
     if (userId) forgetChatData(userId);
+    // Also when already on the home page (no navigation then): the welcome page replaces the chats under focus.
+    focusHeadingNext();
     navigate(PATHS.home);
   };
 }

@@ -1,18 +1,19 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { Room, User } from '@youngchat/shared';
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toProblem, type Problem } from '../../lib/problems.ts';
 import { navigate, PATHS, roomPath } from '../../lib/router.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { ConfirmStep } from '../../ui/confirm-step.tsx';
+import { Dialog } from '../../ui/dialog.tsx';
 import { forgetRoom } from './chat.cache.ts';
 
 /**
  * Blocking the other person of a 1:1 chat, after a plain question. The server takes me out of the room (my other
  * devices drop it from their lists when its room.updated arrives), so this screen goes back to the chat list.
  */
-export function BlockPerson({ person, room }: { person: User; room: Room }) {
+export function BlockDialog({ person, room, onClose }: { person: User; room: Room; onClose: () => void }) {
   const { t } = useTranslation();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -27,41 +28,24 @@ export function BlockPerson({ person, room }: { person: User; room: Room }) {
       },
     }),
   );
-  const [asking, setAsking] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
-  const blockRef = useRef<HTMLButtonElement>(null);
-  const close = () => {
-    setAsking(false);
-    setProblem(null);
-    requestAnimationFrame(() => blockRef.current?.focus());
-  };
-
-  const onBlock = () => {
-    if (block.isPending) return;
-    setProblem(null);
-    block.mutate({ userId: person.id }, { onError: (error) => setProblem(toProblem(error)) });
-  };
-
   const name = person.nickname;
   return (
-    <div className="block-person">
-      <p className="actions">
-        <button type="button" ref={blockRef} className="button-danger" aria-expanded={asking} onClick={() => (asking ? close() : setAsking(true))}>
-          {t('chat.block', { nickname: name })}
-        </button>
-      </p>
-      {asking ? (
-        <ConfirmStep
-          question={t('chat.blockQuestion', { nickname: name })}
-          no={t('chat.blockNo')}
-          yes={t('chat.blockYes')}
-          busyYes={t('chat.blocking')}
-          busy={block.isPending}
-          problem={problem}
-          onNo={close}
-          onYes={onBlock}
-        />
-      ) : null}
-    </div>
+    <Dialog title={t('chat.block', { nickname: name })} onClose={onClose}>
+      <ConfirmStep
+        question={t('chat.blockQuestion', { nickname: name })}
+        no={t('chat.blockNo')}
+        yes={t('chat.blockYes')}
+        busyYes={t('chat.blocking')}
+        busy={block.isPending}
+        problem={problem}
+        onNo={onClose}
+        onYes={() => {
+          if (block.isPending) return;
+          setProblem(null);
+          block.mutate({ userId: person.id }, { onError: (error) => setProblem(toProblem(error)) });
+        }}
+      />
+    </Dialog>
   );
 }

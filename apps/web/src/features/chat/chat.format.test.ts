@@ -1,9 +1,25 @@
+import type { User } from '@youngchat/shared';
 import { describe, expect, it } from 'vitest';
 import { createI18n, LANGUAGES } from '../../lib/i18n.ts';
 import { problemMessage } from '../../lib/problems.ts';
 import { ann, bo, room } from './chat.fixtures.ts';
-import { formerSenders, nicknameOf, notSentMessage, preview, roomTitle, shortTime, typingText } from './chat.format.ts';
+import { clockTime, dayLabel, formerSenders, nicknameOf, notSentMessage, preview, roomTitle, shortTime, typingText } from './chat.format.ts';
 import { noteTyping, stopTyping, TYPING_SHOWN_MS, typingIn } from './chat.typing.ts';
+
+describe('date lines and message times', () => {
+  it('names the whole day in the person’s language', () => {
+    const iso = new Date(2026, 11, 1, 15, 4).toISOString();
+    expect(dayLabel(iso, 'ko')).toBe('2026년 12월 1일 화요일');
+    expect(dayLabel(iso, 'en')).toBe('Tuesday, December 1, 2026');
+    expect(dayLabel('not a date', 'en')).toBe('');
+  });
+
+  it('gives a message only its time of day, whatever day it was', () => {
+    const iso = new Date(2020, 0, 3, 15, 4).toISOString();
+    expect(clockTime(iso, 'en')).toBe('3:04 PM');
+    expect(clockTime(iso, 'ko')).toContain('3:04');
+  });
+});
 
 describe('preview (what a notification shows)', () => {
   it('keeps short messages whole, on one line', () => {
@@ -69,10 +85,15 @@ describe('nicknameOf', () => {
     expect(nicknameOf(r, 'u-gone', t)).toBe('Someone who left');
   });
 
-  it('knows a former member deleted their account once their profile said so', () => {
+  it('keeps a former member’s name once their profile answered (left, blocked me, or deleted as such)', () => {
     const r = room('r1', 'group', [ann]);
-    expect(nicknameOf(r, 'u-gone', t, new Set(['u-gone']))).toBe('Deleted user');
-    expect(nicknameOf(r, 'u-left', t, new Set(['u-gone']))).toBe('Someone who left');
+    const former = new Map<string, User>([
+      ['u-gone', { ...bo, id: 'u-gone', nickname: '', deleted: true }],
+      ['u-left', { ...bo, id: 'u-left', nickname: 'Bo' }],
+    ]);
+    expect(nicknameOf(r, 'u-gone', t, former)).toBe('Deleted user');
+    expect(nicknameOf(r, 'u-left', t, former)).toBe('Bo');
+    expect(nicknameOf(r, 'u-unknown', t, former)).toBe('Someone who left');
     expect(formerSenders(room('r2', 'group', [ann, bo]), [ann.id, 'u-gone', bo.id, 'u-gone', 'u-left'])).toEqual(['u-gone', 'u-left']);
   });
 });

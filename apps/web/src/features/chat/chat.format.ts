@@ -14,6 +14,20 @@ export function shortTime(iso: string, language: string, now = new Date()): stri
   return new Intl.DateTimeFormat(language, sameYear ? { month: 'short', day: 'numeric' } : { dateStyle: 'medium' }).format(date);
 }
 
+/** A date line between days: "2026년 12월 1일 화요일", "Tuesday, December 1, 2026". */
+export function dayLabel(iso: string, language: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '';
+  return new Intl.DateTimeFormat(language, { dateStyle: 'full' }).format(date);
+}
+
+/** The time of day alone: the date line above the message says which day. */
+export function clockTime(iso: string, language: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '';
+  return new Intl.DateTimeFormat(language, { hour: 'numeric', minute: '2-digit' }).format(date);
+}
+
 /** The full date and time, for a tooltip and screen readers. */
 export function longTime(iso: string, language: string): string {
   const date = new Date(iso);
@@ -21,16 +35,22 @@ export function longTime(iso: string, language: string): string {
   return new Intl.DateTimeFormat(language, { dateStyle: 'full', timeStyle: 'short' }).format(date);
 }
 
-/** Who sent a message: a member by name; a former member as deleted (in `deleted`: see useDeletedSenders) or gone. */
+/**
+ * Who sent a message: a member by name; a former member (left, blocked me, or deleted their account) by what
+ * their profile says (`former`: see useFormerSenders), and only vaguely until it has answered.
+ */
+export function senderOf(room: Pick<Room, 'members'> | undefined, userId: string, former: ReadonlyMap<string, User> = new Map()): User | null {
+  return room?.members.find((m) => m.id === userId) ?? former.get(userId) ?? null;
+}
+
 export function nicknameOf(
   room: Pick<Room, 'members'> | undefined,
   userId: string,
   t: TFunction,
-  deleted: ReadonlySet<string> = new Set(),
+  former: ReadonlyMap<string, User> = new Map(),
 ): string {
-  const member = room?.members.find((m) => m.id === userId);
-  if (member) return displayName(member, t);
-  return deleted.has(userId) ? t('app.deletedUser') : t('chat.someone');
+  const person = senderOf(room, userId, former);
+  return person ? displayName(person, t) : t('chat.someone');
 }
 
 /** Those of `senderIds` no longer in the room: they left, or deleted their account. */

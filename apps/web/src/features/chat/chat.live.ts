@@ -1,4 +1,5 @@
 import type { ChatEvent } from '@youngchat/shared';
+import { toConnectionStatus } from '../../lib/connection.ts';
 import { toProblem } from '../../lib/problems.ts';
 import type { SocketSnapshot } from '../../lib/trpc.ts';
 
@@ -313,9 +314,9 @@ export class LiveFeed {
     if (socket.openedElsewhere) return 'elsewhere';
     if (!this.ports.online()) return 'offline';
     if (this.transport === 'polling') return STATUS_BY_PHASE[this.phase];
-    if (socket.state === 'pending') return STATUS_BY_PHASE[this.phase];
-    if (socket.state === 'connecting' && (socket.error == null || socket.closedOnPurpose)) return 'connecting';
-    return 'offline';
+    // Once the socket is open, where the stream stands says the rest.
+    const transport = toConnectionStatus(socket, true);
+    return transport === 'up-to-date' ? STATUS_BY_PHASE[this.phase] : transport;
   }
 
   private update(): void {

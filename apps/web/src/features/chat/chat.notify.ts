@@ -3,6 +3,8 @@ import type { Message } from '@youngchat/shared';
 import { roomKey, roomsKey } from './chat.cache.ts';
 import { preview } from './chat.format.ts';
 import { roomPath } from '../../lib/router.ts';
+import { readPrefs } from '../settings/settings.prefs.ts';
+import { browserStorage } from './chat.drafts.ts';
 
 export function notificationsSupported(): boolean {
   return typeof window !== 'undefined' && 'Notification' in window;
@@ -12,7 +14,7 @@ const shown = new Set<string>();
 
 /**
  * A browser notification for messages from other people while this tab is hidden. Permission is only ever asked
- * from a button (never on page load); without it this does nothing.
+ * from the settings' switch (never on page load); without it, or with the switch off, this does nothing.
  */
 export function notifyArrived(
   queryClient: QueryClient,
@@ -21,6 +23,7 @@ export function notifyArrived(
   open: (path: string) => void,
 ): void {
   if (!notificationsSupported() || Notification.permission !== 'granted' || document.visibilityState !== 'hidden') return;
+  if (!readPrefs(browserStorage()).notifications) return;
   for (const message of messages) {
     if (shown.has(message.id) || message.deletedAt) continue;
     shown.add(message.id);

@@ -1,13 +1,26 @@
 import type { User } from '@youngchat/shared';
+import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PersonRow } from '../../ui/person-row.tsx';
 
 /** The people picked so far, each with a way to take them off again. */
-export function ChosenPeople({ people, error, onRemove }: { people: User[]; error?: string | null; onRemove: (user: User) => void }) {
+export function ChosenPeople({
+  people,
+  error,
+  headingLevel = 2,
+  onRemove,
+}: {
+  people: User[];
+  error?: string | null;
+  headingLevel?: 2 | 3;
+  onRemove: (user: User) => void;
+}) {
   const { t } = useTranslation();
+  const headingId = useId();
+  const Heading = headingLevel === 2 ? 'h2' : 'h3';
   return (
-    <section className="form-section chosen" aria-labelledby="chosen-heading">
-      <h2 id="chosen-heading">{t('chat.chosenHeading')}</h2>
+    <section className="form-section chosen" aria-labelledby={headingId}>
+      <Heading id={headingId}>{t('chat.chosenHeading')}</Heading>
       {error ? (
         // Focusable, so a failed submit can put the person right on the explanation.
         <p className="field-error" tabIndex={-1} data-invalid="true">

@@ -1,45 +1,76 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { LIMITS, type Room } from '@youngchat/shared';
+import { LIMITS, type Room, type User } from '@youngchat/shared';
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isRetryable, toProblem, type Problem } from '../../lib/problems.ts';
 import { useTRPC } from '../../lib/trpc.ts';
+import { Avatar } from '../../ui/avatar.tsx';
+import { ConfirmStep } from '../../ui/confirm-step.tsx';
+import { Menu, useMenu, type MenuAction } from '../../ui/menu.tsx';
 import { ProblemMessage } from '../../ui/messages.tsx';
 import { applyMine } from './chat.cache.ts';
-import { longTime, nicknameOf, notSentMessage, preview, shortTime } from './chat.format.ts';
+import { clockTime, longTime, notSentMessage, preview } from './chat.format.ts';
 import type { ShownMessage } from './chat.history.ts';
 import { linkify } from './linkify.ts';
+import { useLongPress } from './use-long-press.ts';
 
-interface MessageItemProps {
+/** Longer than this (characters or lines) is folded, with "Show all": one long paste must not bury a conversation. */
+const FOLD_CHARS = 600;
+const FOLD_LINES = 12;
+
+export interface MessageItemProps {
   message: ShownMessage;
   room: Room;
-  /** Senders no longer in the room who deleted their account. */
-  deletedSenders: ReadonlySet<string>;
+  /** The sender as this room knows them (a former member included); null when not known. */
+  sender: Pick<User, 'nickname' | 'avatarUrl' | 'deleted'> | null;
+  senderName: string;
   me: string;
+  /** The first of one person's messages in a row: their picture and (in groups) name show here. */
+  firstOfRun: boolean;
   onRetry: (clientId: string) => void;
   onDiscard: (clientId: string) => void;
+  onCopy: (text: string) => void;
+  /** Reply and react: the menu offers them once the caller passes these (the API is on its way). */
+  onReply?: (message: ShownMessage) => void;
+  onReact?: (message: ShownMessage) => void;
 }
 
 /** Text only: React escapes it, and the only links are http(s) ones, opened without handing over this page. */
 function Body({ text }: { text: string }) {
+  const { t } = useTranslation();
+  const long = text.length > FOLD_CHARS || text.split('\n').length > FOLD_LINES;
+  const [open, setOpen] = useState(false);
+  const id = useId();
   return (
-    <p className="message-body">
-      {linkify(text).map((segment, i) =>
-        segment.kind === 'link' ? (
-          <a key={i} href={segment.href} target="_blank" rel="noopener noreferrer">
-            {segment.text}
-          </a>
-        ) : (
-          <span key={i}>{segment.text}</span>
-        ),
-      )}
-    </p>
+    <>
+      <p id={id} className={long && !open ? 'message-body folded' : 'message-body'}>
+        {linkify(text).map((segment, i) =>
+          segment.kind === 'link' ? (
+            <a key={i} href={segment.href} target="_blank" rel="noopener noreferrer">
+              {segment.text}
+            </a>
+          ) : (
+            <span key={i}>{segment.text}</span>
+          ),
+        )}
+      </p>
+      {long ? (
+        <button type="button" className="fold-button" aria-expanded={open} aria-controls={id} onClick={() => setOpen(!open)}>
+          {open ? t('chat.showLess') : t('chat.showAll')}
+        </button>
+      ) : null}
+    </>
   );
 }
 
-type Mode = 'view' | 'options' | 'editing' | 'confirm-delete';
+type Mode = 'view' | 'editing' | 'confirm-delete';
 
-export function MessageItem({ message, room, deletedSenders, me, onRetry, onDiscard }: MessageItemProps) {
+/**
+ * One message: mine on the right in the accent colour, others' on the left under their picture; time and the
+ * unread number beside the bubble. Its menu opens the same three ways everywhere: long-press, right-click, and a
+ * button that shows on hover and keyboard focus.
+ */
+export function MessageItem({ message, room, sender, senderName, me, firstOfRun, onRetry, onDiscard, onCopy, onReply, onReact }: MessageItemProps) {
   const { t, i18n } = useTranslation();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -48,9 +79,9 @@ export function MessageItem({ message, room, deletedSenders, me, onRetry, onDisc
   const [mode, setMode] = useState<Mode>('view');
   const [draft, setDraft] = useState(message.body);
   const [problem, setProblem] = useState<Problem | null>(null);
-  const optionsRef = useRef<HTMLButtonElement>(null);
+  const menu = useMenu();
+  const menuButtonRef = useRef<HTMLButtonElement>(null);
   const editRef = useRef<HTMLTextAreaElement>(null);
-  const confirmRef = useRef<HTMLButtonElement>(null);
   const editId = useId();
   const edit = useMutation(trpc.messages.edit.mutationOptions());
   const remove = useMutation(trpc.messages.delete.mutationOptions());
@@ -58,17 +89,16 @@ export function MessageItem({ message, room, deletedSenders, me, onRetry, onDisc
 
   useEffect(() => {
     if (mode === 'editing') editRef.current?.focus();
-    if (mode === 'confirm-delete') confirmRef.current?.focus();
-    if ((mode === 'options' || mode === 'view') && returnFocus.current) {
+    if (mode === 'view' && returnFocus.current) {
       returnFocus.current = false;
-      optionsRef.current?.focus();
+      menuButtonRef.current?.focus();
     }
   }, [mode]);
 
   const back = () => {
     returnFocus.current = true;
     setProblem(null);
-    setMode('options');
+    setMode('view');
   };
 
   const onSave = (event: FormEvent) => {
@@ -81,8 +111,7 @@ export function MessageItem({ message, room, deletedSenders, me, onRetry, onDisc
       {
         onSuccess: (updated) => {
           applyMine(queryClient, updated, me);
-          returnFocus.current = true;
-          setMode('view');
+          back();
         },
         onError: (error) => setProblem(toProblem(error)),
       },
@@ -110,97 +139,122 @@ export function MessageItem({ message, room, deletedSenders, me, onRetry, onDisc
     }
   };
 
-  const sender = mine ? t('chat.you') : nicknameOf(room, message.senderId, t, deletedSenders);
-  const canChange = mine && message.status === 'sent' && !deleted && message.id !== null;
+  const confirmed = message.status !== 'sending' && message.status !== 'failed' && message.id !== null;
+  const canChange = mine && confirmed && !deleted;
+  const actions: MenuAction[] = deleted
+    ? []
+    : [
+        ...(onReply && confirmed ? [{ key: 'reply', label: t('chat.reply'), onSelect: () => onReply(message) }] : []),
+        ...(onReact && confirmed ? [{ key: 'react', label: t('chat.react'), onSelect: () => onReact(message) }] : []),
+        { key: 'copy', label: t('chat.copy'), onSelect: () => onCopy(message.body) },
+        ...(canChange
+          ? [
+              {
+                key: 'edit',
+                label: t('chat.edit'),
+                onSelect: () => {
+                  setDraft(message.body);
+                  setProblem(null);
+                  setMode('editing');
+                },
+              },
+              { key: 'delete', label: t('chat.delete'), onSelect: () => setMode('confirm-delete'), danger: true },
+            ]
+          : []),
+      ];
+  const hasMenu = actions.length > 0 && mode === 'view';
+  const openAt = (at: { x: number; y: number }) => {
+    if (hasMenu && !menu.anchor) menu.open(at);
+  };
+  const longPress = useLongPress(openAt);
+
   // Without a known reason (the page went away mid-send, or the person was signed out), trying again may work.
   const canRetry = !message.problem || isRetryable(message.problem.code);
   const whyId = `${editId}-why`;
+  const showName = !mine && firstOfRun && room.kind === 'group';
 
   return (
-    <li className={mine ? 'message mine' : 'message theirs'} data-key={message.key} data-status={message.status ?? undefined}>
-      <div className="bubble">
-        <p className={mine ? 'message-sender visually-hidden' : 'message-sender'}>{sender}</p>
-        {deleted ? (
-          <p className="message-body message-deleted">{t('chat.deleted')}</p>
-        ) : mode === 'editing' ? (
-          <form className="edit-form" onSubmit={onSave} aria-busy={edit.isPending}>
-            <label htmlFor={editId} className="visually-hidden">
-              {t('chat.editLabel')}
-            </label>
-            <textarea
-              id={editId}
-              ref={editRef}
-              rows={3}
-              maxLength={LIMITS.message.maxChars}
-              value={draft}
-              onChange={(e) => setDraft(e.target.value)}
-              onKeyDown={onEditKey}
-            />
-            <span className="row">
-              <button type="submit" className="button-primary">
-                {edit.isPending ? t('chat.saving') : t('chat.save')}
+    <li className={mine ? 'message mine' : 'message theirs'} data-key={message.key} data-status={message.status ?? undefined} data-first={firstOfRun || undefined}>
+      {!mine ? (
+        <span className="message-avatar">{firstOfRun ? <Avatar user={sender ?? { nickname: senderName, avatarUrl: null }} size="tiny" /> : null}</span>
+      ) : null}
+      <div className="message-main">
+        <p className={showName ? 'message-sender' : 'message-sender visually-hidden'}>{mine ? t('chat.you') : senderName}</p>
+        <div
+          className="bubble-row"
+          {...(hasMenu ? longPress : {})}
+          onContextMenu={(event) => {
+            if (!hasMenu) return;
+            event.preventDefault();
+            openAt({ x: event.clientX, y: event.clientY });
+          }}
+        >
+          <div className="bubble">
+            {deleted ? (
+              <p className="message-body message-deleted">{t('chat.deleted')}</p>
+            ) : mode === 'editing' ? (
+              <form className="edit-form" onSubmit={onSave} aria-busy={edit.isPending}>
+                <label htmlFor={editId} className="visually-hidden">
+                  {t('chat.editLabel')}
+                </label>
+                <textarea
+                  id={editId}
+                  ref={editRef}
+                  rows={3}
+                  maxLength={LIMITS.message.maxChars}
+                  value={draft}
+                  onChange={(e) => setDraft(e.target.value)}
+                  onKeyDown={onEditKey}
+                />
+                <span className="row">
+                  <button type="submit" className="button-primary button-small">
+                    {edit.isPending ? t('chat.saving') : t('chat.save')}
+                  </button>
+                  <button type="button" className="button-secondary button-small" onClick={back}>
+                    {t('chat.cancel')}
+                  </button>
+                </span>
+              </form>
+            ) : (
+              <Body text={message.body} />
+            )}
+            {/* In the bubble's corner while shown, so it takes no room beside it (as on WhatsApp's web app). */}
+            {hasMenu ? (
+              <button
+                type="button"
+                ref={menuButtonRef}
+                className="message-menu-button"
+                aria-haspopup="menu"
+                aria-expanded={menu.anchor !== null}
+                aria-label={
+                  mine ? t('chat.optionsFor', { body: preview(message.body, 40) }) : t('chat.optionsForTheirs', { name: senderName, body: preview(message.body, 40) })
+                }
+                onClick={(e) => (menu.anchor ? menu.close() : menu.open({ rect: e.currentTarget.getBoundingClientRect() }, menuButtonRef.current))}
+              >
+                <span aria-hidden="true">⋯</span>
               </button>
-              <button type="button" className="button-secondary" onClick={back}>
-                {t('chat.cancel')}
-              </button>
-            </span>
-          </form>
-        ) : (
-          <Body text={message.body} />
-        )}
-        <div className="message-foot">
+            ) : null}
+          </div>
           <p className="message-meta">
-            <time dateTime={message.createdAt} title={longTime(message.createdAt, i18n.language)}>
-              {shortTime(message.createdAt, i18n.language)}
-            </time>
-            {message.editedAt && !deleted ? <span className="message-edited">{t('chat.edited')}</span> : null}
             {message.unreadCount > 0 && !deleted ? (
               <span className="message-unread">
                 <span aria-hidden="true">{message.unreadCount}</span>
                 <span className="visually-hidden">{t('chat.unreadBy', { count: message.unreadCount })}</span>
               </span>
             ) : null}
-            {message.status ? (
+            {message.editedAt && !deleted ? <span className="message-edited">{t('chat.edited')}</span> : null}
+            {message.status && message.status !== 'sent' ? (
               <span className="message-status" data-status={message.status}>
                 {t(`chat.${message.status}`)}
               </span>
             ) : null}
+            {message.status === 'sent' ? <span className="visually-hidden">{t('chat.sent')}</span> : null}
+            <time dateTime={message.createdAt} title={longTime(message.createdAt, i18n.language)}>
+              {clockTime(message.createdAt, i18n.language)}
+            </time>
           </p>
-          {canChange && mode !== 'editing' ? (
-            <span className="row message-options">
-              <button
-                type="button"
-                ref={optionsRef}
-                className="button-secondary button-small"
-                aria-expanded={mode === 'options' || mode === 'confirm-delete'}
-                aria-label={t('chat.optionsFor', { body: preview(message.body, 40) })}
-                onClick={() => {
-                  setProblem(null);
-                  setMode(mode === 'view' ? 'options' : 'view');
-                }}
-              >
-                {t('chat.options')}
-              </button>
-              {mode === 'options' ? (
-                <>
-                  <button
-                    type="button"
-                    className="button-secondary button-small"
-                    onClick={() => {
-                      setDraft(message.body);
-                      setMode('editing');
-                    }}
-                  >
-                    {t('chat.edit')}
-                  </button>
-                  <button type="button" className="button-danger button-small" onClick={() => setMode('confirm-delete')}>
-                    {t('chat.delete')}
-                  </button>
-                </>
-              ) : null}
-            </span>
-          ) : null}
         </div>
+        {menu.anchor ? <Menu label={t('chat.messageMenu')} actions={actions} anchor={menu.anchor} onClose={menu.close} /> : null}
         {message.status === 'failed' ? (
           <>
             {/* Not an alert: the log already reads new lines out, and a resend that fails again would repeat it. */}
@@ -209,11 +263,11 @@ export function MessageItem({ message, room, deletedSenders, me, onRetry, onDisc
                 {notSentMessage(t, message.problem)}
               </p>
             ) : null}
-            <span className="row">
+            <span className="row failed-actions">
               {canRetry ? (
                 <button
                   type="button"
-                  className="button-primary"
+                  className="button-primary button-small"
                   aria-describedby={message.problem ? whyId : undefined}
                   onClick={() => onRetry(message.clientId)}
                 >
@@ -222,7 +276,7 @@ export function MessageItem({ message, room, deletedSenders, me, onRetry, onDisc
               ) : null}
               <button
                 type="button"
-                className={canRetry ? 'button-secondary' : 'button-primary'}
+                className={canRetry ? 'button-secondary button-small' : 'button-primary button-small'}
                 aria-describedby={message.problem ? whyId : undefined}
                 onClick={() => onDiscard(message.clientId)}
               >
@@ -232,20 +286,19 @@ export function MessageItem({ message, room, deletedSenders, me, onRetry, onDisc
           </>
         ) : null}
         {canChange && mode === 'confirm-delete' ? (
-          <div className="confirm" role="group" aria-labelledby={`${editId}-q`}>
-            <p id={`${editId}-q`}>{t('chat.deleteQuestion')}</p>
-            <span className="row">
-              {/* The safe answer first and focused: a stray Enter keeps the message. */}
-              <button type="button" ref={confirmRef} className="button-secondary" onClick={back}>
-                {t('chat.deleteNo')}
-              </button>
-              <button type="button" className="button-danger" onClick={onDelete}>
-                {remove.isPending ? t('chat.deleting') : t('chat.deleteYes')}
-              </button>
-            </span>
-          </div>
-        ) : null}
-        <ProblemMessage problem={problem} />
+          <ConfirmStep
+            question={t('chat.deleteQuestion')}
+            no={t('chat.deleteNo')}
+            yes={t('chat.deleteYes')}
+            busyYes={t('chat.deleting')}
+            busy={remove.isPending}
+            problem={problem}
+            onNo={back}
+            onYes={onDelete}
+          />
+        ) : (
+          <ProblemMessage problem={problem} />
+        )}
       </div>
     </li>
   );

@@ -1,20 +1,24 @@
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
-import type { Room } from '@youngchat/shared';
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import type { Room, User } from '@youngchat/shared';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toProblem } from '../../lib/problems.ts';
 import { trpcClient, useTRPC } from '../../lib/trpc.ts';
 import { ProblemMessage } from '../../ui/messages.tsx';
 import { applyEvents, eventContext, PAGE_SIZE } from './chat.cache.ts';
+import { dayLabel, nicknameOf, senderOf } from './chat.format.ts';
 import { mergeMessages } from './chat.history.ts';
-import { useDeletedSenders } from './deleted-senders.ts';
+import { firstUnreadKey, layoutMessages } from './chat.layout.ts';
 import { outboxFor } from './chat.outbox.ts';
 import { sendFromOutbox } from './chat.send.ts';
+import { copyText } from './copy-text.ts';
 import { MessageItem } from './message-item.tsx';
 
 /** Within this many pixels of the end counts as "at the newest message". */
 const BOTTOM_SLACK_PX = 48;
 const MARK_READ_RETRY_MS = 5_000;
+/** How long "Copied" stays said. */
+const NOTICE_MS = 3_000;
 
 interface Anchor {
   key: string | undefined;
@@ -22,21 +26,33 @@ interface Anchor {
   last: string | undefined;
 }
 
+/** One room's history pages (TanStack infinite query on the keyset cursor), newest page first. */
+export function useRoomHistory(roomId: string) {
+  const trpc = useTRPC();
+  return useInfiniteQuery(
+    trpc.messages.list.infiniteQueryOptions({ roomId, limit: PAGE_SIZE }, { getNextPageParam: (last) => last.nextCursor, initialCursor: null }),
+  );
+}
+
+interface MessageListProps {
+  room: Room;
+  me: string;
+  visible: boolean;
+  history: ReturnType<typeof useRoomHistory>;
+  /** Senders no longer in the room, by their profile (see useFormerSenders). */
+  former: ReadonlyMap<string, User>;
+  /** Under the messages, beside the jump-to-newest button: who is typing. */
+  footer: ReactNode;
+}
+
 /**
- * The conversation: history pages loaded upwards as the person scrolls (TanStack infinite query on the keyset
- * cursor), live messages merged in by the event feed, my messages on their way shown with their state. A polite
+ * The conversation: history pages loaded upwards as the person scrolls, live messages merged in by the event
+ * feed, my messages on their way shown with their state; date lines, and where the new messages start. A polite
  * live region (role="log"), so screen readers read new messages as they arrive.
  */
-export function MessageList({ room, me, visible }: { room: Room; me: string; visible: boolean }) {
-  const { t } = useTranslation();
-  const trpc = useTRPC();
+export function MessageList({ room, me, visible, history, former, footer }: MessageListProps) {
+  const { t, i18n } = useTranslation();
   const queryClient = useQueryClient();
-  const history = useInfiniteQuery(
-    trpc.messages.list.infiniteQueryOptions(
-      { roomId: room.id, limit: PAGE_SIZE },
-      { getNextPageParam: (last) => last.nextCursor, initialCursor: null },
-    ),
-  );
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = history;
   const outbox = outboxFor(me);
   const outgoing = useSyncExternalStore(
@@ -44,7 +60,13 @@ export function MessageList({ room, me, visible }: { room: Room; me: string; vis
     () => outbox.inRoom(room.id),
   );
   const shown = useMemo(() => mergeMessages(history.data?.pages, outgoing, me), [history.data, outgoing, me]);
-  const deletedSenders = useDeletedSenders(room, shown.map((m) => m.senderId));
+
+  // Where the new messages started when the room opened: fixed then, as in every messenger, while reading
+  // lowers the count to nothing.
+  const [unreadAtOpen] = useState(room.unreadCount);
+  const [firstUnread, setFirstUnread] = useState<string | null | undefined>(undefined);
+  if (firstUnread === undefined && history.data) setFirstUnread(firstUnreadKey(shown, me, unreadAtOpen));
+  const rows = useMemo(() => layoutMessages(shown, firstUnread ?? null), [shown, firstUnread]);
 
   // A reload while sending: once the history shows the message arrived, its outbox copy can go.
   useEffect(() => {
@@ -85,7 +107,9 @@ export function MessageList({ room, me, visible }: { room: Room; me: string; vis
     const find = (key: string | undefined) =>
       key ? [...el.querySelectorAll<HTMLElement>('[data-key]')].find((n) => n.dataset.key === key) : undefined;
     if (!before?.last) {
-      el.scrollTop = el.scrollHeight; // first messages on screen: the newest
+      // First messages on screen: the newest, or where the new ones start if they fill more than the view.
+      const line = el.querySelector<HTMLElement>('.unread-line');
+      el.scrollTop = line ? line.offsetTop - 8 : el.scrollHeight; // the browser stops at the end by itself
     } else {
       const old = find(before.key);
       // Older messages went in above: move by exactly as much, so what the person was reading stays put.
@@ -161,6 +185,14 @@ export function MessageList({ room, me, visible }: { room: Room; me: string; vis
     if (item) void sendFromOutbox(queryClient, outbox, me, item);
   };
 
+  const [notice, setNotice] = useState<string | null>(null);
+  useEffect(() => {
+    if (!notice) return;
+    const timer = setTimeout(() => setNotice(null), NOTICE_MS);
+    return () => clearTimeout(timer);
+  }, [notice]);
+  const onCopy = (text: string) => void copyText(text).then((ok) => setNotice(ok ? t('chat.copied') : t('chat.copyFailed')));
+
   return (
     <div className="message-log-wrap">
       <div
@@ -202,24 +234,47 @@ export function MessageList({ room, me, visible }: { room: Room; me: string; vis
         ) : null}
         {history.data && shown.length === 0 ? <p className="hint">{t('chat.noMessagesYet')}</p> : null}
         <ol className="messages">
-          {shown.map((message) => (
-            <MessageItem
-              key={message.key}
-              message={message}
-              room={room}
-              deletedSenders={deletedSenders}
-              me={me}
-              onRetry={onRetry}
-              onDiscard={(id) => outbox.remove(id)}
-            />
-          ))}
+          {rows.map((row) =>
+            row.kind === 'day' ? (
+              <li key={row.key} className="day-line">
+                <span>{dayLabel(row.date, i18n.language)}</span>
+              </li>
+            ) : row.kind === 'unread' ? (
+              <li key={row.key} className="unread-line">
+                <span>{t('chat.newMessagesLine')}</span>
+              </li>
+            ) : (
+              <MessageItem
+                key={row.key}
+                message={row.message}
+                room={room}
+                sender={senderOf(room, row.message.senderId, former)}
+                senderName={nicknameOf(room, row.message.senderId, t, former)}
+                me={me}
+                firstOfRun={row.firstOfRun}
+                onRetry={onRetry}
+                onDiscard={(id) => outbox.remove(id)}
+                onCopy={onCopy}
+                // Reply and react: pass onReply / onReact here once messages.send takes replyToId and
+                // messages.react exists; the message menu then offers them.
+              />
+            ),
+          )}
         </ol>
       </div>
-      {!atBottom ? (
-        <button type="button" className="jump-to-newest button-small" onClick={scrollToEnd}>
-          {t('chat.jumpToNewest')}
-        </button>
-      ) : null}
+      {/* Outside the log, so it never covers a message (nor a question asked under one). */}
+      <div className="log-foot">
+        {footer}
+        <p role="status" className="log-notice">
+          {notice}
+        </p>
+        {!atBottom ? (
+          <button type="button" className="jump-to-newest button-small" onClick={scrollToEnd}>
+            <span aria-hidden="true">↓ </span>
+            {t('chat.jumpToNewest')}
+          </button>
+        ) : null}
+      </div>
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { User } from '@youngchat/shared';
-import { useEffect } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toProblem } from '../../lib/problems.ts';
 import { PATHS } from '../../lib/router.ts';
@@ -8,8 +8,10 @@ import { useTRPC } from '../../lib/trpc.ts';
 import { Link } from '../../ui/link.tsx';
 import { PageHeading } from '../../ui/page-heading.tsx';
 import { roomsKey, setVisibleRoom } from './chat.cache.ts';
+import { nicknameOf, othersIn, roomTitle } from './chat.format.ts';
 import { Composer } from './composer.tsx';
-import { MessageList } from './message-list.tsx';
+import { useFormerSenders } from './former-senders.ts';
+import { MessageList, useRoomHistory } from './message-list.tsx';
 import { RoomHeader, TypingLine } from './room-header.tsx';
 import { usePageVisible } from './use-page-visible.ts';
 
@@ -27,6 +29,10 @@ export function RoomPage({ me, roomId }: { me: User; roomId: string }) {
     ),
   );
 
+  const history = useRoomHistory(roomId);
+  const senderIds = useMemo(() => new Set(history.data?.pages.flatMap((page) => page.items.map((m) => m.senderId))), [history.data]);
+  const former = useFormerSenders(room.data ?? { members: [] }, senderIds);
+
   // While this room is on screen, its new messages are read as they come, not counted as unread.
   useEffect(() => {
     setVisibleRoom(visible ? roomId : null);
@@ -36,7 +42,7 @@ export function RoomPage({ me, roomId }: { me: User; roomId: string }) {
   if (!room.data) {
     const gone = room.isError && toProblem(room.error).code !== 'NETWORK';
     return (
-      <div className="page narrow" aria-busy={room.isPending}>
+      <div className="page room-missing" aria-busy={room.isPending}>
         {room.isPending ? (
           <p className="lead">{t('app.loading')}</p>
         ) : (
@@ -56,11 +62,22 @@ export function RoomPage({ me, roomId }: { me: User; roomId: string }) {
     );
   }
 
+  const otherGone = room.data.kind === 'direct' && othersIn(room.data, me.id).length === 0;
+  // A 1:1 chat the other person left (or blocked me in) keeps their name, from their messages' sender.
+  const formerOther = otherGone ? [...former.keys()].find((id) => id !== me.id) : undefined;
+  const title = formerOther ? nicknameOf(room.data, formerOther, t, former) : roomTitle(room.data, t);
   return (
     <div className="chat-view">
-      <RoomHeader room={room.data} me={me} />
-      <MessageList room={room.data} me={me.id} visible={visible} />
-      <TypingLine room={room.data} me={me.id} />
+      <RoomHeader room={room.data} me={me} title={title} />
+      <MessageList
+        room={room.data}
+        me={me.id}
+        visible={visible}
+        history={history}
+        former={former}
+        footer={<TypingLine room={room.data} me={me.id} />}
+      />
+      {otherGone ? <p className="other-gone">{t('chat.otherGone')}</p> : null}
       <Composer key={roomId} roomId={roomId} me={me.id} />
     </div>
   );

@@ -4,7 +4,6 @@ import { Link } from '../../ui/link.tsx';
 import { Notice } from '../../ui/messages.tsx';
 import { PageHeading } from '../../ui/page-heading.tsx';
 import type { AuthState, SignedOutReason } from '../auth/auth.store.ts';
-import { SystemPanels } from '../system/system.panels.tsx';
 
 /** Why nobody is signed in any more, said on the welcome page they land on. */
 const SIGNED_OUT_WORDS = {
@@ -36,7 +35,6 @@ export function HomePage({ auth }: { auth: Extract<AuthState, { status: 'signed-
           </Link>
         </p>
       </div>
-      <SystemPanels />
     </div>
   );
 }
