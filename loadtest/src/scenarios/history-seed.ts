@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { LIMITS } from '@youngchat/shared';
 import { CompiledQuery, DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql } from 'kysely';
 import { insertInChunks } from '../api/database.ts';
-import { pageFor, type DatabaseSchema, type Db } from '../api/internals.ts';
+import { pageOf, type DatabaseSchema, type Db } from '../api/internals.ts';
 
 export const PAGE = LIMITS.history.defaultPage;
 /** The seed project's room: 2000 messages ("2000 chats"), paged through by every reader. */
@@ -34,7 +34,7 @@ async function fillRoom(db: Db, roomId: string, senders: string[], depth: number
 }
 
 /** The SQL the API's own page query compiles for these arguments, recorded on a driver that runs nothing. */
-async function apiKeysetQuery(roomId: string, viewerId: string, before: number | null): Promise<CompiledQuery> {
+async function apiKeysetQuery(roomId: string, before: number | null): Promise<CompiledQuery> {
   let compiled: CompiledQuery | undefined;
   const recorder = new Kysely<DatabaseSchema>({
     dialect: {
@@ -47,7 +47,7 @@ async function apiKeysetQuery(roomId: string, viewerId: string, before: number |
       compiled = event.query;
     },
   });
-  await pageFor(recorder, roomId, viewerId, { before, limit: PAGE + 1 });
+  await pageOf(recorder, roomId, { before, limit: PAGE + 1 });
   return compiled!;
 }
 
@@ -92,17 +92,16 @@ export async function seedHistory(db: Db, mint: (userIds: string[]) => Promise<s
   // Planner statistics, as a database that has been running would have them.
   await sql`analyze messages`.execute(db);
   const deepest = PAGE + 1;
-  const viewer = senders[0]!;
   const offsetQuery = CompiledQuery.raw(
     `select id, room_id, seq, sender_id, body, client_id, created_at, edited_at, deleted_at
        from messages where room_id = $1 order by seq desc limit ${PAGE + 1} offset ${depth - PAGE}`,
     [deep],
   );
   const plans = [
-    await explain(db, `keyset (the API's page query), deep room, page 1:`, await apiKeysetQuery(deep, viewer, null)),
-    await explain(db, `keyset, deep room, cursor ${deepest} (depth ${depth - PAGE}):`, await apiKeysetQuery(deep, viewer, deepest)),
-    await explain(db, `keyset, skewed room (old, contiguous), page 1:`, await apiKeysetQuery(skewed, viewer, null)),
-    await explain(db, `keyset, skewed room, cursor ${deepest}:`, await apiKeysetQuery(skewed, viewer, deepest)),
+    await explain(db, `keyset (the API's page query), deep room, page 1:`, await apiKeysetQuery(deep, null)),
+    await explain(db, `keyset, deep room, cursor ${deepest} (depth ${depth - PAGE}):`, await apiKeysetQuery(deep, deepest)),
+    await explain(db, `keyset, skewed room (old, contiguous), page 1:`, await apiKeysetQuery(skewed, null)),
+    await explain(db, `keyset, skewed room, cursor ${deepest}:`, await apiKeysetQuery(skewed, deepest)),
     await explain(db, `OFFSET ${depth - PAGE}, deep room, beside it:`, offsetQuery),
   ];
   return { deep, skewed, chats, tokens: await mint(users.map((u) => u.id)), plans };
