@@ -18,8 +18,12 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     emptyOutDir: true,
-    // One bundle on purpose: lib/zod-csp.ts must run before any zod schema is built, and split chunks can be
-    // evaluated before it (zod then probes eval, which the strict CSP reports). ~535 kB, ~163 kB gzipped.
-    chunkSizeWarningLimit: 600,
+    // lib/zod-csp.ts must run before any zod schema is built, and a chunk that main.tsx imports is evaluated before
+    // main.tsx's own first import. So it travels with zod itself: whatever builds a schema imports that chunk first.
+    rolldownOptions: {
+      output: {
+        advancedChunks: { groups: [{ name: 'zod', test: /[\\/]node_modules[\\/]zod[\\/]|[\\/]lib[\\/]zod-csp\.ts$/ }] },
+      },
+    },
   },
 });

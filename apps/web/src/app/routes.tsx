@@ -1,19 +1,29 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../features/auth/auth.hooks.ts';
-import { AccountPage } from '../features/account/account.page.tsx';
 import { LoginPage } from '../features/auth/login.page.tsx';
-import { ResetPasswordPage } from '../features/auth/reset-password.page.tsx';
-import { SignUpPage } from '../features/auth/signup.page.tsx';
-import { VerifyPage } from '../features/auth/verify.page.tsx';
 import { ChatShell } from '../features/chat/chat-shell.tsx';
 import { NewChatPage } from '../features/chat/new-chat.page.tsx';
-import { NewGroupPage } from '../features/chat/new-group.page.tsx';
 import { HomePage } from '../features/home/home.page.tsx';
-import { ProfilePage } from '../features/profile/profile.page.tsx';
-import { SettingsPage } from '../features/settings/settings.page.tsx';
 import { matchRoute, navigate, PATHS, roomIdFromPath, useLocation } from '../lib/router.ts';
 import { NotFoundPage } from './not-found.page.tsx';
+
+// Pages away from the chat load when first opened, so the first screen carries less JavaScript.
+const AccountPage = lazy(() => import('../features/account/account.page.tsx').then((m) => ({ default: m.AccountPage })));
+const ResetPasswordPage = lazy(() => import('../features/auth/reset-password.page.tsx').then((m) => ({ default: m.ResetPasswordPage })));
+const SignUpPage = lazy(() => import('../features/auth/signup.page.tsx').then((m) => ({ default: m.SignUpPage })));
+const VerifyPage = lazy(() => import('../features/auth/verify.page.tsx').then((m) => ({ default: m.VerifyPage })));
+const NewGroupPage = lazy(() => import('../features/chat/new-group.page.tsx').then((m) => ({ default: m.NewGroupPage })));
+const ProfilePage = lazy(() => import('../features/profile/profile.page.tsx').then((m) => ({ default: m.ProfilePage })));
+const SettingsPage = lazy(() => import('../features/settings/settings.page.tsx').then((m) => ({ default: m.SettingsPage })));
+
+function Loading({ label }: { label: string }) {
+  return (
+    <div className="page" aria-busy="true">
+      <p className="lead">{label}</p>
+    </div>
+  );
+}
 
 /** Sends the person elsewhere without leaving the wrong page in their history (Back must not bounce). */
 function Redirect({ to }: { to: string }) {
@@ -23,18 +33,21 @@ function Redirect({ to }: { to: string }) {
 
 export function Routes() {
   const { t } = useTranslation();
+  return (
+    <Suspense fallback={<Loading label={t('app.loading')} />}>
+      <Page />
+    </Suspense>
+  );
+}
+
+function Page(): ReactNode {
+  const { t } = useTranslation();
   const auth = useAuth();
   const { pathname, search } = useLocation();
   const route = matchRoute(pathname);
 
   // Until the silent refresh answers we do not know who this is; showing "Log in" for a moment would mislead.
-  if (auth.status === 'restoring') {
-    return (
-      <div className="page" aria-busy="true">
-        <p className="lead">{t('app.loading')}</p>
-      </div>
-    );
-  }
+  if (auth.status === 'restoring') return <Loading label={t('app.loading')} />;
 
   const toLogin = <Redirect to={`${PATHS.login}?${new URLSearchParams({ next: pathname + search })}`} />;
 
