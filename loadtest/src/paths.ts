@@ -2,8 +2,8 @@ import path from 'node:path';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 
-/** The API's entry point, run from source like `npm start` does. */
-export const API_MAIN = path.resolve(here, '../../apps/api/src/main.ts');
+/** The API's compiled entry point, run as `npm start` runs it (api/deployment.ts builds it when stale). */
+export { SERVER_ENTRY as API_MAIN, ensureServerBuilt } from '../../apps/api/scripts/build-server.mjs';
 /** The baselines, each a standalone server process. */
 export const SERVERS_DIR = path.join(here, 'servers');
 /** Node arguments for a server whose memory is measured: SIGUSR2 then runs a full garbage collection. */

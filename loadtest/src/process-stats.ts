@@ -25,8 +25,10 @@ export async function spawnServer(
   env: Record<string, string> = {},
   nodeArgs: string[] = [],
 ): Promise<RunningServer> {
-  // tsx first: a node argument may preload a TypeScript module.
-  const child = spawn(process.execPath, ['--import', 'tsx', ...nodeArgs, ...args], {
+  // The baselines and a preloaded helper are TypeScript (tsx first: a node argument may preload one); the API is
+  // compiled and runs as plain JavaScript, as `npm start` runs it.
+  const typescript = [...nodeArgs, ...args].some((arg) => arg.endsWith('.ts'));
+  const child = spawn(process.execPath, [...(typescript ? ['--import', 'tsx'] : []), ...nodeArgs, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

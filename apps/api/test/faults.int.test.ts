@@ -9,7 +9,7 @@ import WebSocket from 'ws';
 import type { AppRouter } from '../src/index.ts';
 import { createAccount, httpClient } from './clients.ts';
 import { realServicesEnv, startTestServer, type TestServer } from './harness.ts';
-import { startProcess } from './process.ts';
+import { ensureServerBuilt, startProcess } from './process.ts';
 import { SERVICES, describeWithServices } from './services.ts';
 import { startTcpProxy } from './tcp-proxy.ts';
 import { sleep, until } from './wait.ts';
@@ -37,6 +37,7 @@ await describeWithServices('faults under traffic', ['postgres', 'redis', 'rabbit
   };
 
   beforeAll(async () => {
+    await ensureServerBuilt();
     const real = await realServicesEnv();
     ({ env, cleanup } = real);
     const dbUrl = new URL(env.DATABASE_URL!);

@@ -4,14 +4,28 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startProcess } from './process.ts';
+import { ensureServerBuilt, startProcess } from './process.ts';
 
 describe('the API process', () => {
   let dataDir: string;
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'yc-process-'));
+    await ensureServerBuilt();
   });
   afterAll(() => rm(dataDir, { recursive: true, force: true }));
+
+  it('runs compiled, as plain JavaScript, and logs how long it took to be ready', async () => {
+    const run = startProcess({ DATA_DIR: dataDir });
+    try {
+      const port = await run.listening;
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+      await expect.poll(() => run.lines.find((l) => l.msg === 'ready')?.startupMs).toBeGreaterThan(0);
+      expect(run.child.spawnargs.slice(1)).toEqual([expect.stringMatching(/dist\/main\.js$/)]);
+    } finally {
+      run.child.kill('SIGTERM');
+      await run.exited;
+    }
+  });
 
   it('refuses to start on a bad value and names the variable', async () => {
     const run = startProcess({ DATA_DIR: dataDir, PORT: 'eighty' });

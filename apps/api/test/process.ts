@@ -1,12 +1,18 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { SERVER_ENTRY } from '../scripts/build-server.mjs';
+
+export { ensureServerBuilt } from '../scripts/build-server.mjs';
 
 const API_DIR = path.resolve(import.meta.dirname, '..');
 
-/** Runs the real entry point (`npm start` minus the SPA build) and resolves `listening` with its port. */
+/**
+ * Runs the compiled server as `npm start` does (plain node, no TypeScript loader; ensureServerBuilt first) and
+ * resolves `listening` with its port.
+ */
 export function startProcess(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, [SERVER_ENTRY], {
     cwd: API_DIR,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

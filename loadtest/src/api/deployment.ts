@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import amqplib from 'amqplib';
 import { Redis } from 'ioredis';
 import { undoOnInterrupt } from '../cleanup.ts';
-import { API_MAIN, GC_ON_SIGNAL } from '../paths.ts';
+import { API_MAIN, ensureServerBuilt, GC_ON_SIGNAL } from '../paths.ts';
 import { spawnServer, watchServers, type RunningServer, type ServerWatch } from '../process-stats.ts';
 import type { ResourceSpec } from '../resources.ts';
 import { scratchDatabase } from './database.ts';
@@ -119,6 +119,7 @@ export async function prepareApi<T>(options: DeploymentOptions, seed: Seed<T>): 
         await Promise.all(servers.map((s) => s.stop()));
       };
       try {
+        await ensureServerBuilt();
         for (let i = 1; i <= options.instances; i++) {
           servers.push(await spawnServer([API_MAIN], { ...env, INSTANCE_ID: `loadtest-${run}-${i}` }, nodeArgs));
         }

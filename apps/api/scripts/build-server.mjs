@@ -1,0 +1,41 @@
+// Compiles the server to JavaScript: dist/main.js and the PGlite worker beside it (pglite-worker-client.ts loads
+// `./pglite.worker.js` from its own module's folder). Our code and @youngchat/shared are bundled; every dependency
+// stays in node_modules (native addons, PGlite's WebAssembly). dist/ sits one level below apps/api as src/ does,
+// so paths the code resolves from its own location (the SPA's dist, package.json) stay right.
+// Run it (`npm run build:server`), or import ensureServerBuilt (npm start, the process tests, the load test).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { isStale } from '../../../scripts/stale.mjs';
+
+const root = path.resolve(import.meta.dirname, '..');
+export const SERVER_ENTRY = path.join(root, 'dist/main.js');
+const SOURCES = ['src', 'scripts', 'package.json', '../../packages/shared/src'].map((p) => path.join(root, p));
+
+export async function buildServer() {
+  // Loaded only to build: `npm start` checks staleness in the server's own process and builds in a child.
+  const { build } = await import('esbuild');
+  const { dependencies } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+  await build({
+    absWorkingDir: root,
+    entryPoints: { main: 'src/main.ts', 'pglite.worker': 'src/adapters/embedded/pglite.worker.ts' },
+    outdir: 'dist',
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    conditions: ['source'],
+    external: Object.keys(dependencies).filter((name) => name !== '@youngchat/shared'),
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+}
+
+/** Whether dist/main.js is missing or older than any source it is made from. */
+export const serverIsStale = () => isStale(SERVER_ENTRY, SOURCES);
+
+export async function ensureServerBuilt() {
+  if (serverIsStale()) await buildServer();
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await buildServer();
