@@ -6,10 +6,16 @@ export interface MenuAction {
   label: string;
   onSelect: () => void;
   danger?: boolean;
+  /** What a screen reader says when the label alone would not (an emoji). */
+  name?: string;
+  /** A choice that is on or off (a reaction given): read out as checked or not. */
+  checked?: boolean;
 }
 
 /** Where a menu opens: under a button (its box), or where the person pressed (right-click, long-press). */
 export type MenuAnchor = { rect: DOMRect } | { x: number; y: number };
+
+const ITEM = '[role="menuitem"], [role="menuitemcheckbox"]';
 
 /** How far from the window's edges a menu stays. */
 const EDGE_PX = 8;
@@ -39,7 +45,20 @@ export function useMenu() {
  * over the page at the anchor (fixed, so a scrolling list never clips it), inside <main> so it stays in a
  * landmark, and outside the message log so opening it is not read out as a new message.
  */
-export function Menu({ label, actions, anchor, onClose }: { label: string; actions: MenuAction[]; anchor: MenuAnchor; onClose: () => void }) {
+export function Menu({
+  label,
+  actions,
+  anchor,
+  onClose,
+  row = false,
+}: {
+  label: string;
+  actions: MenuAction[];
+  anchor: MenuAnchor;
+  onClose: () => void;
+  /** Laid out in one row (a reaction picker): the left and right arrows move too. */
+  row?: boolean;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   const [place, setPlace] = useState<{ left: number; top: number } | null>(null);
 
@@ -56,7 +75,7 @@ export function Menu({ label, actions, anchor, onClose }: { label: string; actio
   }, [anchor]);
 
   useEffect(() => {
-    ref.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
+    ref.current?.querySelector<HTMLElement>(ITEM)?.focus();
   }, []);
 
   useEffect(() => {
@@ -83,14 +102,16 @@ export function Menu({ label, actions, anchor, onClose }: { label: string; actio
   }, [onClose]);
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    const items = [...(ref.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
+    const items = [...(ref.current?.querySelectorAll<HTMLElement>(ITEM) ?? [])];
     const at = items.indexOf(document.activeElement as HTMLElement);
     const go = (i: number) => items[(i + items.length) % items.length]?.focus();
     switch (event.key) {
       case 'ArrowDown':
+      case 'ArrowRight':
         go(at + 1);
         break;
       case 'ArrowUp':
+      case 'ArrowLeft':
         go(at - 1);
         break;
       case 'Home':
@@ -117,7 +138,8 @@ export function Menu({ label, actions, anchor, onClose }: { label: string; actio
       ref={ref}
       role="menu"
       aria-label={label}
-      className="menu"
+      aria-orientation={row ? 'horizontal' : undefined}
+      className={row ? 'menu menu-row' : 'menu'}
       // Measured first, unseen (yet focusable: the first item takes focus at once), then placed.
       style={place ? { left: place.left, top: place.top } : { opacity: 0, left: 0, top: 0 }}
       onKeyDown={onKeyDown}
@@ -127,7 +149,9 @@ export function Menu({ label, actions, anchor, onClose }: { label: string; actio
         <button
           key={action.key}
           type="button"
-          role="menuitem"
+          role={action.checked === undefined ? 'menuitem' : 'menuitemcheckbox'}
+          aria-checked={action.checked}
+          aria-label={action.name}
           tabIndex={-1}
           className={action.danger ? 'menu-item menu-danger' : 'menu-item'}
           onClick={() => {

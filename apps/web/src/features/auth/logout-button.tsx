@@ -4,18 +4,20 @@ import { toProblem, type Problem } from '../../lib/problems.ts';
 import { focusHeadingNext, navigate, PATHS } from '../../lib/router.ts';
 import { ProblemMessage } from '../../ui/messages.tsx';
 import { forgetChatData } from '../chat/chat.outbox.ts';
+import { forgetPhotos } from '../chat/photo-transport.ts';
 import { signOut } from './auth.session.ts';
 import { getAuthState } from './auth.store.ts';
 
 /**
- * What every way of signing out does here as it happens: this person's drafts and unsent messages leave the
- * browser, and the home page shows. Who it was is read now, before the signed-out state replaces them.
+ * What every way of signing out does here as it happens: this person's drafts, unsent messages and photos leave
+ * the browser, and the home page shows. Who it was is read now, before the signed-out state replaces them.
  */
 export function leaveForHome(): () => void {
   const state = getAuthState();
   const userId = state.status === 'signed-in' ? state.user.id : null;
   return () => {
     if (userId) forgetChatData(userId);
+    forgetPhotos();
     // Also when already on the home page (no navigation then): the welcome page replaces the chats under focus.
     focusHeadingNext();
     navigate(PATHS.home);

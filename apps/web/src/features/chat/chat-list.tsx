@@ -6,7 +6,7 @@ import { useTRPC } from '../../lib/trpc.ts';
 import { Avatar } from '../../ui/avatar.tsx';
 import { Link } from '../../ui/link.tsx';
 import { PageHeading } from '../../ui/page-heading.tsx';
-import { nicknameOf, othersIn, roomTitle, shortTime } from './chat.format.ts';
+import { nicknameOf, othersIn, roomTitle, shortTime, summary } from './chat.format.ts';
 import { useOnline, type OnlineSet } from './chat.presence.ts';
 import { useFormerSenders } from './former-senders.ts';
 import { RoomAvatars } from './room-avatars.tsx';
@@ -72,8 +72,8 @@ export function ChatList({ user, current }: { user: User; current: string | null
 function lastLine(room: Room, me: string, t: ReturnType<typeof useTranslation>['t'], former: ReadonlyMap<string, User>): string {
   const last = room.lastMessage;
   if (!last) return t('chat.noMessagesYet');
-  if (last.deletedAt) return t('chat.deleted');
-  const body = last.body.replace(/\s+/g, ' ');
+  const body = summary(last, t).replace(/\s+/g, ' ');
+  if (last.deletedAt) return body;
   if (last.senderId === me) return t('chat.fromYou', { body });
   return room.kind === 'group' ? `${nicknameOf(room, last.senderId, t, former)}: ${body}` : body;
 }

@@ -132,6 +132,11 @@ export function applyMine(queryClient: QueryClient, message: Message, me: string
   applyEvents(queryClient, [{ type, roomId: message.roomId, message }], eventContext(me));
 }
 
+/** A change of mine to anyone's message (a reaction) confirmed by the server: the same as its event. */
+export function applyChanged(queryClient: QueryClient, message: Message, me: string): void {
+  applyEvents(queryClient, [{ type: 'message.updated', roomId: message.roomId, message }], eventContext(me));
+}
+
 /** A room I opened, created or changed: into the list and its own entry. */
 export function applyRoom(queryClient: QueryClient, room: Room, me: string): void {
   queryClient.setQueryData(roomKey(room.id), room);

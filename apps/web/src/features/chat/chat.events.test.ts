@@ -133,6 +133,45 @@ describe('old snapshot + events = fresh snapshot', () => {
   });
 });
 
+describe('replies and reactions', () => {
+  const original = message('r1', 1, bo.id, { body: 'Lunch at noon?' });
+  const quote = { id: original.id, senderId: bo.id, snippet: 'Lunch at noon?', deleted: false, photo: false };
+  const reply = message('r1', 2, ann.id, { body: 'Yes!', replyTo: quote });
+  const older = message('r1', 0, cy.id, { replyTo: { ...quote, id: 'r1-m-1' } });
+  const snapshot = (): ChatSnapshot => ({ rooms: undefined, histories: { r1: history(page([reply, original]), page([older])) } });
+  const loaded = (s: ChatSnapshot) => s.histories.r1!.pages.flatMap((p) => p.items);
+
+  it('a live deletion turns every loaded quote of the message into "deleted", without asking the server', () => {
+    const { fresh, effects } = run(snapshot(), [{ type: 'message.deleted', roomId: 'r1', messageId: original.id, seq: 1 }]);
+    expect(loaded(fresh).find((m) => m.id === reply.id)!.replyTo).toEqual({ ...quote, snippet: '', deleted: true });
+    expect(loaded(fresh).find((m) => m.id === older.id)).toBe(older); // quotes something else
+    expect(effects.refetchHistories).toEqual(new Set());
+  });
+
+  it('an edit shows in its quotes; a late copy of the old words does not bring them back', () => {
+    const edited = { ...original, body: 'Lunch at one?', editedAt: NOW };
+    const { fresh } = run(snapshot(), [
+      { type: 'message.updated', roomId: 'r1', message: edited },
+      { type: 'message.created', roomId: 'r1', message: original },
+    ]);
+    expect(loaded(fresh).find((m) => m.id === reply.id)!.replyTo!.snippet).toBe('Lunch at one?');
+  });
+
+  it('my deletion as the API answers it (a message.updated) turns its quotes too', () => {
+    const gone = { ...original, body: '', deletedAt: NOW };
+    const { fresh } = run(snapshot(), [{ type: 'message.updated', roomId: 'r1', message: gone }]);
+    expect(loaded(fresh).find((m) => m.id === reply.id)!.replyTo!.deleted).toBe(true);
+  });
+
+  it('a reaction arrives as the whole message, and taking it back as the next one', () => {
+    const hearted = { ...original, reactions: [{ emoji: '❤️' as const, count: 1, userIds: [ann.id] }] };
+    const once = run(snapshot(), [{ type: 'message.updated', roomId: 'r1', message: hearted }]).fresh;
+    expect(loaded(once).find((m) => m.id === original.id)!.reactions).toEqual(hearted.reactions);
+    const back = run(once, [{ type: 'message.updated', roomId: 'r1', message: { ...original, reactions: [] } }]).fresh;
+    expect(loaded(back).find((m) => m.id === original.id)!.reactions).toEqual([]);
+  });
+});
+
 describe('reduceRooms', () => {
   it('an older message arriving late does not move the room or change its last message', () => {
     const rooms = [room('a', 'direct', [ann, cy], { lastMessage: message('a', 9, cy.id) }), room('b', 'direct', [ann, bo], { lastMessage: message('b', 5, bo.id) })];

@@ -1,5 +1,5 @@
 import type { ChatEvent, Message, Room } from '@youngchat/shared';
-import { fresher, replaceMessage, upsertMessage, type History } from './chat.history.ts';
+import { fresher, messageById, replaceMessage, requote, upsertMessage, type History } from './chat.history.ts';
 
 /**
  * The live events applied to what the screens show: "old snapshot + events = fresh snapshot". Pure functions over
@@ -144,10 +144,15 @@ export function reduceHistory(
 ): { history: History; refetch: boolean } {
   switch (event.type) {
     case 'message.created':
-    case 'message.updated':
-      return { history: upsertMessage(history, event.message), refetch: false };
-    case 'message.deleted':
-      return { history: replaceMessage(history, event.messageId, (m) => deleted(m, ctx.now)), refetch: false };
+    case 'message.updated': {
+      const next = upsertMessage(history, event.message);
+      // Quoted as the history now holds it: a late copy of an older version does not bring old words back.
+      return { history: requote(next, messageById(next, event.message.id) ?? event.message), refetch: false };
+    }
+    case 'message.deleted': {
+      const gone = replaceMessage(history, event.messageId, (m) => deleted(m, ctx.now));
+      return { history: requote(gone, { id: event.messageId, body: '', deletedAt: ctx.now }), refetch: false };
+    }
     case 'room.read': {
       const affected = history.pages.some((p) =>
         p.items.some((m) => m.senderId !== event.userId && m.seq <= event.seq && m.unreadCount > 0),

@@ -39,8 +39,8 @@ export function useLiveStatus(): LiveStatus {
 export function ChatLive({ userId }: { userId: string }) {
   const queryClient = useQueryClient();
   const { t } = useTranslation();
-  const fallbackTitle = useRef(t('chat.notificationTitle'));
-  fallbackTitle.current = t('chat.notificationTitle');
+  const words = useRef({ title: t('chat.notificationTitle'), photo: t('chat.photo') });
+  words.current = { title: t('chat.notificationTitle'), photo: t('chat.photo') };
 
   useEffect(() => {
     const live = new LiveFeed({
@@ -64,7 +64,7 @@ export function ChatLive({ userId }: { userId: string }) {
         }
         applyPresence(events);
         const effects = applyEvents(queryClient, events, eventContext(userId));
-        if (effects.arrived.length) notifyArrived(queryClient, effects.arrived, fallbackTitle.current, navigate);
+        if (effects.arrived.length) notifyArrived(queryClient, effects.arrived, words.current, navigate);
       },
       refetchAll: () => refetchShown(queryClient),
       started: resetPresence,

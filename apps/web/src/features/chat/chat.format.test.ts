@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createI18n, LANGUAGES } from '../../lib/i18n.ts';
 import { problemMessage } from '../../lib/problems.ts';
 import { ann, bo, room } from './chat.fixtures.ts';
-import { clockTime, dayLabel, formerSenders, nicknameOf, notSentMessage, preview, roomTitle, shortTime, typingText } from './chat.format.ts';
+import { clockTime, dayLabel, formerSenders, nicknameOf, notSentMessage, photoAlt, preview, quoteText, roomTitle, shortTime, summary, typingText } from './chat.format.ts';
 import { noteTyping, stopTyping, TYPING_SHOWN_MS, typingIn } from './chat.typing.ts';
 
 describe('date lines and message times', () => {
@@ -112,4 +112,33 @@ describe('notSentMessage (why one of my messages did not go)', () => {
       expect(notSentMessage(t, { code: 'RATE_LIMITED', retryAfterMs: 7_000 })).toContain('7');
     });
   }
+});
+
+describe('photos and quotes in words', () => {
+  const photo = { kind: 'image' as const, url: '/files/p', thumbUrl: '/files/t', width: 4, height: 3 };
+  const t = createI18n('en').t;
+  const ko = createI18n('ko').t;
+
+  it('a photo without words is "Photo" in the chat list; with words, both', () => {
+    expect(summary({ body: '', attachment: photo, deletedAt: null }, t)).toBe('Photo');
+    expect(summary({ body: '', attachment: photo, deletedAt: null }, ko)).toBe('사진');
+    expect(summary({ body: 'Our garden', attachment: photo, deletedAt: null }, t)).toBe('Photo: Our garden');
+    expect(summary({ body: 'hi', attachment: null, deletedAt: null }, t)).toBe('hi');
+    expect(summary({ body: '', attachment: null, deletedAt: '2030-01-01T00:00:00.000Z' }, t)).toBe('This message was deleted');
+  });
+
+  it('a quote says what the answered message is now', () => {
+    expect(quoteText({ snippet: 'Lunch?', deleted: false, photo: false }, t)).toBe('Lunch?');
+    expect(quoteText({ snippet: '', deleted: true, photo: false }, t)).toBe('Deleted message');
+    expect(quoteText({ snippet: '', deleted: true, photo: false }, ko)).toBe('삭제된 메시지입니다');
+    expect(quoteText({ snippet: '', deleted: false, photo: true }, ko)).toBe('사진');
+    expect(quoteText({ snippet: 'Us', deleted: false, photo: true }, t)).toBe('Photo: Us');
+  });
+
+  it('a photo’s text alternative is its caption, or whose photo it is', () => {
+    expect(photoAlt('Our garden', 'Bo', t)).toBe('Our garden');
+    expect(photoAlt('', 'Bo', t)).toBe('Photo from Bo');
+    expect(photoAlt('', 'Bo', ko)).toBe('Bo님이 보낸 사진');
+    expect(photoAlt(' ', null, t)).toBe('Your photo');
+  });
 });

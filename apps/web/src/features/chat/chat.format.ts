@@ -1,5 +1,5 @@
 import type { TFunction } from 'i18next';
-import type { Room, User } from '@youngchat/shared';
+import type { Message, ReplyQuote, Room, User } from '@youngchat/shared';
 import { problemMessage } from '../../lib/problems.ts';
 import { displayName } from '../../ui/display-name.ts';
 import type { SendProblem } from './chat.history.ts';
@@ -86,6 +86,29 @@ export function preview(body: string, max = PREVIEW_CHARS): string {
   return graphemes.length <= max ? flat : `${graphemes.slice(0, max).join('').trimEnd()}…`;
 }
 
+/**
+ * What a message says in one line (the chat list, a menu button's name): a photo is "Photo", with its caption if
+ * it has one, since its words alone would not say a picture came.
+ */
+export function summary(message: Pick<Message, 'body' | 'attachment' | 'deletedAt'>, t: TFunction): string {
+  if (message.deletedAt) return t('chat.deleted');
+  if (!message.attachment) return message.body;
+  return message.body.trim() ? t('chat.photoWithCaption', { caption: message.body }) : t('chat.photo');
+}
+
+/** What a reply's quote says of the message it answers, as that message is now. */
+export function quoteText(quote: Pick<ReplyQuote, 'snippet' | 'deleted' | 'photo'>, t: TFunction): string {
+  if (quote.deleted) return t('chat.deletedQuote');
+  if (!quote.photo) return preview(quote.snippet);
+  return quote.snippet.trim() ? t('chat.photoWithCaption', { caption: preview(quote.snippet) }) : t('chat.photo');
+}
+
+/** A photo's text alternative: its caption, or whose photo it is. */
+export function photoAlt(caption: string, sender: string | null, t: TFunction): string {
+  if (caption.trim()) return preview(caption, 150);
+  return sender === null ? t('chat.yourPhoto') : t('chat.photoFrom', { name: sender });
+}
+
 /** Why one of my messages was not sent, in the person's words. */
 export function notSentMessage(t: TFunction, problem: SendProblem): string {
   switch (problem.code) {
@@ -93,6 +116,7 @@ export function notSentMessage(t: TFunction, problem: SendProblem): string {
     case 'BAD_INPUT':
     case 'PAYLOAD_TOO_LARGE':
     case 'FORBIDDEN':
+    case 'NOT_FOUND':
       return t(`chat.notSent.${problem.code}`);
     default:
       return problemMessage(t, problem);

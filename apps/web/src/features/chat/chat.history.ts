@@ -1,4 +1,4 @@
-import type { Message, MessagePage } from '@youngchat/shared';
+import { LIMITS, type Message, type MessagePage, type ReplyQuote } from '@youngchat/shared';
 import type { Problem } from '../../lib/problems.ts';
 
 /** One room's history as TanStack's infinite query keeps it: page 0 is the newest, each page newest first. */
@@ -14,6 +14,8 @@ export interface OutgoingMessage {
   body: string;
   createdAt: string;
   status: 'sending' | 'failed';
+  /** The message it answers, as it was quoted when written (the server's quote replaces it once sent). */
+  replyTo?: ReplyQuote;
   /** Failed only: why, as the answer said; not kept for "signed out" (the auth layer's), nor a passing one over a reload. */
   problem?: SendProblem;
 }
@@ -54,6 +56,11 @@ function find(history: History, messageId: string): { page: number; index: numbe
   return null;
 }
 
+export function messageById(history: History, messageId: string): Message | undefined {
+  const at = find(history, messageId);
+  return at ? history.pages[at.page]!.items[at.index] : undefined;
+}
+
 /** Replaces one message (by id) wherever it is; the same object when it is not there. */
 export function replaceMessage(history: History, messageId: string, change: (m: Message) => Message): History {
   const at = find(history, messageId);
@@ -63,6 +70,29 @@ export function replaceMessage(history: History, messageId: string, change: (m: 
   items[at.index] = change(items[at.index]!);
   pages[at.page] = { ...pages[at.page]!, items };
   return { ...history, pages };
+}
+
+/**
+ * Replies quote their original as it is now: once it is edited or deleted, every loaded quote of it follows at
+ * once, as a fresh page would show it (the server sends no event for the replies themselves).
+ */
+export function requote(history: History, original: Pick<Message, 'id' | 'body' | 'deletedAt'>): History {
+  let changed = false;
+  const pages = history.pages.map((page) => {
+    let items = page.items;
+    items.forEach((m, i) => {
+      if (m.replyTo?.id !== original.id) return;
+      const deleted = original.deletedAt !== null;
+      const snippet = deleted ? '' : original.body.slice(0, LIMITS.replySnippetChars);
+      if (m.replyTo.deleted === deleted && m.replyTo.snippet === snippet) return;
+      if (items === page.items) items = items.slice();
+      items[i] = { ...m, replyTo: { ...m.replyTo, snippet, deleted, photo: !deleted && m.replyTo.photo } };
+    });
+    if (items === page.items) return page;
+    changed = true;
+    return { ...page, items };
+  });
+  return changed ? { ...history, pages } : history;
 }
 
 /**
@@ -129,7 +159,7 @@ export function mergeMessages(pages: readonly MessagePage[] | undefined, outgoin
       editedAt: null,
       deletedAt: null,
       unreadCount: 0,
-      replyTo: null,
+      replyTo: o.replyTo ?? null,
       attachment: null,
       reactions: [],
       status: o.status,
@@ -137,6 +167,17 @@ export function mergeMessages(pages: readonly MessagePage[] | undefined, outgoin
     });
   }
   return shown;
+}
+
+/** How a reply being written quotes the message it answers (the server's own quote replaces it once sent). */
+export function quoteOf(message: Pick<ShownMessage, 'id' | 'senderId' | 'body' | 'attachment'> & { id: string }): ReplyQuote {
+  return {
+    id: message.id,
+    senderId: message.senderId,
+    snippet: message.body.slice(0, LIMITS.replySnippetChars),
+    deleted: false,
+    photo: message.attachment !== null,
+  };
 }
 
 /** The newest confirmed seq in a history (what "read up to here" means), or 0. */

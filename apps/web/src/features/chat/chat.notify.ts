@@ -19,7 +19,8 @@ const shown = new Set<string>();
 export function notifyArrived(
   queryClient: QueryClient,
   messages: readonly Message[],
-  fallbackTitle: string,
+  /** The title when the sender is not known yet, and what a photo without words says. */
+  words: { title: string; photo: string },
   open: (path: string) => void,
 ): void {
   if (!notificationsSupported() || Notification.permission !== 'granted' || document.visibilityState !== 'hidden') return;
@@ -30,7 +31,8 @@ export function notifyArrived(
     const room = queryClient.getQueryData(roomsKey())?.find((r) => r.id === message.roomId) ?? queryClient.getQueryData(roomKey(message.roomId));
     const sender = room?.members.find((m) => m.id === message.senderId)?.nickname;
     try {
-      const notification = new Notification(sender ?? fallbackTitle, { body: preview(message.body), tag: message.roomId });
+      const body = message.attachment && !message.body.trim() ? words.photo : message.body;
+      const notification = new Notification(sender ?? words.title, { body: preview(body), tag: message.roomId });
       notification.onclick = () => {
         window.focus();
         open(roomPath(message.roomId));

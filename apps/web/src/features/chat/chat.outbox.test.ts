@@ -71,6 +71,26 @@ describe('Outbox', () => {
     expect(outbox.inRoom('r1')).toEqual([]);
   });
 
+  it('a reply names the message it answers on every try, and shows its quote while on its way', async () => {
+    const outbox = new Outbox('u1', memoryStorage());
+    const inputs: unknown[] = [];
+    const quote = { id: 'm-9', senderId: 'u2', snippet: 'Lunch?', deleted: false, photo: false };
+    const delivery: Delivery = {
+      send: (input) => {
+        inputs.push(input);
+        return Promise.reject(new TypeError('Failed to fetch'));
+      },
+      sent: () => undefined,
+    };
+    await outbox.send({ ...item('c1'), replyTo: quote }, delivery);
+    expect(outbox.get('c1')).toMatchObject({ status: 'failed', replyTo: quote });
+    await outbox.send(outbox.get('c1')!, delivery);
+    expect(inputs).toEqual([
+      { roomId: 'r1', body: 'body c1', clientId: 'c1', replyToId: 'm-9' },
+      { roomId: 'r1', body: 'body c1', clientId: 'c1', replyToId: 'm-9' },
+    ]);
+  });
+
   it('a message refused for good says why and is never sent again by itself', async () => {
     const outbox = new Outbox('ann', memoryStorage());
     await outbox.send(item('a'), failing(refused('FORBIDDEN')));

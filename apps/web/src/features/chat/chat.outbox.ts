@@ -14,7 +14,7 @@ const EMPTY: readonly OutgoingMessage[] = [];
 
 /** How a message leaves: the API call, and what to do with the stored message it answers with. */
 export interface Delivery {
-  send(input: { roomId: string; body: string; clientId: string }): Promise<Message>;
+  send(input: { roomId: string; body: string; clientId: string; replyToId?: string }): Promise<Message>;
   sent(message: Message): void;
 }
 
@@ -90,10 +90,10 @@ export class Outbox {
    * and only its answer was lost, the server returns that message instead of storing another.
    */
   async send(item: OutgoingMessage, delivery: Delivery): Promise<void> {
-    const { clientId, roomId, body, createdAt } = item;
-    this.put({ clientId, roomId, body, createdAt, status: 'sending' });
+    const { clientId, roomId, body, createdAt, replyTo } = item;
+    this.put({ clientId, roomId, body, createdAt, ...(replyTo ? { replyTo } : {}), status: 'sending' });
     try {
-      const message = await delivery.send({ roomId, body, clientId });
+      const message = await delivery.send({ roomId, body, clientId, ...(replyTo ? { replyToId: replyTo.id } : {}) });
       delivery.sent(message);
       this.remove(clientId);
     } catch (error) {
@@ -153,7 +153,9 @@ export class Outbox {
 function isOutgoing(value: unknown): value is OutgoingMessage {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return typeof v.clientId === 'string' && typeof v.roomId === 'string' && typeof v.body === 'string' && typeof v.createdAt === 'string';
+  const quote = v.replyTo as Record<string, unknown> | null | undefined;
+  const replyOk = quote === undefined || (typeof quote === 'object' && quote !== null && typeof quote.id === 'string' && typeof quote.snippet === 'string');
+  return typeof v.clientId === 'string' && typeof v.roomId === 'string' && typeof v.body === 'string' && typeof v.createdAt === 'string' && replyOk;
 }
 
 /** A reason read back from storage; an unreadable one is dropped, never the message. */

@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { LIMITS } from '@youngchat/shared';
+import { LIMITS, type ReplyQuote } from '@youngchat/shared';
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { trpcClient } from '../../lib/trpc.ts';
@@ -7,12 +7,21 @@ import { browserStorage, loadDraft, saveDraft } from './chat.drafts.ts';
 import { newClientId, outboxFor } from './chat.outbox.ts';
 import { sendFromOutbox } from './chat.send.ts';
 import { TYPING_SEND_EVERY_MS } from './chat.typing.ts';
+import { PhotoPicker } from './photo-picker.tsx';
+import { ReplyingBar } from './reply-quote.tsx';
+
+/** The message being answered, and its sender's name as this room shows it. */
+export interface ReplyTarget {
+  quote: ReplyQuote;
+  name: string;
+}
 
 /**
- * A big box and a big Send button. Enter sends, Shift+Enter makes a new line; what is typed is kept as a draft
- * for this room, so a reload or a lost connection loses nothing.
+ * A big box and a big Send button, and a photo button beside them. Enter sends, Shift+Enter makes a new line;
+ * what is typed is kept as a draft for this room, so a reload or a lost connection loses nothing. While
+ * answering a message, what it answers shows above the box (Escape or ✕ to stop answering).
  */
-export function Composer({ roomId, me }: { roomId: string; me: string }) {
+export function Composer({ roomId, me, reply, onReplyDone }: { roomId: string; me: string; reply: ReplyTarget | null; onReplyDone: () => void }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const id = useId();
@@ -24,6 +33,12 @@ export function Composer({ roomId, me }: { roomId: string; me: string }) {
   useEffect(() => {
     saveDraft(browserStorage(), me, roomId, text);
   }, [me, roomId, text]);
+
+  // Choosing Reply brings the person here to write it.
+  const replyId = reply?.quote.id;
+  useEffect(() => {
+    if (replyId) boxRef.current?.focus();
+  }, [replyId]);
 
   const announceTyping = () => {
     const now = Date.now();
@@ -48,8 +63,10 @@ export function Composer({ roomId, me }: { roomId: string; me: string }) {
       roomId,
       body,
       createdAt: new Date().toISOString(),
+      ...(reply ? { replyTo: reply.quote } : {}),
       status: 'sending',
     });
+    onReplyDone();
     boxRef.current?.focus();
   };
 
@@ -59,6 +76,11 @@ export function Composer({ roomId, me }: { roomId: string; me: string }) {
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key === 'Escape' && reply) {
+      event.preventDefault();
+      onReplyDone();
+      return;
+    }
     // While an input method is composing (Korean, Japanese…), Enter confirms the syllable, it does not send.
     if (event.key !== 'Enter' || event.shiftKey || event.nativeEvent.isComposing || event.keyCode === 229) return;
     event.preventDefault();
@@ -67,6 +89,8 @@ export function Composer({ roomId, me }: { roomId: string; me: string }) {
 
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
+  const replyingId = `${id}-replying`;
+  const describedBy = [tooLong ? errorId : null, reply ? replyingId : null, hintId].filter(Boolean).join(' ');
   return (
     <form className="composer" onSubmit={onSubmit}>
       <label htmlFor={id} className="composer-label">
@@ -80,14 +104,26 @@ export function Composer({ roomId, me }: { roomId: string; me: string }) {
           {t('chat.tooLong', { max: LIMITS.message.maxChars })}
         </p>
       ) : null}
+      {reply ? (
+        <ReplyingBar
+          quote={reply.quote}
+          name={reply.name}
+          id={replyingId}
+          onCancel={() => {
+            onReplyDone();
+            boxRef.current?.focus();
+          }}
+        />
+      ) : null}
       <div className="composer-row">
+        <PhotoPicker roomId={roomId} me={me} replyToId={reply?.quote.id ?? null} onSent={onReplyDone} />
         <textarea
           id={id}
           ref={boxRef}
           rows={2}
           value={text}
           maxLength={LIMITS.message.maxChars}
-          aria-describedby={tooLong ? `${errorId} ${hintId}` : hintId}
+          aria-describedby={describedBy}
           aria-invalid={tooLong || undefined}
           onChange={(e) => {
             setText(e.target.value);

@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { LIMITS, type Room, type User } from '@youngchat/shared';
+import { LIMITS, type Reaction, type Room, type User } from '@youngchat/shared';
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isRetryable, toProblem, type Problem } from '../../lib/problems.ts';
@@ -9,9 +9,12 @@ import { ConfirmStep } from '../../ui/confirm-step.tsx';
 import { Menu, useMenu, type MenuAction } from '../../ui/menu.tsx';
 import { ProblemMessage } from '../../ui/messages.tsx';
 import { applyMine } from './chat.cache.ts';
-import { clockTime, longTime, notSentMessage, preview } from './chat.format.ts';
+import { clockTime, longTime, notSentMessage, photoAlt, preview, summary } from './chat.format.ts';
 import type { ShownMessage } from './chat.history.ts';
 import { linkify } from './linkify.ts';
+import { MessagePhoto } from './message-photo.tsx';
+import { ReactionChips, ReactionPicker } from './reactions.tsx';
+import { QuoteButton } from './reply-quote.tsx';
 import { useLongPress } from './use-long-press.ts';
 
 /** Longer than this (characters or lines) is folded, with "Show all": one long paste must not bury a conversation. */
@@ -24,15 +27,21 @@ export interface MessageItemProps {
   /** The sender as this room knows them (a former member included); null when not known. */
   sender: Pick<User, 'nickname' | 'avatarUrl' | 'deleted'> | null;
   senderName: string;
+  /** Anyone's name as this room shows it: who a quote is from, who reacted. */
+  nameOf: (userId: string) => string;
   me: string;
   /** The first of one person's messages in a row: their picture and (in groups) name show here. */
   firstOfRun: boolean;
+  /** Reached from a reply's quote: marked for a moment ('lit'), and focusable so focus can land on it. */
+  reached: 'lit' | 'focus' | null;
   onRetry: (clientId: string) => void;
   onDiscard: (clientId: string) => void;
   onCopy: (text: string) => void;
-  /** Reply and react: the menu offers them once the caller passes these (the API is on its way). */
-  onReply?: (message: ShownMessage) => void;
-  onReact?: (message: ShownMessage) => void;
+  onReply: (message: ShownMessage) => void;
+  /** Gives or takes back one of my reactions. */
+  onReact: (message: ShownMessage, emoji: Reaction) => void;
+  /** A reply's quote was chosen: go to the message it answers. */
+  onQuote: (messageId: string) => void;
 }
 
 /** Text only: React escapes it, and the only links are http(s) ones, opened without handing over this page. */
@@ -70,7 +79,8 @@ type Mode = 'view' | 'editing' | 'confirm-delete';
  * unread number beside the bubble. Its menu opens the same three ways everywhere: long-press, right-click, and a
  * button that shows on hover and keyboard focus.
  */
-export function MessageItem({ message, room, sender, senderName, me, firstOfRun, onRetry, onDiscard, onCopy, onReply, onReact }: MessageItemProps) {
+export function MessageItem(props: MessageItemProps) {
+  const { message, room, sender, senderName, nameOf, me, firstOfRun, reached, onRetry, onDiscard, onCopy, onReply, onReact, onQuote } = props;
   const { t, i18n } = useTranslation();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -80,6 +90,7 @@ export function MessageItem({ message, room, sender, senderName, me, firstOfRun,
   const [draft, setDraft] = useState(message.body);
   const [problem, setProblem] = useState<Problem | null>(null);
   const menu = useMenu();
+  const picker = useMenu();
   const menuButtonRef = useRef<HTMLButtonElement>(null);
   const editRef = useRef<HTMLTextAreaElement>(null);
   const editId = useId();
@@ -144,9 +155,14 @@ export function MessageItem({ message, room, sender, senderName, me, firstOfRun,
   const actions: MenuAction[] = deleted
     ? []
     : [
-        ...(onReply && confirmed ? [{ key: 'reply', label: t('chat.reply'), onSelect: () => onReply(message) }] : []),
-        ...(onReact && confirmed ? [{ key: 'react', label: t('chat.react'), onSelect: () => onReact(message) }] : []),
-        { key: 'copy', label: t('chat.copy'), onSelect: () => onCopy(message.body) },
+        ...(confirmed
+          ? [
+              { key: 'reply', label: t('chat.reply'), onSelect: () => onReply(message) },
+              // The picker opens where the menu was, and Escape there goes back to where the menu came from.
+              { key: 'react', label: t('chat.react'), onSelect: () => menu.anchor && picker.open(menu.anchor) },
+            ]
+          : []),
+        ...(message.body ? [{ key: 'copy', label: t('chat.copy'), onSelect: () => onCopy(message.body) }] : []),
         ...(canChange
           ? [
               {
@@ -164,7 +180,7 @@ export function MessageItem({ message, room, sender, senderName, me, firstOfRun,
       ];
   const hasMenu = actions.length > 0 && mode === 'view';
   const openAt = (at: { x: number; y: number }) => {
-    if (hasMenu && !menu.anchor) menu.open(at);
+    if (hasMenu && !menu.anchor && !picker.anchor) menu.open(at);
   };
   const longPress = useLongPress(openAt);
 
@@ -172,9 +188,17 @@ export function MessageItem({ message, room, sender, senderName, me, firstOfRun,
   const canRetry = !message.problem || isRetryable(message.problem.code);
   const whyId = `${editId}-why`;
   const showName = !mine && firstOfRun && room.kind === 'group';
+  const about = preview(summary(message, t), 40);
 
   return (
-    <li className={mine ? 'message mine' : 'message theirs'} data-key={message.key} data-status={message.status ?? undefined} data-first={firstOfRun || undefined}>
+    <li
+      className={`message ${mine ? 'mine' : 'theirs'}${reached === 'lit' ? ' reached' : ''}`}
+      data-key={message.key}
+      data-id={message.id ?? undefined}
+      data-status={message.status ?? undefined}
+      data-first={firstOfRun || undefined}
+      tabIndex={reached ? -1 : undefined}
+    >
       {!mine ? (
         <span className="message-avatar">{firstOfRun ? <Avatar user={sender ?? { nickname: senderName, avatarUrl: null }} size="tiny" /> : null}</span>
       ) : null}
@@ -189,7 +213,11 @@ export function MessageItem({ message, room, sender, senderName, me, firstOfRun,
             openAt({ x: event.clientX, y: event.clientY });
           }}
         >
-          <div className="bubble">
+          <div className={message.attachment && !deleted ? 'bubble has-photo' : 'bubble'}>
+            {message.replyTo && !deleted ? <QuoteButton quote={message.replyTo} name={nameOf(message.replyTo.senderId)} onGo={onQuote} /> : null}
+            {message.attachment && !deleted ? (
+              <MessagePhoto attachment={message.attachment} alt={photoAlt(message.body, mine ? null : senderName, t)} me={me} />
+            ) : null}
             {deleted ? (
               <p className="message-body message-deleted">{t('chat.deleted')}</p>
             ) : mode === 'editing' ? (
@@ -215,9 +243,9 @@ export function MessageItem({ message, room, sender, senderName, me, firstOfRun,
                   </button>
                 </span>
               </form>
-            ) : (
+            ) : message.body ? (
               <Body text={message.body} />
-            )}
+            ) : null}
             {/* In the bubble's corner while shown, so it takes no room beside it (as on WhatsApp's web app). */}
             {hasMenu ? (
               <button
@@ -226,9 +254,7 @@ export function MessageItem({ message, room, sender, senderName, me, firstOfRun,
                 className="message-menu-button"
                 aria-haspopup="menu"
                 aria-expanded={menu.anchor !== null}
-                aria-label={
-                  mine ? t('chat.optionsFor', { body: preview(message.body, 40) }) : t('chat.optionsForTheirs', { name: senderName, body: preview(message.body, 40) })
-                }
+                aria-label={mine ? t('chat.optionsFor', { body: about }) : t('chat.optionsForTheirs', { name: senderName, body: about })}
                 onClick={(e) => (menu.anchor ? menu.close() : menu.open({ rect: e.currentTarget.getBoundingClientRect() }, menuButtonRef.current))}
               >
                 <span aria-hidden="true">⋯</span>
@@ -254,7 +280,13 @@ export function MessageItem({ message, room, sender, senderName, me, firstOfRun,
             </time>
           </p>
         </div>
+        {!deleted && message.reactions.length > 0 ? (
+          <ReactionChips reactions={message.reactions} me={me} nameOf={nameOf} onToggle={confirmed ? (emoji) => onReact(message, emoji) : undefined} />
+        ) : null}
         {menu.anchor ? <Menu label={t('chat.messageMenu')} actions={actions} anchor={menu.anchor} onClose={menu.close} /> : null}
+        {picker.anchor ? (
+          <ReactionPicker reactions={message.reactions} me={me} anchor={picker.anchor} onPick={(emoji) => onReact(message, emoji)} onClose={picker.close} />
+        ) : null}
         {message.status === 'failed' ? (
           <>
             {/* Not an alert: the log already reads new lines out, and a resend that fails again would repeat it. */}

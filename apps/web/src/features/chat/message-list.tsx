@@ -1,13 +1,13 @@
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
-import type { Room, User } from '@youngchat/shared';
+import type { Reaction, ReplyQuote, Room, User } from '@youngchat/shared';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { toProblem } from '../../lib/problems.ts';
+import { problemMessage, toProblem } from '../../lib/problems.ts';
 import { trpcClient, useTRPC } from '../../lib/trpc.ts';
 import { ProblemMessage } from '../../ui/messages.tsx';
-import { applyEvents, eventContext, PAGE_SIZE } from './chat.cache.ts';
-import { dayLabel, nicknameOf, senderOf } from './chat.format.ts';
-import { mergeMessages } from './chat.history.ts';
+import { applyChanged, applyEvents, eventContext, PAGE_SIZE } from './chat.cache.ts';
+import { dayLabel, senderOf } from './chat.format.ts';
+import { mergeMessages, quoteOf, type ShownMessage } from './chat.history.ts';
 import { firstUnreadKey, layoutMessages } from './chat.layout.ts';
 import { outboxFor } from './chat.outbox.ts';
 import { sendFromOutbox } from './chat.send.ts';
@@ -19,6 +19,10 @@ const BOTTOM_SLACK_PX = 48;
 const MARK_READ_RETRY_MS = 5_000;
 /** How long "Copied" stays said. */
 const NOTICE_MS = 3_000;
+/** Earlier pages fetched to find a quoted message before asking the person to scroll up themselves. */
+const SEEK_PAGES = 5;
+/** How long a message reached from its quote stays marked. */
+const HIGHLIGHT_MS = 2_500;
 
 interface Anchor {
   key: string | undefined;
@@ -41,6 +45,10 @@ interface MessageListProps {
   history: ReturnType<typeof useRoomHistory>;
   /** Senders no longer in the room, by their profile (see useFormerSenders). */
   former: ReadonlyMap<string, User>;
+  /** Anyone's name as this room shows it ("You" for me). */
+  nameOf: (userId: string) => string;
+  /** Reply was chosen in a message's menu: the composer takes it from here. */
+  onReply: (quote: ReplyQuote) => void;
   /** Under the messages, beside the jump-to-newest button: who is typing. */
   footer: ReactNode;
 }
@@ -50,7 +58,7 @@ interface MessageListProps {
  * feed, my messages on their way shown with their state; date lines, and where the new messages start. A polite
  * live region (role="log"), so screen readers read new messages as they arrive.
  */
-export function MessageList({ room, me, visible, history, former, footer }: MessageListProps) {
+export function MessageList({ room, me, visible, history, former, nameOf, onReply, footer }: MessageListProps) {
   const { t, i18n } = useTranslation();
   const queryClient = useQueryClient();
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = history;
@@ -193,6 +201,61 @@ export function MessageList({ room, me, visible, history, former, footer }: Mess
   }, [notice]);
   const onCopy = (text: string) => void copyText(text).then((ok) => setNotice(ok ? t('chat.copied') : t('chat.copyFailed')));
 
+  // Settled by the server's answer (and everyone's by the message.updated that follows it).
+  const onReact = (message: ShownMessage, emoji: Reaction) => {
+    if (!message.id) return;
+    trpcClient.messages.react.mutate({ messageId: message.id, emoji }).then(
+      (updated) => applyChanged(queryClient, updated, me),
+      (error: unknown) => setNotice(problemMessage(t, toProblem(error))),
+    );
+  };
+
+  // ---- From a quote to the message it answers: found in the loaded pages, or in a few more ----
+  const [reached, setReached] = useState<{ id: string; lit: boolean } | null>(null);
+  const pendingScroll = useRef<string | null>(null);
+  const seeking = useRef(false);
+  const goToMessage = async (id: string) => {
+    if (seeking.current) return;
+    seeking.current = true;
+    try {
+      let pages = history.data?.pages;
+      let more = hasNextPage;
+      for (let fetched = 0; !pages?.some((p) => p.items.some((m) => m.id === id)); fetched++) {
+        if (!more || fetched === SEEK_PAGES) {
+          setNotice(t(more ? 'chat.originalTooFar' : 'chat.originalGone'));
+          return;
+        }
+        setNotice(t('chat.findingOriginal'));
+        const result = await fetchNextPage();
+        if (result.isError) {
+          setNotice(problemMessage(t, toProblem(result.error)));
+          return;
+        }
+        pages = result.data?.pages;
+        more = result.hasNextPage;
+      }
+      setNotice(null);
+      pendingScroll.current = id;
+      setReached({ id, lit: true });
+    } finally {
+      seeking.current = false;
+    }
+  };
+  // Once its row is drawn (a page just fetched may render a moment later): there, and focus on it.
+  useEffect(() => {
+    const id = pendingScroll.current;
+    const row = id ? logRef.current?.querySelector<HTMLElement>(`[data-id="${CSS.escape(id)}"]`) : null;
+    if (!row) return;
+    pendingScroll.current = null;
+    row.scrollIntoView({ block: 'center' });
+    row.focus({ preventScroll: true });
+  }, [rows, reached]);
+  useEffect(() => {
+    if (!reached?.lit) return;
+    const timer = setTimeout(() => setReached({ id: reached.id, lit: false }), HIGHLIGHT_MS);
+    return () => clearTimeout(timer);
+  }, [reached]);
+
   return (
     <div className="message-log-wrap">
       <div
@@ -249,14 +312,17 @@ export function MessageList({ room, me, visible, history, former, footer }: Mess
                 message={row.message}
                 room={room}
                 sender={senderOf(room, row.message.senderId, former)}
-                senderName={nicknameOf(room, row.message.senderId, t, former)}
+                senderName={nameOf(row.message.senderId)}
+                nameOf={nameOf}
                 me={me}
                 firstOfRun={row.firstOfRun}
+                reached={reached?.id === row.message.id ? (reached.lit ? 'lit' : 'focus') : null}
                 onRetry={onRetry}
                 onDiscard={(id) => outbox.remove(id)}
                 onCopy={onCopy}
-                // Reply and react: pass onReply / onReact here once messages.send takes replyToId and
-                // messages.react exists; the message menu then offers them.
+                onReply={(message) => message.id && onReply(quoteOf({ ...message, id: message.id }))}
+                onReact={onReact}
+                onQuote={(id) => void goToMessage(id)}
               />
             ),
           )}

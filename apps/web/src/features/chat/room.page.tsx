@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import type { User } from '@youngchat/shared';
-import { useEffect, useMemo } from 'react';
+import type { ReplyQuote, User } from '@youngchat/shared';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toProblem } from '../../lib/problems.ts';
 import { PATHS } from '../../lib/router.ts';
@@ -30,8 +30,16 @@ export function RoomPage({ me, roomId }: { me: User; roomId: string }) {
   );
 
   const history = useRoomHistory(roomId);
-  const senderIds = useMemo(() => new Set(history.data?.pages.flatMap((page) => page.items.map((m) => m.senderId))), [history.data]);
+  // Quoted people too: a reply may quote someone who has since left, from a page not loaded.
+  const senderIds = useMemo(
+    () => new Set(history.data?.pages.flatMap((page) => page.items.flatMap((m) => (m.replyTo?.senderId ? [m.senderId, m.replyTo.senderId] : [m.senderId])))),
+    [history.data],
+  );
   const former = useFormerSenders(room.data ?? { members: [] }, senderIds);
+  const nameOf = (userId: string) => (userId === me.id ? t('chat.you') : nicknameOf(room.data, userId, t, former));
+  // Per room: the answer being written belongs to the room it was chosen in.
+  const [replying, setReplying] = useState<{ roomId: string; quote: ReplyQuote } | null>(null);
+  const replyQuote = replying?.roomId === roomId ? replying.quote : null;
 
   // While this room is on screen, its new messages are read as they come, not counted as unread.
   useEffect(() => {
@@ -75,10 +83,18 @@ export function RoomPage({ me, roomId }: { me: User; roomId: string }) {
         visible={visible}
         history={history}
         former={former}
+        nameOf={nameOf}
+        onReply={(quote) => setReplying({ roomId, quote })}
         footer={<TypingLine room={room.data} me={me.id} />}
       />
       {otherGone ? <p className="other-gone">{t('chat.otherGone')}</p> : null}
-      <Composer key={roomId} roomId={roomId} me={me.id} />
+      <Composer
+        key={roomId}
+        roomId={roomId}
+        me={me.id}
+        reply={replyQuote ? { quote: replyQuote, name: nameOf(replyQuote.senderId) } : null}
+        onReplyDone={() => setReplying(null)}
+      />
     </div>
   );
 }
