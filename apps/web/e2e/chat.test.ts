@@ -219,21 +219,43 @@ describe('chat in a real browser', () => {
     await messageItem(a.page, 'Yes!').waitFor();
     expect(await notifications(b.page)).toHaveLength(1);
 
-    // ---- A send that fails offline shows "Not sent" and Retry; when the connection is back it goes by itself,
-    // exactly once ----
+    // ---- A message sent offline waits, saying so in plain words and offering no Retry yet; when the connection is
+    // back it goes by itself, exactly once. Only if that one resend fails too is it "Not sent" with Retry ----
     const problemsBefore = a.problems.length;
+    const connection = a.page.getByRole('status', { name: 'Connection' });
     await a.context.setOffline(true);
+    await connection.filter({ hasText: 'No internet connection' }).waitFor();
     await send(a.page, 'Sent while offline');
     const offline = messageItem(a.page, 'Sent while offline');
-    await offline.getByText('Not sent', { exact: true }).waitFor();
-    await offline.getByRole('button', { name: 'Retry' }).waitFor();
+    await offline.getByText('Will send when connected', { exact: true }).waitFor();
+    expect(await offline.getByRole('button', { name: 'Retry' }).count()).toBe(0);
+    expect(await offline.getByText('Not sent', { exact: true }).count()).toBe(0);
     await a.context.setOffline(false);
-    // Chromium logs each request refused while offline; those were the point of this step.
-    a.problems.splice(problemsBefore, Infinity, ...a.problems.slice(problemsBefore).filter((p) => !p.includes('net::ERR_INTERNET_DISCONNECTED')));
     await offline.getByText('Sent', { exact: true }).waitFor({ timeout: 20_000 });
     await messageItem(b.page, 'Sent while offline').waitFor();
-    await a.page.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Connected' }).waitFor({ timeout: 20_000 });
+    await connection.filter({ hasText: 'Connected' }).waitFor({ timeout: 20_000 });
     expect(await messageItem(b.page, 'Sent while offline').count()).toBe(1);
+
+    // The resend when the connection is back is cut off too: now it is "Not sent", and Retry sends it, once.
+    await a.context.setOffline(true);
+    await connection.filter({ hasText: 'No internet connection' }).waitFor();
+    await send(a.page, 'Resend cut off');
+    const cutOff = messageItem(a.page, 'Resend cut off');
+    await cutOff.getByText('Will send when connected', { exact: true }).waitFor();
+    const isSend = (url: URL) => url.pathname.includes('messages.send');
+    await a.page.route(isSend, (route) => route.abort('internetdisconnected'), { times: 1 });
+    await a.context.setOffline(false);
+    await cutOff.getByText('Not sent', { exact: true }).waitFor({ timeout: 20_000 });
+    await a.page.unroute(isSend);
+    await connection.filter({ hasText: 'Connected' }).waitFor({ timeout: 20_000 });
+    expect(await messageItem(b.page, 'Resend cut off').count()).toBe(0);
+    await cutOff.getByRole('button', { name: 'Retry' }).click();
+    await cutOff.getByText('Sent', { exact: true }).waitFor({ timeout: 20_000 });
+    await messageItem(b.page, 'Resend cut off').waitFor();
+    expect(await messageItem(b.page, 'Resend cut off').count()).toBe(1);
+    expect(await messageItem(b.page, 'Sent while offline').count()).toBe(1);
+    // Chromium logs each request refused while offline or cut off; those were the point of this step.
+    a.problems.splice(problemsBefore, Infinity, ...a.problems.slice(problemsBefore).filter((p) => !p.includes('net::ERR_INTERNET_DISCONNECTED')));
 
     // ---- A draft survives a reload ----
     await a.page.getByLabel('Your message', { exact: true }).fill('A draft\nI am still writing');

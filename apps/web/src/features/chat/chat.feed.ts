@@ -10,7 +10,7 @@ import { LiveFeed, type LiveStatus } from './chat.live.ts';
 import { notifyArrived } from './chat.notify.ts';
 import { outboxFor } from './chat.outbox.ts';
 import { applyPresence, resetPresence } from './chat.presence.ts';
-import { resendFailed } from './chat.send.ts';
+import { resendWaiting } from './chat.send.ts';
 import { clearTyping, noteTyping, stopTyping } from './chat.typing.ts';
 
 let status: LiveStatus = 'connecting';
@@ -68,7 +68,7 @@ export function ChatLive({ userId }: { userId: string }) {
       },
       refetchAll: () => refetchShown(queryClient),
       started: resetPresence,
-      backUp: () => void resendFailed(queryClient, outboxFor(userId), userId),
+      backUp: () => void resendWaiting(queryClient, outboxFor(userId), userId),
       giveWay,
     });
     const stopReplay = replayAfterFetches(queryClient, userId);

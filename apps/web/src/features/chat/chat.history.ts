@@ -13,16 +13,17 @@ export interface OutgoingMessage {
   roomId: string;
   body: string;
   createdAt: string;
-  status: 'sending' | 'failed';
+  /** Waiting: sent while offline, it goes by itself once the connection is back. */
+  status: 'sending' | 'waiting' | 'failed';
   /** The message it answers, as it was quoted when written (the server's quote replaces it once sent). */
   replyTo?: ReplyQuote;
-  /** Failed only: why, as the answer said; not kept for "signed out" (the auth layer's), nor a passing one over a reload. */
+  /** Failed (or waiting) only: why, as the answer said; not kept for "signed out" (the auth layer's), nor a passing one over a reload. */
   problem?: SendProblem;
 }
 
 export type SendProblem = Pick<Problem, 'code' | 'retryAfterMs'>;
 
-export type DeliveryStatus = 'sending' | 'sent' | 'failed';
+export type DeliveryStatus = 'sending' | 'waiting' | 'sent' | 'failed';
 
 /** What the chat view draws, oldest first. */
 export interface ShownMessage extends Omit<Message, 'id' | 'seq' | 'roomId'> {

@@ -36,7 +36,7 @@ export interface LivePorts {
    * so whatever was known before is dropped. Called before those events.
    */
   started(): void;
-  /** Up to date again after connecting, offline or elsewhere (or for the first time): what failed meanwhile may go now. */
+  /** Up to date again after connecting, offline or elsewhere (or for the first time): what waited meanwhile may go now. */
   backUp(): void;
   /**
    * A poll was ended for a newer connection of the same person: stop the socket as a 4409 close does, so the

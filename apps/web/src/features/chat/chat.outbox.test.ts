@@ -56,7 +56,7 @@ describe('Outbox', () => {
       { ...item('c', 'r2'), status: 'failed', problem: { code: 'FORBIDDEN' } },
     ]);
     const d = answering();
-    await after.resendFailed(d.delivery);
+    await after.resendWaiting(d.delivery);
     expect(d.sends).toEqual([]);
     expect(new Outbox('bo', storage).inRoom('r1')).toEqual([]); // per account
   });
@@ -83,7 +83,7 @@ describe('Outbox', () => {
       sent: () => undefined,
     };
     await outbox.send({ ...item('c1'), replyTo: quote }, delivery);
-    expect(outbox.get('c1')).toMatchObject({ status: 'failed', replyTo: quote });
+    expect(outbox.get('c1')).toMatchObject({ status: 'waiting', replyTo: quote });
     await outbox.send(outbox.get('c1')!, delivery);
     expect(inputs).toEqual([
       { roomId: 'r1', body: 'body c1', clientId: 'c1', replyToId: 'm-9' },
@@ -102,25 +102,72 @@ describe('Outbox', () => {
       ['c', 'failed', 'BLOCKED'],
     ]);
     const d = answering();
-    await outbox.resendFailed(d.delivery);
+    await outbox.resendWaiting(d.delivery);
     expect(d.sends).toEqual([]);
   });
 
-  it('what failed offline or in an outage goes again when the connection is back: same clientId, one at a time, oldest first', async () => {
+  it('sent offline, it waits (no Retry yet) and goes by itself once the connection is back, with the same clientId', async () => {
     const outbox = new Outbox('ann', memoryStorage());
-    await outbox.send(item('late', 'r1', '2030-01-01T00:00:03.000Z'), failing(offline));
-    await outbox.send(item('early', 'r2', '2030-01-01T00:00:01.000Z'), failing(refused('SERVICE_UNAVAILABLE')));
-    await outbox.send(item('middle', 'r1', '2030-01-01T00:00:02.000Z'), failing(refused('RATE_LIMITED', { retryAfterMs: 3000 })));
-    await outbox.send(item('gone'), failing(refused('FORBIDDEN')));
-    expect(outbox.get('late')?.problem).toEqual({ code: 'NETWORK' });
-    expect(outbox.get('middle')?.problem).toEqual({ code: 'RATE_LIMITED', retryAfterMs: 3000 });
+    await outbox.send(item('a'), failing(offline));
+    expect(outbox.get('a')).toEqual({ ...item('a'), status: 'waiting', problem: { code: 'NETWORK' } });
 
     const d = answering();
-    await outbox.resendFailed(d.delivery);
+    await outbox.resendWaiting(d.delivery);
+    expect(d.sends).toEqual(['a']);
+    expect(d.stored).toEqual(['a']);
+    expect(outbox.inRoom('r1')).toEqual([]);
+    // Back again later: nothing left to send, so never twice.
+    await outbox.resendWaiting(d.delivery);
+    expect(d.sends).toEqual(['a']);
+  });
+
+  it('is sending while it goes by itself, and "not sent" with Retry only when that one resend fails; never resent again by itself', async () => {
+    const outbox = new Outbox('ann', memoryStorage());
+    await outbox.send(item('a'), failing(offline));
+    let fail: (error: unknown) => void = () => undefined;
+    const resending = outbox.resendWaiting(deliveries(() => new Promise((_, reject) => (fail = reject))).delivery);
+    await Promise.resolve();
+    expect(outbox.get('a')?.status).toBe('sending');
+    fail(offline);
+    await resending;
+    expect(outbox.get('a')).toEqual({ ...item('a'), status: 'failed', problem: { code: 'NETWORK' } });
+
+    const d = answering();
+    await outbox.resendWaiting(d.delivery);
+    expect(d.sends).toEqual([]);
+    // Retry by hand while still offline: it waits again, for one more resend by itself.
+    await outbox.send(outbox.get('a')!, failing(offline));
+    expect(outbox.get('a')?.status).toBe('waiting');
+    await outbox.resendWaiting(d.delivery);
+    expect(d.sends).toEqual(['a']);
+    expect(outbox.inRoom('r1')).toEqual([]);
+  });
+
+  it('what waited goes one at a time, oldest first, across rooms; a removed one does not go', async () => {
+    const outbox = new Outbox('ann', memoryStorage());
+    await outbox.send(item('late', 'r1', '2030-01-01T00:00:03.000Z'), failing(offline));
+    await outbox.send(item('early', 'r2', '2030-01-01T00:00:01.000Z'), failing(offline));
+    await outbox.send(item('middle', 'r1', '2030-01-01T00:00:02.000Z'), failing(offline));
+    await outbox.send(item('dropped', 'r1', '2030-01-01T00:00:00.000Z'), failing(offline));
+    outbox.remove('dropped');
+
+    const d = answering();
+    await outbox.resendWaiting(d.delivery);
     expect(d.sends).toEqual(['early', 'middle', 'late']);
     expect(d.mostAtOnce()).toBe(1);
     expect(d.stored).toEqual(['early', 'middle', 'late']);
-    expect(outbox.inRoom('r1').map((i) => i.clientId)).toEqual(['gone']);
+    expect([...outbox.inRoom('r1'), ...outbox.inRoom('r2')]).toEqual([]);
+  });
+
+  it('a server that answered "busy" or "too fast" says so at once with Retry: only a message without any answer waits', async () => {
+    const outbox = new Outbox('ann', memoryStorage());
+    await outbox.send(item('busy'), failing(refused('SERVICE_UNAVAILABLE')));
+    await outbox.send(item('fast'), failing(refused('RATE_LIMITED', { retryAfterMs: 3000 })));
+    expect(outbox.get('busy')).toMatchObject({ status: 'failed', problem: { code: 'SERVICE_UNAVAILABLE' } });
+    expect(outbox.get('fast')).toMatchObject({ status: 'failed', problem: { code: 'RATE_LIMITED', retryAfterMs: 3000 } });
+    const d = answering();
+    await outbox.resendWaiting(d.delivery);
+    expect(d.sends).toEqual([]);
   });
 
   it('signed out: no reason kept, so Retry by hand once back, but nothing by itself', async () => {
@@ -128,7 +175,7 @@ describe('Outbox', () => {
     await outbox.send(item('a'), failing(refused('SESSION_EXPIRED')));
     expect(outbox.get('a')).toEqual({ ...item('a'), status: 'failed' });
     const d = answering();
-    await outbox.resendFailed(d.delivery);
+    await outbox.resendWaiting(d.delivery);
     expect(d.sends).toEqual([]);
   });
 
@@ -167,7 +214,7 @@ describe('Outbox', () => {
     outbox.remove('nope'); // no change: no render
     outbox.confirm(['nope']);
     expect(changes).toBe(1);
-    await outbox.send(item('a'), failing(offline)); // sending, then failed
+    await outbox.send(item('a'), failing(offline)); // sending, then waiting
     expect(outbox.inRoom('r1')).not.toBe(first);
     expect(changes).toBe(3);
   });

@@ -4,10 +4,12 @@ import type { OutgoingMessage, SendProblem } from './chat.history.ts';
 import { browserStorage, clearDrafts, type StorageLike } from './chat.drafts.ts';
 
 /**
- * Messages on their way, per account, kept in localStorage like drafts: a message written just before a reload
- * or a lost connection is still there afterwards, marked "not sent", with Retry (which reuses its clientId, so
- * the server never stores it twice even if the first try did arrive). One refused for good (no longer in the
- * room, blocked) says why and offers only Remove.
+ * Messages on their way, per account, kept in localStorage like drafts. One written while offline (no answer at
+ * all) waits, saying it will go once connected, and is sent again by itself exactly once when the connection is
+ * back; only if that fails too is it marked "not sent", with Retry. Every try reuses its clientId, so the server
+ * never stores it twice even if an earlier try did arrive. A message written just before a reload is still there
+ * afterwards, marked "not sent", with Retry. One refused for good (no longer in the room, blocked) says why and
+ * offers only Remove.
  */
 const PREFIX = 'youngchat.outbox.';
 const EMPTY: readonly OutgoingMessage[] = [];
@@ -18,8 +20,11 @@ export interface Delivery {
   sent(message: Message): void;
 }
 
-/** Worth sending again by itself once the connection is back: it failed for a reason that passes. */
-const resendable = (item: OutgoingMessage) => item.status === 'failed' && item.problem !== undefined && isRetryable(item.problem.code);
+/**
+ * What a try that got no answer at all leads to: the person's own send (or Retry) waits for the connection; the one
+ * automatic resend when it is back does not wait again, it fails and offers Retry.
+ */
+type Try = 'by-hand' | 'by-itself';
 
 export class Outbox {
   private items: OutgoingMessage[];
@@ -30,8 +35,8 @@ export class Outbox {
     readonly userId: string,
     private readonly storage: StorageLike | null = browserStorage(),
   ) {
-    // Whatever was "sending" when the page went away did not get an answer here: offer Retry. Only a lasting
-    // reason is kept: a passing one (offline) may be long over, and whether an old message still fits the
+    // Whatever was "sending" or "waiting" when the page went away did not get an answer here: offer Retry. Only a
+    // lasting reason is kept: a passing one (offline) may be long over, and whether an old message still fits the
     // conversation is for the person to say, so nothing from before a reload is resent by itself.
     this.items = this.read().map(({ problem, ...item }) => ({
       ...item,
@@ -86,10 +91,15 @@ export class Outbox {
   }
 
   /**
-   * Sends (or re-sends) a message. The clientId stays the same across tries: if an earlier one reached the server
-   * and only its answer was lost, the server returns that message instead of storing another.
+   * Sends (or re-sends) a message the person sent or retried. The clientId stays the same across tries: if an
+   * earlier one reached the server and only its answer was lost, the server returns that message instead of
+   * storing another. Without any answer (offline) it waits for the connection (see resendWaiting).
    */
-  async send(item: OutgoingMessage, delivery: Delivery): Promise<void> {
+  send(item: OutgoingMessage, delivery: Delivery): Promise<void> {
+    return this.try(item, delivery, 'by-hand');
+  }
+
+  private async try(item: OutgoingMessage, delivery: Delivery, how: Try): Promise<void> {
     const { clientId, roomId, body, createdAt, replyTo } = item;
     this.put({ clientId, roomId, body, createdAt, ...(replyTo ? { replyTo } : {}), status: 'sending' });
     try {
@@ -97,30 +107,33 @@ export class Outbox {
       delivery.sent(message);
       this.remove(clientId);
     } catch (error) {
-      this.fail(clientId, toProblem(error));
+      this.fail(clientId, toProblem(error), how);
     }
   }
 
   /**
-   * Once the connection is back: sends again, oldest first and one at a time so they arrive in the order written,
-   * what failed for a reason that passes. Never what would fail the same way.
+   * Once the connection is back: sends what waited for it, oldest first and one at a time so they arrive in the
+   * order written. Each goes by itself once; if that fails too, it is "not sent" with Retry.
    */
-  async resendFailed(delivery: Delivery): Promise<void> {
-    const due = this.items.filter(resendable).sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+  async resendWaiting(delivery: Delivery): Promise<void> {
+    const due = this.items.filter(isWaiting).sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
     for (const { clientId } of due) {
-      // Removed, retried by hand or refused for good meanwhile: not this one.
+      // Removed meanwhile: not this one.
       const item = this.get(clientId);
-      if (item && resendable(item)) await this.send(item, delivery);
+      if (item && isWaiting(item)) await this.try(item, delivery, 'by-itself');
     }
   }
 
-  private fail(clientId: string, problem: Problem): void {
+  private fail(clientId: string, problem: Problem, how: Try): void {
     // Removed while on its way: nothing to show.
     if (!this.get(clientId)) return;
     // Signed out: the auth layer takes the person to log in again, and then the same message can go with Retry.
     const signedOut = problem.code === 'UNAUTHORIZED' || problem.code === 'SESSION_EXPIRED';
     const why: SendProblem | undefined = signedOut ? undefined : { code: problem.code, retryAfterMs: problem.retryAfterMs };
-    this.items = this.items.map((i) => (i.clientId === clientId ? { ...i, status: 'failed', problem: why } : i));
+    // No answer at all: the connection is gone, so the person's message waits for it rather than asking for Retry.
+    // A server that answered (busy, rate limited, refused) says so now: nothing may tell us when to try again.
+    const status = problem.code === 'NETWORK' && how === 'by-hand' ? 'waiting' : 'failed';
+    this.items = this.items.map((i) => (i.clientId === clientId ? { ...i, status, problem: why } : i));
     this.changed();
   }
 
@@ -149,6 +162,8 @@ export class Outbox {
     this.changed();
   }
 }
+
+const isWaiting = (item: OutgoingMessage) => item.status === 'waiting';
 
 function isOutgoing(value: unknown): value is OutgoingMessage {
   if (typeof value !== 'object' || value === null) return false;

@@ -17,7 +17,7 @@ export function sendFromOutbox(queryClient: QueryClient, outbox: Outbox, me: str
   return outbox.send(item, delivery(queryClient, me));
 }
 
-/** The live connection is back: what failed while it was down goes now. */
-export function resendFailed(queryClient: QueryClient, outbox: Outbox, me: string): Promise<void> {
-  return outbox.resendFailed(delivery(queryClient, me));
+/** The live connection is back: what waited for it goes now, once. */
+export function resendWaiting(queryClient: QueryClient, outbox: Outbox, me: string): Promise<void> {
+  return outbox.resendWaiting(delivery(queryClient, me));
 }

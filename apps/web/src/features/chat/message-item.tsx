@@ -150,7 +150,7 @@ export function MessageItem(props: MessageItemProps) {
     }
   };
 
-  const confirmed = message.status !== 'sending' && message.status !== 'failed' && message.id !== null;
+  const confirmed = message.status !== 'sending' && message.status !== 'waiting' && message.status !== 'failed' && message.id !== null;
   const canChange = mine && confirmed && !deleted;
   const actions: MenuAction[] = deleted
     ? []

@@ -272,6 +272,7 @@ export const en = {
     typingTwo: '{{first}} and {{second}} are typing…',
     typingMany: 'Several people are typing…',
     sending: 'Sending…',
+    waiting: 'Will send when connected',
     sent: 'Sent',
     failed: 'Not sent',
     retry: 'Retry',

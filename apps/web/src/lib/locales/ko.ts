@@ -271,6 +271,7 @@ export const ko: Messages = {
     typingTwo: '{{first}}님과 {{second}}님이 입력하고 있어요…',
     typingMany: '여러 사람이 입력하고 있어요…',
     sending: '보내는 중…',
+    waiting: '연결되면 보내요',
     sent: '보냄',
     failed: '못 보냄',
     retry: '다시 보내기',
