@@ -74,7 +74,8 @@ export function Menu({
     setPlace({ left, top });
   }, [anchor]);
 
-  useEffect(() => {
+  // In the same commit as the items appear: keys pressed right after opening go to the menu, not the button.
+  useLayoutEffect(() => {
     ref.current?.querySelector<HTMLElement>(ITEM)?.focus();
   }, []);
 

@@ -11,6 +11,7 @@ import { mergeMessages, quoteOf, type ShownMessage } from './chat.history.ts';
 import { firstUnreadKey, layoutMessages } from './chat.layout.ts';
 import { outboxFor } from './chat.outbox.ts';
 import { sendFromOutbox } from './chat.send.ts';
+import { rowsIn, sliceAround, sliceFor, slideNewer, slideOlder } from './chat.window.ts';
 import { copyText } from './copy-text.ts';
 import { MessageItem } from './message-item.tsx';
 
@@ -23,8 +24,11 @@ const NOTICE_MS = 3_000;
 const SEEK_PAGES = 5;
 /** How long a message reached from its quote stays marked. */
 const HIGHLIGHT_MS = 2_500;
+/** Within this many pixels of the drawn rows' top or bottom, the window of drawn messages slides that way. */
+const EDGE_PX = 800;
 
 interface Anchor {
+  /** A drawn row on screen, and where it was: the view is kept still on it when the rows change. */
   key: string | undefined;
   top: number;
   last: string | undefined;
@@ -74,7 +78,30 @@ export function MessageList({ room, me, visible, history, former, nameOf, onRepl
   const [unreadAtOpen] = useState(room.unreadCount);
   const [firstUnread, setFirstUnread] = useState<string | null | undefined>(undefined);
   if (firstUnread === undefined && history.data) setFirstUnread(firstUnreadKey(shown, me, unreadAtOpen));
-  const rows = useMemo(() => layoutMessages(shown, firstUnread ?? null), [shown, firstUnread]);
+  const allRows = useMemo(() => layoutMessages(shown, firstUnread ?? null), [shown, firstUnread]);
+
+  // ---- Only a window of the loaded messages is drawn (see chat.window.ts): named by its newest, null = the newest ----
+  const keys = useMemo(() => shown.map((m) => m.key), [shown]);
+  const [windowEnd, setWindowEnd] = useState<string | null>(null);
+  // A window that ends at the newest message follows it (were the message after its end to go, it would stop there).
+  if (windowEnd !== null && windowEnd === keys.at(-1)) setWindowEnd(null);
+  const slice = useMemo(() => sliceFor(keys, windowEnd), [keys, windowEnd]);
+  const rows = useMemo(() => rowsIn(allRows, slice), [allRows, slice]);
+  /** The newest message is drawn (the window follows what arrives). */
+  const following = slice.end >= keys.length;
+  const atOldest = slice.start === 0;
+  // Rows that only come back into the window are not news: the log says it is busy while they go in.
+  const [settling, setSettling] = useState(false);
+  const moveWindow = (end: string | null) => {
+    if (end === windowEnd) return;
+    setSettling(true);
+    setWindowEnd(end);
+  };
+  useEffect(() => {
+    if (!settling) return;
+    const timer = setTimeout(() => setSettling(false), 100);
+    return () => clearTimeout(timer);
+  }, [settling]);
 
   // A reload while sending: once the history shows the message arrived, its outbox copy can go.
   useEffect(() => {
@@ -89,17 +116,66 @@ export function MessageList({ room, me, visible, history, former, nameOf, onRepl
   const [atBottom, setAtBottom] = useState(true);
   const atBottomRef = useRef(true);
   const anchor = useRef<Anchor | null>(null);
+  /** Jump to the newest was asked for while it was not drawn: go to the end once it is. */
+  const pendingEnd = useRef(false);
 
   const measureBottom = () => {
     const el = logRef.current;
     if (!el) return;
-    const bottom = el.scrollHeight - el.scrollTop - el.clientHeight <= BOTTOM_SLACK_PX;
+    const bottom = following && el.scrollHeight - el.scrollTop - el.clientHeight <= BOTTOM_SLACK_PX;
     atBottomRef.current = bottom;
     setAtBottom(bottom);
   };
 
+  /** The first drawn message row still on screen (its top may be above the view). */
+  const rowOnScreen = (el: HTMLElement) => {
+    for (const n of el.querySelectorAll<HTMLElement>('li[data-key]')) if (n.offsetTop + n.offsetHeight > el.scrollTop) return n;
+    return undefined;
+  };
+  const noteAnchor = (el: HTMLElement) => {
+    const row = rowOnScreen(el);
+    anchor.current = { key: row?.dataset.key, top: row?.offsetTop ?? 0, last: anchor.current?.last };
+  };
+
+  /** Index of the loaded message whose row holds focus, so the window never slides it away. */
+  const focusedIndex = () => {
+    const active = document.activeElement;
+    const row = active && logRef.current?.contains(active) ? active.closest<HTMLElement>('li[data-key]') : null;
+    const at = row?.dataset.key ? keys.indexOf(row.dataset.key) : -1;
+    return at < 0 ? undefined : at;
+  };
+
+  // Near the top of the drawn rows, older loaded ones come in (and the newest go); near their bottom, the reverse.
+  // After a scroll, and after the rows change (a page of older messages arrived while the view is at the top).
+  const slideAtEdge = (el: HTMLElement) => {
+    const older = el.scrollTop < EDGE_PX && slice.start > 0;
+    if (!older && (following || el.scrollHeight - el.scrollTop - el.clientHeight >= EDGE_PX)) return;
+    const slide = older ? slideOlder : slideNewer;
+    const keep = focusedIndex();
+    let next = slide(keys, slice, undefined, keep);
+    if (next === undefined && keep !== undefined) {
+      // The focused row is far behind: the window goes on without it, and focus stays in the list.
+      next = slide(keys, slice);
+      if (next !== undefined) el.focus({ preventScroll: true });
+    }
+    if (next !== undefined) moveWindow(next);
+  };
+
+  const onScroll = () => {
+    const el = logRef.current;
+    if (!el) return;
+    measureBottom();
+    noteAnchor(el);
+    slideAtEdge(el);
+  };
+
   const scrollToEnd = () => {
     const el = logRef.current;
+    if (!following) {
+      pendingEnd.current = true;
+      moveWindow(null);
+      return;
+    }
     if (el) el.scrollTop = el.scrollHeight;
     measureBottom();
   };
@@ -107,28 +183,43 @@ export function MessageList({ room, me, visible, history, former, nameOf, onRepl
   useLayoutEffect(() => {
     const el = logRef.current;
     if (!el) return;
-    const first = shown[0]?.key;
     const last = shown.at(-1)?.key;
     const before = anchor.current;
     // Where the person was before this change: at the newest message, they stay there whatever grew.
-    const wasAtBottom = atBottomRef.current;
+    const wasAtBottom = atBottomRef.current && following;
     const find = (key: string | undefined) =>
       key ? [...el.querySelectorAll<HTMLElement>('[data-key]')].find((n) => n.dataset.key === key) : undefined;
     if (!before?.last) {
       // First messages on screen: the newest, or where the new ones start if they fill more than the view.
       const line = el.querySelector<HTMLElement>('.unread-line');
+      const unreadAt = firstUnread ? keys.indexOf(firstUnread) : -1;
+      const toLine = line ? undefined : sliceAround(keys, unreadAt, slice);
+      if (toLine !== undefined) {
+        moveWindow(toLine); // older than the drawn rows: draw it first, then come back here
+        return;
+      }
       el.scrollTop = line ? line.offsetTop - 8 : el.scrollHeight; // the browser stops at the end by itself
     } else {
       const old = find(before.key);
-      // Older messages went in above: move by exactly as much, so what the person was reading stays put.
-      if (old && first !== before.key) el.scrollTop += old.offsetTop - before.top;
+      // Rows went in or out above (older pages, the window sliding): move by exactly as much, so what the person
+      // was reading stays put.
+      if (old) el.scrollTop += old.offsetTop - before.top;
       const newest = shown.at(-1);
-      const mineJustSent = newest?.senderId === me && newest.status === 'sending';
-      if (wasAtBottom || (last !== before.last && mineJustSent)) el.scrollTop = el.scrollHeight;
+      const mineJustSent = last !== before.last && newest?.senderId === me && newest.status === 'sending';
+      if (mineJustSent && !following) {
+        pendingEnd.current = true;
+        moveWindow(null);
+      } else if (wasAtBottom || mineJustSent) el.scrollTop = el.scrollHeight;
     }
-    anchor.current = { key: first, top: find(first)?.offsetTop ?? 0, last };
+    if (pendingEnd.current && following) {
+      pendingEnd.current = false;
+      el.scrollTop = el.scrollHeight;
+    }
+    anchor.current = { key: undefined, top: 0, last };
+    noteAnchor(el);
     measureBottom();
-  }, [shown, me]);
+    if (!pendingEnd.current) slideAtEdge(el);
+  }, [rows, me]);
 
   // The log changes size (a phone keyboard opens, the window resizes): stay at the newest if that is where we were.
   useEffect(() => {
@@ -141,11 +232,11 @@ export function MessageList({ room, me, visible, history, former, nameOf, onRepl
     return () => observer.disconnect();
   }, []);
 
-  // Reaching the top loads the page before (the button does the same for keyboards and screen readers).
+  // Reaching the top, with the oldest loaded message drawn, loads the page before (the button does the same for keyboards and screen readers).
   useEffect(() => {
     const root = logRef.current;
     const target = topRef.current;
-    if (!root || !target || !hasNextPage || isFetchingNextPage || typeof IntersectionObserver === 'undefined') return;
+    if (!root || !target || !atOldest || !hasNextPage || isFetchingNextPage || typeof IntersectionObserver === 'undefined') return;
     const observer = new IntersectionObserver(
       (entries) => {
         if (entries.some((e) => e.isIntersecting)) void fetchNextPage();
@@ -154,7 +245,7 @@ export function MessageList({ room, me, visible, history, former, nameOf, onRepl
     );
     observer.observe(target);
     return () => observer.disconnect();
-  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+  }, [atOldest, hasNextPage, isFetchingNextPage, fetchNextPage]);
 
   // ---- Reading: the newest message counts as read while the page is on screen and scrolled to the end ----
   let newest = 0;
@@ -245,11 +336,17 @@ export function MessageList({ room, me, visible, history, former, nameOf, onRepl
   useEffect(() => {
     const id = pendingScroll.current;
     const row = id ? logRef.current?.querySelector<HTMLElement>(`[data-id="${CSS.escape(id)}"]`) : null;
+    if (id && !row) {
+      // Loaded but outside the drawn window: move the window to it first (this runs again once it is drawn).
+      const next = sliceAround(keys, shown.findIndex((m) => m.id === id), slice);
+      if (next !== undefined) moveWindow(next);
+      return;
+    }
     if (!row) return;
     pendingScroll.current = null;
     row.scrollIntoView({ block: 'center' });
     row.focus({ preventScroll: true });
-  }, [rows, reached]);
+  }, [rows, reached, keys, shown, slice]);
   useEffect(() => {
     if (!reached?.lit) return;
     const timer = setTimeout(() => setReached({ id: reached.id, lit: false }), HIGHLIGHT_MS);
@@ -265,13 +362,18 @@ export function MessageList({ room, me, visible, history, former, nameOf, onRepl
         aria-live="polite"
         aria-relevant="additions"
         aria-label={t('chat.messages')}
-        aria-busy={isFetchingNextPage || history.isPending}
+        aria-busy={isFetchingNextPage || history.isPending || settling}
         // Scrollable with the keyboard (arrow keys, Page Up) once focused.
         tabIndex={0}
-        onScroll={measureBottom}
+        onScroll={onScroll}
       >
         <div ref={topRef} className="log-top">
-          {hasNextPage ? (
+          {!atOldest ? (
+            // Older messages are loaded but not drawn: the same button brings them in, for keyboards and screen readers.
+            <button type="button" className="button-secondary button-small" onClick={() => moveWindow(slideOlder(keys, slice, undefined, focusedIndex()) ?? windowEnd)}>
+              {t('chat.loadEarlier')}
+            </button>
+          ) : hasNextPage ? (
             <button
               type="button"
               className="button-secondary button-small"
