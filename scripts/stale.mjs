@@ -14,3 +14,10 @@ function newestMtime(target) {
 export function isStale(output, inputs) {
   return !existsSync(output) || statSync(output).mtimeMs < Math.max(...inputs.map(newestMtime));
 }
+
+const root = path.resolve(import.meta.dirname, '..');
+const WEB_SOURCES = ['apps/web/src', 'apps/web/public', 'apps/web/index.html', 'apps/web/vite.config.ts', 'packages/shared/src'];
+
+/** Whether the SPA's build is missing or older than its sources (shared included: the SPA bundles it). */
+export const webBuildIsStale = () =>
+  isStale(path.join(root, 'apps/web/dist/index.html'), WEB_SOURCES.map((p) => path.join(root, p)));

@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { serverIsStale, SERVER_ENTRY } from '../apps/api/scripts/build-server.mjs';
-import { isStale } from './stale.mjs';
+import { webBuildIsStale } from './stale.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const at = (...parts) => path.join(root, ...parts);
@@ -14,8 +14,7 @@ function run(command, args) {
   if (status !== 0) process.exit(status ?? 1);
 }
 
-const webSources = ['apps/web/src', 'apps/web/public', 'apps/web/index.html', 'apps/web/vite.config.ts', 'packages/shared/src'];
-if (isStale(at('apps/web/dist/index.html'), webSources.map((p) => at(p)))) run('npm', ['run', 'build', '-w', '@youngchat/web']);
+if (webBuildIsStale()) run('npm', ['run', 'build', '-w', '@youngchat/web']);
 if (serverIsStale()) run(process.execPath, [at('apps/api/scripts/build-server.mjs')]);
 // The server's startup time is counted from here, not from before the builds (main.ts reads this mark).
 performance.mark('server-start');

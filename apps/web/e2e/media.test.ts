@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../src/lib/locales/en.ts';
 import { ko } from '../src/lib/locales/ko.ts';
 import { makePng } from './png.ts';
-import { apiPerson, expectNoAxeViolations, openPage, startStack, type Stack } from './support.ts';
+import { apiPerson, expectNoAxeViolations, logInThroughUi, openPage, say, startStack, type Stack, type Words } from './support.ts';
 
 /**
  * Photos, replies and reactions between two people in two browsers, each arriving live on the other page: once on
@@ -14,10 +14,6 @@ import { apiPerson, expectNoAxeViolations, openPage, startStack, type Stack } fr
  */
 const shots = process.env.SCREENSHOT_DIR; // SCREENSHOT_DIR=/tmp npx vitest run e2e/media
 
-type Words = typeof en;
-
-/** i18next's {{name}} filled in, for the words the screens show. */
-const say = (template: string, values: Record<string, string | number>) => template.replace(/\{\{(\w+)\}\}/g, (_, key: string) => String(values[key]));
 
 const loaded = (img: Locator) => img.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0);
 const focused = (locator: Locator) => locator.evaluate((el) => el === document.activeElement);
@@ -37,14 +33,6 @@ describe('photos, replies and reactions in a real browser', () => {
   afterAll(async () => {
     await stack?.stop();
   });
-
-  async function logIn(page: Page, w: Words, person: { email: string; password: string; nickname: string }): Promise<void> {
-    await page.goto(`${stack.baseUrl}/login`);
-    await page.getByLabel(w.auth.email, { exact: true }).fill(person.email);
-    await page.getByLabel(w.auth.password, { exact: true }).fill(person.password);
-    await page.getByRole('button', { name: w.auth.logInButton, exact: true }).click();
-    await page.getByRole('heading', { level: 1, name: say(w.home.titleSignedIn, { nickname: person.nickname }) }).waitFor();
-  }
 
   /** An access token as a program gets one (session: 'token'). */
   async function tokenOf(person: { email: string; password: string }): Promise<string> {
@@ -66,8 +54,8 @@ describe('photos, replies and reactions in a real browser', () => {
 
       const a = await openPage(stack.browser, run.options);
       const b = await openPage(stack.browser, run.options);
-      await logIn(a.page, w, ann);
-      await logIn(b.page, w, ben);
+      await logInThroughUi(a.page, stack.baseUrl, ann, w);
+      await logInThroughUi(b.page, stack.baseUrl, ben, w);
       for (const [{ page }, other] of [
         [a, 'Ben'],
         [b, 'Ann'],

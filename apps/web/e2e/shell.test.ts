@@ -2,7 +2,7 @@ import type { BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../src/lib/locales/en.ts';
 import { ko } from '../src/lib/locales/ko.ts';
-import { apiPerson, expectNoAxeViolations, openPage, startStack, type Stack } from './support.ts';
+import { apiPerson, expectNoAxeViolations, logInThroughUi, openPage, say, startStack, type Stack, type Words } from './support.ts';
 
 /**
  * The messenger's shape at a phone's and a desktop's size, in English and in Korean (the screen's words come from
@@ -12,10 +12,6 @@ import { apiPerson, expectNoAxeViolations, openPage, startStack, type Stack } fr
  */
 const shots = process.env.SCREENSHOT_DIR; // set to look at the layout: SCREENSHOT_DIR=/tmp npx vitest run e2e/shell
 
-type Words = typeof en;
-
-/** i18next's {{name}} filled in, for the words the screens show. */
-const say = (template: string, values: Record<string, string | number>) => template.replace(/\{\{(\w+)\}\}/g, (_, key: string) => String(values[key]));
 /** The words before the first {{value}}: what an accessible name starts with. */
 const startOf = (template: string) => template.slice(0, template.indexOf('{{'));
 const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -45,14 +41,6 @@ describe('the messenger layout in a real browser', () => {
     await stack?.stop();
   });
 
-  async function logIn(page: Page, w: Words, person: { email: string; password: string; nickname: string }): Promise<void> {
-    await page.goto(`${stack.baseUrl}/login`);
-    await page.getByLabel(w.auth.email, { exact: true }).fill(person.email);
-    await page.getByLabel(w.auth.password, { exact: true }).fill(person.password);
-    await page.getByRole('button', { name: w.auth.logInButton, exact: true }).click();
-    await page.getByRole('heading', { level: 1, name: say(w.home.titleSignedIn, { nickname: person.nickname }) }).waitFor();
-  }
-
   for (const { language, words: w, locale } of runs) {
     it(`${language}: desktop: list beside the chat; phone: one pane, compact header, composer on screen with the largest text`, { timeout: 120_000 }, async () => {
       const shoot = async (page: Page, name: string) => {
@@ -79,7 +67,7 @@ describe('the messenger layout in a real browser', () => {
 
       // ---- Desktop: the list, and the chat beside it once chosen ----
       const desk = await openPage(stack.browser, { ...options, viewport: { width: 1280, height: 800 } });
-      await logIn(desk.page, w, ann);
+      await logInThroughUi(desk.page, stack.baseUrl, ann, w);
       await desk.page.getByText(w.chat.chooseRoom).waitFor();
       await desk.page.getByRole('link', { name: new RegExp(`^Ben.*${escaped(say(w.chat.unread_other, { count: 2 }))}`) }).click();
       await desk.page.getByRole('heading', { level: 1, name: 'Ben' }).waitFor();
@@ -147,7 +135,7 @@ describe('the messenger layout in a real browser', () => {
 
       // ---- Phone: the list alone, then the chat alone with a compact header ----
       const phone = await openPage(stack.browser, { ...options, viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
-      await logIn(phone.page, w, ann);
+      await logInThroughUi(phone.page, stack.baseUrl, ann, w);
       await phone.page.getByRole('link', { name: /^Ben/ }).click();
       await phone.page.getByRole('heading', { level: 1, name: 'Ben' }).waitFor();
       expect(await phone.page.getByRole('link', { name: /^Ben/ }).isVisible()).toBe(false);

@@ -3,7 +3,7 @@
  * directory (embedded adapters), and a real Chromium. Shared by smoke.test.ts and accounts.test.ts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,25 +13,18 @@ import type { AppRouter } from '@youngchat/api';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { expect } from 'vitest';
+import { en } from '../src/lib/locales/en.ts';
+import { webBuildIsStale } from '../../../scripts/stale.mjs';
 
 const webRoot = path.resolve(import.meta.dirname, '..');
 const repoRoot = path.resolve(webRoot, '../..');
-const distIndex = path.join(webRoot, 'dist', 'index.html');
-
-function newestMtime(target: string): number {
-  if (!existsSync(target)) return 0;
-  const stat = statSync(target);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(0, ...readdirSync(target).map((name) => newestMtime(path.join(target, name))));
-}
 
 /**
  * Build when dist/ is missing or older than the sources, so a journey never passes against a stale bundle.
  * Called once from the global setup: two test files building into the same dist/ at once would race.
  */
 export async function ensureBuilt(): Promise<void> {
-  const sources = ['src', 'public', 'index.html', 'vite.config.ts'].map((p) => newestMtime(path.join(webRoot, p)));
-  if (existsSync(distIndex) && statSync(distIndex).mtimeMs >= Math.max(...sources)) return;
+  if (!webBuildIsStale()) return;
   // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
   const previous = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';
@@ -245,12 +238,24 @@ export async function apiPerson(baseUrl: string, nickname: string) {
   return { user: session.user, client, email, password, nickname };
 }
 
-export async function logInThroughUi(page: Page, baseUrl: string, person: { email: string; password: string; nickname: string }): Promise<void> {
+/** The SPA's words in one language (the journeys find controls by them, as a screen reader would). */
+export type Words = typeof en;
+
+/** i18next's {{name}} filled in, for the words the screens show. */
+export const say = (template: string, values: Record<string, string | number>) =>
+  template.replace(/\{\{(\w+)\}\}/g, (_, key: string) => String(values[key]));
+
+export async function logInThroughUi(
+  page: Page,
+  baseUrl: string,
+  person: { email: string; password: string; nickname: string },
+  w: Words = en,
+): Promise<void> {
   await page.goto(`${baseUrl}/login`);
-  await page.getByLabel('Email', { exact: true }).fill(person.email);
-  await page.getByLabel('Password', { exact: true }).fill(person.password);
-  await page.getByRole('button', { name: 'Log in', exact: true }).click();
-  await page.getByRole('heading', { level: 1, name: `Hello, ${person.nickname}!` }).waitFor();
+  await page.getByLabel(w.auth.email, { exact: true }).fill(person.email);
+  await page.getByLabel(w.auth.password, { exact: true }).fill(person.password);
+  await page.getByRole('button', { name: w.auth.logInButton, exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: say(w.home.titleSignedIn, { nickname: person.nickname }) }).waitFor();
 }
 
 /** One message in the conversation, by its text. */
