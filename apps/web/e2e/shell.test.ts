@@ -118,6 +118,16 @@ describe('the messenger layout in a real browser', () => {
       expect(await focusedName(desk.page)).toBe(w.chat.react);
       await desk.page.keyboard.press('End');
       expect(await focusedName(desk.page)).toBe(w.chat.delete);
+      // A message arriving moves the conversation: the open menu goes along with its message and keeps focus.
+      const menuOffset = async () => {
+        const [bubble, box] = await Promise.all([mine.locator('.bubble-row').boundingBox(), menu.boundingBox()]);
+        return Math.round(box!.y - bubble!.y);
+      };
+      const offsetBefore = await menuOffset();
+      await sendAsBen('Great, see you then');
+      await messageItem(desk.page, 'Great, see you then').waitFor();
+      await expect.poll(menuOffset).toBe(offsetBefore);
+      expect(await focusedName(desk.page)).toBe(w.chat.delete);
       await desk.page.keyboard.press('Escape');
       expect((await focusedName(desk.page)).startsWith(optionsForMine)).toBe(true);
 

@@ -12,8 +12,11 @@ export interface MenuAction {
   checked?: boolean;
 }
 
-/** Where a menu opens: under a button (its box), or where the person pressed (right-click, long-press). */
-export type MenuAnchor = { rect: DOMRect } | { x: number; y: number };
+/**
+ * Where a menu opens: under a button (its box), or where the person pressed (right-click, long-press); `within` is
+ * what it belongs to (the message, the button): the menu closes when that moves, and only then.
+ */
+export type MenuAnchor = ({ rect: DOMRect } | { x: number; y: number }) & { within: Element };
 
 const ITEM = '[role="menuitem"], [role="menuitemcheckbox"]';
 
@@ -61,6 +64,9 @@ export function Menu({
 }) {
   const ref = useRef<HTMLDivElement>(null);
   const [place, setPlace] = useState<{ left: number; top: number } | null>(null);
+  // How far what the menu belongs to has moved since it opened (the conversation scrolled under a new message).
+  const [shift, setShift] = useState({ x: 0, y: 0, width: window.innerWidth, height: window.innerHeight });
+  const ownerAtOpen = useRef<DOMRect | null>(null);
 
   useLayoutEffect(() => {
     const menu = ref.current;
@@ -69,13 +75,14 @@ export function Menu({
     const viewWidth = window.visualViewport?.width ?? window.innerWidth;
     const viewHeight = window.visualViewport?.height ?? window.innerHeight;
     const [x, below, above] = 'rect' in anchor ? [anchor.rect.right - width, anchor.rect.bottom, anchor.rect.top] : [anchor.x, anchor.y, anchor.y];
-    const top = below + height + EDGE_PX <= viewHeight ? below : Math.max(EDGE_PX, above - height);
-    const left = Math.min(Math.max(EDGE_PX, x), viewWidth - width - EDGE_PX);
+    const top = below + shift.y + height + EDGE_PX <= viewHeight ? below + shift.y : Math.max(EDGE_PX, above + shift.y - height);
+    const left = Math.min(Math.max(EDGE_PX, x + shift.x), viewWidth - width - EDGE_PX);
     setPlace({ left, top });
-  }, [anchor]);
+  }, [anchor, shift]);
 
-  // In the same commit as the items appear: keys pressed right after opening go to the menu, not the button.
+  // Once, in the same commit as the items appear: keys pressed right after opening go to the menu, not the button.
   useLayoutEffect(() => {
+    ownerAtOpen.current = anchor.within.getBoundingClientRect();
     ref.current?.querySelector<HTMLElement>(ITEM)?.focus();
   }, []);
 
@@ -83,24 +90,25 @@ export function Menu({
     const outside = (event: Event) => {
       if (!ref.current?.contains(event.target as Node)) onClose();
     };
-    // Anything that moves the page under the menu leaves it pointing at the wrong place.
-    const moved = (event: Event) => {
-      if (!ref.current?.contains(event.target as Node)) onClose();
+    // A scroll or resize (the conversation moving under a new message, a phone keyboard going away) takes the menu
+    // along with what it belongs to; once that is gone or off screen, the menu closes.
+    const follow = () => {
+      const was = ownerAtOpen.current;
+      const now = anchor.within.getBoundingClientRect();
+      if (!was) return;
+      if (!anchor.within.isConnected || now.bottom < 0 || now.top > window.innerHeight) return onClose();
+      const next = { x: now.left - was.left, y: now.top - was.top, width: window.innerWidth, height: window.innerHeight };
+      setShift((at) => (Object.entries(next).every(([k, v]) => at[k as keyof typeof at] === v) ? at : next));
     };
     document.addEventListener('pointerdown', outside, true);
-    // From the next frame: a scroll that happened just before opening (bringing the message into view) is
-    // reported in this one, and must not close the menu it led to.
-    const frame = requestAnimationFrame(() => {
-      document.addEventListener('scroll', moved, true);
-      window.addEventListener('resize', onClose);
-    });
+    document.addEventListener('scroll', follow, true);
+    window.addEventListener('resize', follow);
     return () => {
-      cancelAnimationFrame(frame);
       document.removeEventListener('pointerdown', outside, true);
-      document.removeEventListener('scroll', moved, true);
-      window.removeEventListener('resize', onClose);
+      document.removeEventListener('scroll', follow, true);
+      window.removeEventListener('resize', follow);
     };
-  }, [onClose]);
+  }, [anchor, onClose]);
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     const items = [...(ref.current?.querySelectorAll<HTMLElement>(ITEM) ?? [])];

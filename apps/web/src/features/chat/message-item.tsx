@@ -92,6 +92,7 @@ export function MessageItem(props: MessageItemProps) {
   const menu = useMenu();
   const picker = useMenu();
   const menuButtonRef = useRef<HTMLButtonElement>(null);
+  const bubbleRowRef = useRef<HTMLDivElement>(null);
   const editRef = useRef<HTMLTextAreaElement>(null);
   const editId = useId();
   const edit = useMutation(trpc.messages.edit.mutationOptions());
@@ -180,7 +181,7 @@ export function MessageItem(props: MessageItemProps) {
       ];
   const hasMenu = actions.length > 0 && mode === 'view';
   const openAt = (at: { x: number; y: number }) => {
-    if (hasMenu && !menu.anchor && !picker.anchor) menu.open(at);
+    if (hasMenu && !menu.anchor && !picker.anchor && bubbleRowRef.current) menu.open({ ...at, within: bubbleRowRef.current });
   };
   const longPress = useLongPress(openAt);
 
@@ -205,6 +206,7 @@ export function MessageItem(props: MessageItemProps) {
       <div className="message-main">
         <p className={showName ? 'message-sender' : 'message-sender visually-hidden'}>{mine ? t('chat.you') : senderName}</p>
         <div
+          ref={bubbleRowRef}
           className="bubble-row"
           {...(hasMenu ? longPress : {})}
           onContextMenu={(event) => {
@@ -255,7 +257,11 @@ export function MessageItem(props: MessageItemProps) {
                 aria-haspopup="menu"
                 aria-expanded={menu.anchor !== null}
                 aria-label={mine ? t('chat.optionsFor', { body: about }) : t('chat.optionsForTheirs', { name: senderName, body: about })}
-                onClick={(e) => (menu.anchor ? menu.close() : menu.open({ rect: e.currentTarget.getBoundingClientRect() }, menuButtonRef.current))}
+                onClick={(e) =>
+                  menu.anchor
+                    ? menu.close()
+                    : menu.open({ rect: e.currentTarget.getBoundingClientRect(), within: bubbleRowRef.current ?? e.currentTarget }, menuButtonRef.current)
+                }
               >
                 <span aria-hidden="true">⋯</span>
               </button>

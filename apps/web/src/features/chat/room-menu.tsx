@@ -44,7 +44,7 @@ export function RoomMenu({ room, me }: { room: Room; me: User }) {
         aria-label={t('chat.roomMenu')}
         aria-haspopup="menu"
         aria-expanded={menu.anchor !== null}
-        onClick={(e) => (menu.anchor ? menu.close() : menu.open({ rect: e.currentTarget.getBoundingClientRect() }, buttonRef.current))}
+        onClick={(e) => (menu.anchor ? menu.close() : menu.open({ rect: e.currentTarget.getBoundingClientRect(), within: e.currentTarget }, buttonRef.current))}
       >
         <span aria-hidden="true">⋮</span>
       </button>
