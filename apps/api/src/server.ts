@@ -10,14 +10,14 @@ import { closeAll, type AppDeps } from './deps.ts';
 import { checkHealth } from './http/health.ts';
 import { createHistoryFastPath } from './http/history-fast-path.ts';
 import { isSafeBlobKey } from './ports/blob-store.ts';
-import { isAllowedOrigin, isLoopback } from './http/origin-policy.ts';
+import { clientIp, isAllowedOrigin, isLoopback } from './http/origin-policy.ts';
 import { createSpaHandler } from './http/spa.ts';
 import { FILE_CSP, setSecurityHeaders } from './http/security-headers.ts';
 import { enterTrace, newTraceId, runWithTrace } from './observability/trace.ts';
 import { cutSlowConsumers } from './realtime/slow-consumers.ts';
 import { liveRequestsIn } from './realtime/live-socket.ts';
 import { appRouter } from './trpc/app-router.ts';
-import { bearer, clientIp, createContextFactory } from './trpc/context.ts';
+import { bearer, createContextFactory } from './trpc/context.ts';
 import { AppError } from './app-error.ts';
 
 export interface RunningServer {
@@ -101,7 +101,7 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
     },
     dev: (req, res) => {
       // Sign-up codes are readable here, so: embedded mail only, never in production, loopback only.
-      if (!deps.devOutbox || !isLoopback(req) || !req.url?.startsWith('/dev/outbox')) {
+      if (!deps.devOutbox || !isLoopback(req, deps.config.trustProxy) || !req.url?.startsWith('/dev/outbox')) {
         return sendJson(res, 404, { error: 'not found' });
       }
       const entries = deps.devOutbox.list();

@@ -26,7 +26,15 @@ export function isAllowedOriginOf(origin: string | undefined, host: string | und
   return config.nodeEnv !== 'production' && LOOPBACK_HOSTS.has(url.hostname);
 }
 
-export function isLoopback(req: IncomingMessage): boolean {
-  const address = req.socket.remoteAddress ?? '';
+/** The client's address: behind a trusted proxy (TRUST_PROXY) the first X-Forwarded-For entry, which nginx sets. */
+export function clientIp(req: IncomingMessage, trustProxy: boolean): string {
+  const forwarded = req.headers['x-forwarded-for'];
+  const first = typeof forwarded === 'string' ? forwarded.split(',')[0]?.trim() : undefined;
+  return (trustProxy && first) || req.socket.remoteAddress || 'unknown';
+}
+
+/** Whether the request comes from this machine. Behind a proxy every request does, so the forwarded address counts. */
+export function isLoopback(req: IncomingMessage, trustProxy: boolean): boolean {
+  const address = clientIp(req, trustProxy);
   return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
 }

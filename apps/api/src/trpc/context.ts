@@ -3,6 +3,7 @@ import type { WebSocket } from 'ws';
 import type { AppDeps } from '../deps.ts';
 import type { AccessClaims } from '../modules/auth/auth.api.ts';
 import { AppError, serviceUnavailable } from '../app-error.ts';
+import { clientIp } from '../http/origin-policy.ts';
 import { toTRPCError } from './errors.ts';
 
 export interface RequestInfo {
@@ -28,12 +29,6 @@ export interface Context {
   auth: AccessClaims | null;
   /** Why a presented token was refused, so protected procedures can say so. */
   authError: Error | null;
-}
-
-export function clientIp(req: IncomingMessage, trustProxy: boolean): string {
-  const forwarded = req.headers['x-forwarded-for'];
-  const first = typeof forwarded === 'string' ? forwarded.split(',')[0]?.trim() : undefined;
-  return (trustProxy && first) || req.socket.remoteAddress || 'unknown';
 }
 
 /** The token of an `Authorization: Bearer …` header. */
