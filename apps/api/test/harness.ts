@@ -1,14 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import amqplib from 'amqplib';
-import { Redis } from 'ioredis';
 import { loadConfig } from '../src/config.ts';
 import { buildDeps, type AppDeps } from '../src/deps.ts';
 import { startServer, type RunningServer } from '../src/server.ts';
-import { SERVICES, createTestDatabase, uniqueName } from './services.ts';
+export { realServicesEnv } from './services.ts';
 
 /** Keeps every JSON log line a server writes, so tests can assert on logs. */
 export class LogCapture extends Writable {
@@ -53,35 +50,3 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   };
 }
 
-/**
- * Environment for real-services mode, isolated for one test file: its own PostgreSQL database,
- * Redis key prefix and RabbitMQ exchange. `cleanup` removes all three.
- */
-export async function realServicesEnv(): Promise<{ env: Record<string, string>; cleanup: () => Promise<void> }> {
-  const database = await createTestDatabase();
-  const prefix = `${uniqueName('yc_test')}:`;
-  const exchange = uniqueName('yc_test');
-  return {
-    env: {
-      // Instances of one deployment share the signing key, or tokens from one are refused by the other.
-      JWT_SECRET: randomBytes(32).toString('base64url'),
-      DATABASE_URL: database.url,
-      DATABASE_POOL_SIZE: '5',
-      REDIS_URL: SERVICES.redis,
-      REDIS_KEY_PREFIX: prefix,
-      AMQP_URL: SERVICES.rabbitmq,
-      AMQP_EXCHANGE: exchange,
-    },
-    async cleanup() {
-      await database.drop();
-      const redis = new Redis(SERVICES.redis);
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length > 0) await redis.del(...keys);
-      await redis.quit();
-      const connection = await amqplib.connect(SERVICES.rabbitmq);
-      const channel = await connection.createChannel();
-      await channel.deleteExchange(exchange);
-      await connection.close();
-    },
-  };
-}

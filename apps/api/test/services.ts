@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
+import amqplib from 'amqplib';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { describe } from 'vitest';
 
@@ -71,6 +73,39 @@ export async function createTestDatabase(): Promise<{ url: string; drop: () => P
       await client.connect();
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await client.end();
+    },
+  };
+}
+
+/**
+ * Environment for real-services mode, isolated for one test file: its own PostgreSQL database,
+ * Redis key prefix and RabbitMQ exchange. `cleanup` removes all three.
+ */
+export async function realServicesEnv(): Promise<{ env: Record<string, string>; cleanup: () => Promise<void> }> {
+  const database = await createTestDatabase();
+  const prefix = `${uniqueName('yc_test')}:`;
+  const exchange = uniqueName('yc_test');
+  return {
+    env: {
+      // Instances of one deployment share the signing key, or tokens from one are refused by the other.
+      JWT_SECRET: randomBytes(32).toString('base64url'),
+      DATABASE_URL: database.url,
+      DATABASE_POOL_SIZE: '5',
+      REDIS_URL: SERVICES.redis,
+      REDIS_KEY_PREFIX: prefix,
+      AMQP_URL: SERVICES.rabbitmq,
+      AMQP_EXCHANGE: exchange,
+    },
+    async cleanup() {
+      await database.drop();
+      const redis = new Redis(SERVICES.redis);
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length > 0) await redis.del(...keys);
+      await redis.quit();
+      const connection = await amqplib.connect(SERVICES.rabbitmq);
+      const channel = await connection.createChannel();
+      await channel.deleteExchange(exchange);
+      await connection.close();
     },
   };
 }

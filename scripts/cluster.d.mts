@@ -1,0 +1,43 @@
+import type { ChildProcess } from 'node:child_process';
+
+export const NGINX_SITE: string;
+export function freePort(): Promise<number>;
+export function nginxConfig(options: { dir: string; listen: string; upstreams: number[] }): string;
+
+export interface SupervisedProcess {
+  name: string;
+  child: ChildProcess;
+  /** The exit code, or the signal that ended it. */
+  exited: Promise<number | string>;
+  waitFor(test: (line: string) => boolean, what: string): Promise<void>;
+  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | string>;
+  output(): string;
+}
+
+export interface Cluster {
+  /** nginx, where clients connect. */
+  url: string;
+  /** Each instance's own port, in order. */
+  ports: number[];
+  instances: SupervisedProcess[];
+  nginx: SupervisedProcess;
+  restart(i: number, options?: { signal?: NodeJS.Signals; downMs?: number }): Promise<SupervisedProcess>;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export function startCluster(options: {
+  instances?: number;
+  /** nginx's port. */
+  port?: number;
+  /** nginx's listen directive's argument (default: the port, every address). */
+  listen?: string;
+  /** Shared by the instances: stored files and the JWT secret. */
+  dataDir: string;
+  /** The services and anything else the API reads (DATABASE_URL, REDIS_URL, AMQP_URL, …). */
+  env?: Record<string, string>;
+  /** INSTANCE_ID is `<idPrefix>-<n>`. */
+  idPrefix?: string;
+  /** Print every process's output, prefixed by its name. */
+  show?: boolean;
+}): Promise<Cluster>;
