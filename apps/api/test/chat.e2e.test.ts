@@ -110,6 +110,19 @@ function chatSuite(getServer: () => TestServer) {
     expect(sent.map((m) => m.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
   });
 
+  it('lets people send and read in one room at the same moment without a deadlock (a cluster journey found one)', async () => {
+    const room = await as(ann).rooms.openDirect.mutate({ userId: bob.user.id });
+    // Each round: both send, and both mark read what they have, all at once (the SPA reads as messages arrive).
+    for (let round = 0; round < 40; round++) {
+      const calls = [ann, bob].flatMap((who) => [
+        as(who).messages.send.mutate({ roomId: room.id, body: `round ${round}`, clientId: randomUUID() }),
+        as(who).rooms.markRead.mutate({ roomId: room.id, seq: round * 2 }),
+      ]);
+      const failed = (await Promise.allSettled(calls)).filter((r) => r.status === 'rejected');
+      expect(failed.map((r) => String((r as PromiseRejectedResult).reason))).toEqual([]);
+    }
+  });
+
   it('pages history newest first with a keyset cursor, every message exactly once', async () => {
     const group = await as(bob).rooms.createGroup.mutate({ name: 'History', memberIds: [ann.user.id] });
     for (let i = 1; i <= 75; i++) {
