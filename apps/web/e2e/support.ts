@@ -78,6 +78,14 @@ async function stopApi(api: ApiProcess): Promise<void> {
   await api.exited;
 }
 
+/** Debian's Chromium (never a downloaded one), quiet: no background traffic of its own. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
 export interface Stack {
   baseUrl: string;
   browser: Browser;
@@ -97,18 +105,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
   };
   try {
     const port = await api.port;
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     return { baseUrl: `http://127.0.0.1:${port}`, browser, api, stop };
   } catch (error) {
     await stop();
