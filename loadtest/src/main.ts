@@ -1,9 +1,10 @@
-// `npm run loadtest -- [--scenario chat|history|sockets|storm] [flags]` (flags: README "Load test").
+// `npm run loadtest -- [--scenario chat|history|sockets|storm|chaos] [flags]` (flags: README "Load test").
 // Starts each baseline and the API as separate processes on 127.0.0.1, drives them with the same generator in
 // the same run, and prints its tables. Bounded: it stops by itself, and removes what it created.
 import { parseArgs } from 'node:util';
 import { cleanUpOn } from './cleanup.ts';
 import type { RoomSize } from './room-plan.ts';
+import { FAULT_NAMES, runChaos, type FaultName } from './scenarios/chaos.ts';
 import { runChat } from './scenarios/chat-fanout.ts';
 import { runHistory } from './scenarios/history.ts';
 import { runSockets } from './scenarios/sockets.ts';
@@ -31,6 +32,9 @@ const FLAGS = {
   // history
   depth: { type: 'string' },
   concurrency: { type: 'string', default: '1000' },
+  // chaos
+  faults: { type: 'string', default: FAULT_NAMES.join(',') },
+  'fault-seconds': { type: 'string' },
   // services
   'database-url': { type: 'string' },
   'amqp-url': { type: 'string' },
@@ -88,6 +92,24 @@ async function main(): Promise<void> {
         cpuProf: values['cpu-prof'],
       });
     }
+    case 'chaos': {
+      const faults = String(values.faults).split(',');
+      const unknown = faults.filter((f) => !(FAULT_NAMES as readonly string[]).includes(f));
+      if (unknown.length > 0) throw new Error(`--faults: ${unknown.join(', ')}? Choose from ${FAULT_NAMES.join(', ')}`);
+      // The machine's own services unless told otherwise: the cluster needs all three.
+      await runChaos({
+        users: int('users', 2, 5_000),
+        roomSize: roomSize(),
+        rate: int('rate', 1, 2_000, 50),
+        seconds,
+        faults: faults as FaultName[],
+        faultSeconds: values['fault-seconds'] === undefined ? undefined : int('fault-seconds', 1, 60),
+        databaseUrl: databaseUrl ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+        amqpUrl: values['amqp-url'] ?? 'amqp://guest:guest@127.0.0.1:5672',
+        redisUrl: values['redis-url'] ?? 'redis://127.0.0.1:6379',
+      });
+      return;
+    }
     case 'history':
       return runHistory({
         seconds,
@@ -100,7 +122,7 @@ async function main(): Promise<void> {
         cpuProf: values['cpu-prof'],
       });
     default:
-      throw new Error(`--scenario must be chat, history, sockets or storm, not ${values.scenario}`);
+      throw new Error(`--scenario must be chat, history, sockets, storm or chaos, not ${values.scenario}`);
   }
 }
 

@@ -38,6 +38,20 @@ describe('FanoutLedger', () => {
     expect(ledger.latency.summary()).toMatchObject({ p50: 5, max: 7 });
   });
 
+  it('names the receivers still missing something owed to them', () => {
+    const ledger = new FanoutLedger();
+    ledger.send('m1', 2, 0, ['bob', 'carol']);
+    ledger.send('m2', 2, 0, ['bob', 'dan']);
+    ledger.send('m3', 1, 0, ['erin']); // never acknowledged: owed to nobody
+    for (const id of ['m1', 'm2']) ledger.ack(id);
+    ledger.deliver('bob', 'r', 'm1', 1, 1);
+    ledger.deliver('bob', 'r', 'm2', 2, 1);
+    expect(ledger.usersMissing()).toBe(2); // carol and dan
+    ledger.deliver('carol', 'r', 'm1', 1, 1);
+    ledger.deliver('dan', 'r', 'm2', 2, 1);
+    expect(ledger.usersMissing()).toBe(0);
+  });
+
   it('counts the same message twice to one user as a duplicate, not a delivery', () => {
     const ledger = new FanoutLedger();
     ledger.send('m1', 2, 0);

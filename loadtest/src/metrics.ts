@@ -42,6 +42,8 @@ interface SentMessage {
   sentAt: number;
   /** Members other than the sender, who should each get it once. */
   receivers: number;
+  /** Who they are, when the sender said. */
+  to: readonly string[] | undefined;
   acked: boolean;
   reached: Set<string>;
 }
@@ -70,8 +72,9 @@ export class FanoutLedger {
   /** Acknowledged sends some member still waits for. */
   private readonly incomplete = new Set<SentMessage>();
 
-  send(clientId: string, receivers: number, at: number): void {
-    this.messages.set(clientId, { sentAt: at, receivers, acked: false, reached: new Set() });
+  /** `to` names the receivers (as deliver() does), so that usersMissing() can tell who lacks something. */
+  send(clientId: string, receivers: number, at: number, to?: readonly string[]): void {
+    this.messages.set(clientId, { sentAt: at, receivers, to, acked: false, reached: new Set() });
     this.sent += 1;
   }
 
@@ -142,6 +145,13 @@ export class FanoutLedger {
     let missing = 0;
     for (const m of this.incomplete) if (m.sentAt < sentBefore) missing += m.receivers - m.reached.size;
     return missing;
+  }
+
+  /** Receivers still missing at least one owed delivery (of sends booked with their names). */
+  usersMissing(): number {
+    const missing = new Set<string>();
+    for (const m of this.incomplete) for (const user of m.to ?? []) if (!m.reached.has(user)) missing.add(user);
+    return missing.size;
   }
 
   /** Sends neither acknowledged nor failed. */

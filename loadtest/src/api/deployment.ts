@@ -40,6 +40,8 @@ export interface PreparedApi<T> {
   seeded: T;
   /** Where the database is (DATA_DIR, DATABASE_URL), for a baseline server that reads it too. */
   databaseEnv: Record<string, string>;
+  /** What every instance runs with (services, JWT_SECRET, limits), for a deployment started another way (a cluster). */
+  env: Record<string, string>;
   /** Starts the instances; PGlite belongs to one process, so nothing else may have the database open. */
   start(): Promise<RunningApi>;
   /** Removes the database and the RabbitMQ exchange; stop the instances first. */
@@ -49,7 +51,8 @@ export interface PreparedApi<T> {
 /** Seeds the fresh database; `mint` gives access tokens the deployment will accept. */
 export type Seed<T> = (database: Database, mint: (userIds: string[]) => Promise<string[]>) => Promise<T>;
 
-const BASE_ENV: Record<string, string> = {
+/** The environment of an API instance under test, on embedded adapters unless a run adds service URLs. */
+export const BASE_ENV: Record<string, string> = {
   PORT: '0',
   HOST: '127.0.0.1',
   LOG_LEVEL: 'info', // "listening" is an info line
@@ -112,6 +115,7 @@ export async function prepareApi<T>(options: DeploymentOptions, seed: Seed<T>): 
   return {
     seeded,
     databaseEnv: scratch.env,
+    env,
     remove,
     async start() {
       const servers: RunningServer[] = [];

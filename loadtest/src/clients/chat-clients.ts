@@ -119,7 +119,8 @@ export function sendToRandomRoom(books: SendBooks, user: number, send: ChatClien
 /** Sends from `user` to the plan's room `room`, booked in the ledger: owed to every other member once acknowledged. */
 export function sendToRoom({ ledger, plan, roomIds, note }: SendBooks, user: number, room: number, send: ChatClient['send']): void {
   const clientId = randomUUID();
-  ledger.send(clientId, plan.rooms[room]!.members.length - 1, performance.now());
+  const to = plan.rooms[room]!.members.filter((m) => m !== user).map(String);
+  ledger.send(clientId, to.length, performance.now(), to);
   send(roomIds[room]!, clientId, `message from user ${user}`).then(
     () => ledger.ack(clientId),
     (error: unknown) => {

@@ -3,13 +3,12 @@
 // network would, and every client reconnects at once, resuming after the last position it saw (the wsLink does
 // that by itself). Measured: how long until every client is back, and until every acknowledged message has
 // reached every member (once, in order), with errors by code, resyncs, and the API's CPU and memory meanwhile.
-import type { Message } from '@youngchat/shared';
 import { seedRooms, type SeededRooms } from '../api/database.ts';
 import { prepareApi, withApi, type RunningApi, type ServiceUrls } from '../api/deployment.ts';
 import { limitedBy, type ResourceUsage } from '../bottleneck.ts';
 import { httpSend, sendToRandomRoom, sendToRoom } from '../clients/chat-clients.ts';
-import { connectAll, describeFailures } from '../clients/connect-all.ts';
-import { openLiveClient, type LiveClient } from '../clients/live-client.ts';
+import { connectCrowd, type Crowd } from '../clients/booked-crowd.ts';
+import { describeFailures } from '../clients/connect-all.ts';
 import { drain } from '../drain.ts';
 import { FanoutLedger, LatencyRecorder } from '../metrics.ts';
 import { pace } from '../pacer.ts';
@@ -29,88 +28,16 @@ export interface StormOptions extends ServiceUrls {
   seconds: number;
 }
 
-const CONNECT_TIMEOUT_MS = 15_000;
 const SENDERS = 100;
 /** DESIGN §8: back and caught up within this. */
 const TARGET_MS = 10_000;
 /** Past this the storm is over whatever the state: the run stays bounded. */
 const CATCH_UP_LIMIT_MS = 30_000;
 const CHECK_MS = 50;
-const HISTORY_PAGE = 100;
-
-interface Crowd {
-  ledger: FanoutLedger;
-  notes: Map<string, number>;
-  /** When each client's socket reopened after the drop (performance.now()). */
-  openAt: (number | undefined)[];
-  /** When each client's stream restarted after the drop. */
-  backAt: (number | undefined)[];
-  dropAt: number | undefined;
-}
-
-/**
- * What the SPA does when told to resync, or when its stream restarts with no position to resume from (a client
- * that had not received a durable event yet starts "from now"): refetch. Here, the messages of each of the
- * user's rooms after the last seq it had, booked as recovered, so the books can tell whether anything is missing.
- */
-async function refetch(live: LiveClient, crowd: Crowd, user: number, me: string, roomIds: string[], lastSeq: Map<string, number>): Promise<void> {
-  for (const roomId of roomIds) {
-    const known = lastSeq.get(roomId) ?? 0;
-    const missed: Message[] = [];
-    for (let cursor: number | null = null, more = true; more; ) {
-      const page = await live.trpc.messages.list.query({ roomId, cursor, limit: HISTORY_PAGE });
-      const newer = page.items.filter((m) => m.seq > known);
-      missed.push(...newer);
-      cursor = page.nextCursor;
-      more = cursor !== null && newer.length === page.items.length;
-    }
-    for (const m of missed) if (m.senderId !== me) crowd.ledger.recover(String(user), m.clientId, performance.now());
-  }
-}
-
-async function connectCrowd(api: RunningApi, plan: RoomPlan, seeded: SeededRooms & { tokens: string[] }, crowd: Crowd) {
-  const note = (what: string) => crowd.notes.set(what, (crowd.notes.get(what) ?? 0) + 1);
-  return connectAll(plan.roomsOf.length, async (user) => {
-    const me = seeded.userIds[user]!;
-    const roomIds = plan.roomsOf[user]!.map((r) => seeded.roomIds[r]!);
-    const lastSeq = new Map<string, number>();
-    // Events arrive only after this returns (from the socket), so the handler below can wait on it.
-    const opened: Promise<LiveClient> = openLiveClient(
-      `ws://127.0.0.1:${api.ports[user % api.ports.length]}/trpc`,
-      seeded.tokens[user]!,
-      {
-        note,
-        onOpen: () => {
-          if (crowd.dropAt !== undefined) crowd.openAt[user] ??= performance.now();
-        },
-        onStarted: () => {
-          if (crowd.dropAt === undefined || crowd.backAt[user] !== undefined) return;
-          crowd.backAt[user] = performance.now();
-          void opened.then((live) => {
-            if (live.position !== null) return;
-            note('restarted with no position to resume from: refetched');
-            return refetch(live, crowd, user, me, roomIds, lastSeq);
-          }).catch(() => note('refetch failed'));
-        },
-        onEvent: (event) => {
-          if (event.type === 'resync') {
-            note('resync: refetched');
-            void opened.then((live) => refetch(live, crowd, user, me, roomIds, lastSeq)).catch(() => note('refetch failed'));
-          } else if (event.type === 'message.created') {
-            lastSeq.set(event.roomId, Math.max(lastSeq.get(event.roomId) ?? 0, event.message.seq));
-            if (event.message.senderId !== me) crowd.ledger.deliver(String(user), event.roomId, event.message.clientId, event.message.seq, performance.now());
-          }
-        },
-      },
-      CONNECT_TIMEOUT_MS,
-    );
-    return opened;
-  });
-}
 
 async function storm(options: StormOptions, plan: RoomPlan, api: RunningApi, seeded: SeededRooms & { tokens: string[] }): Promise<void> {
   const crowd: Crowd = { ledger: new FanoutLedger(), notes: new Map(), openAt: [], backAt: [], dropAt: undefined };
-  const connected = await connectCrowd(api, plan, seeded, crowd);
+  const connected = await connectCrowd((user) => `ws://127.0.0.1:${api.ports[user % api.ports.length]}/trpc`, plan, seeded, crowd);
   const clients = connected.clients;
   try {
     const connect = connected.latency.summary();
