@@ -76,6 +76,9 @@ const envSchema = z.object({
 
 type Env = z.infer<typeof envSchema>;
 
+/** Every variable name envSchema knows: deployment files are checked against it (apps/api/test/deploy-files.test.ts). */
+export const ENV_NAMES: readonly (keyof Env)[] = Object.keys(envSchema.shape) as (keyof Env)[];
+
 export interface Config {
   nodeEnv: Env['NODE_ENV'];
   port: number;
