@@ -11,5 +11,3 @@ export function makeQueryClient(): QueryClient {
     },
   });
 }
-
-export const queryClient = makeQueryClient();

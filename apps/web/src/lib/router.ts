@@ -73,6 +73,8 @@ export function safeNextPath(next: string | null | undefined, fallback: string =
   }
 }
 
+// Left at module level on purpose: they follow window.history, of which a page has exactly one, and hold nobody's
+// data (an object per app would share that history all the same, and sign-ins have nothing here to leak).
 const listeners = new Set<() => void>();
 let headingFocusPending = false;
 

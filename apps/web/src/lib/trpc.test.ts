@@ -5,9 +5,11 @@ import {
   SESSION_ENDED_CLOSE_CODE,
   TOO_MANY_CONNECTIONS_CLOSE_CODE,
 } from '@youngchat/shared';
+import { QueryClient } from '@tanstack/react-query';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { toConnectionStatus } from './connection.ts';
+import { createApi } from './trpc.ts';
 
 /**
  * The app's real wsClient against a bare WebSocket server that closes the first socket with `code` as soon as it
@@ -24,14 +26,13 @@ async function clientClosedWith(code: number) {
   vi.stubGlobal('WebSocket', WebSocket);
   vi.stubGlobal('window', { location: { protocol: 'http:', host: `127.0.0.1:${port}` }, addEventListener() {}, removeEventListener() {} });
   vi.stubGlobal('navigator', { onLine: true });
-  vi.resetModules();
-  const trpc = await import('./trpc.ts');
-  const status = () => toConnectionStatus(trpc.socketSnapshot(), true);
+  const api = createApi({ queryClient: new QueryClient(), auth: { accessToken: () => null, renew: async () => false } });
+  const status = () => toConnectionStatus(api.socket.get(), true);
   cleanups.push(async () => {
-    await trpc.wsClient.close();
+    await api.wsClient.close();
     server.close();
   });
-  return { trpc, status, sockets: () => sockets };
+  return { api, status, sockets: () => sockets };
 }
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -42,9 +43,9 @@ afterEach(async () => {
 
 describe('wsClient closed by the server', () => {
   it('4409: says "open elsewhere" and does not reconnect by itself', async () => {
-    const { trpc, status, sockets } = await clientClosedWith(CONNECTION_REPLACED_CLOSE_CODE);
-    await vi.waitFor(() => expect(trpc.wsClient.connectionState.get().state).toBe('idle'));
-    expect(trpc.socketSnapshot().openedElsewhere).toBe(true);
+    const { api, status, sockets } = await clientClosedWith(CONNECTION_REPLACED_CLOSE_CODE);
+    await vi.waitFor(() => expect(api.wsClient.connectionState.get().state).toBe('idle'));
+    expect(api.socket.get().openedElsewhere).toBe(true);
     expect(status()).toBe('elsewhere');
     // The first retry would come within 500 ms (reconnectDelayMs(0)).
     await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -53,9 +54,9 @@ describe('wsClient closed by the server', () => {
   });
 
   it.each([TOO_MANY_CONNECTIONS_CLOSE_CODE, SESSION_ENDED_CLOSE_CODE, 1011])('%i: reconnects, never "elsewhere"', async (code) => {
-    const { trpc, status, sockets } = await clientClosedWith(code);
+    const { api, status, sockets } = await clientClosedWith(code);
     await vi.waitFor(() => expect(sockets()).toBe(2));
     await vi.waitFor(() => expect(status()).toBe('up-to-date'));
-    expect(trpc.socketSnapshot().openedElsewhere).toBe(false);
+    expect(api.socket.get().openedElsewhere).toBe(false);
   });
 });

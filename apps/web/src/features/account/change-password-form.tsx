@@ -1,11 +1,10 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { changePasswordInput } from '@youngchat/shared';
-import { useRef, useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { checkInput, fieldIssues, toProblem, type Problem } from '../../lib/problems.ts';
-import { useTRPC } from '../../lib/trpc.ts';
+import { useTRPC, useTRPCClient } from '../../lib/trpc.ts';
 import { Notice, ProblemMessage } from '../../ui/messages.tsx';
-import { useFocusFirstInvalid } from '../../ui/use-focus-invalid.ts';
+import { useForm } from '../../ui/use-form.ts';
 import { NewPasswordField } from '../auth/new-password-field.tsx';
 import { PasswordField } from '../auth/password-field.tsx';
 
@@ -16,39 +15,29 @@ const EMPTY = { currentPassword: '', newPassword: '' };
 export function ChangePasswordForm() {
   const { t } = useTranslation();
   const trpc = useTRPC();
+  const client = useTRPCClient();
   const queryClient = useQueryClient();
-  const formRef = useRef<HTMLFormElement>(null);
   const [values, setValues] = useState(EMPTY);
-  const [problem, setProblem] = useState<Problem | null>(null);
   const [changed, setChanged] = useState(false);
-  const change = useMutation(trpc.auth.changePassword.mutationOptions());
-  useFocusFirstInvalid(formRef, problem);
-
-  const { byField } = fieldIssues(problem, FIELDS);
+  const form = useForm(FIELDS);
+  const { problem, byField } = form;
   const wrongPassword = problem?.code === 'INVALID_CREDENTIALS';
 
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault();
-    if (change.isPending) return;
+  const onSubmit = form.onSubmit(() => {
     setChanged(false);
-    const local = checkInput(changePasswordInput, values);
-    setProblem(local);
-    if (local) return;
-    change.mutate(values, {
-      onSuccess: () => {
-        setValues(EMPTY);
-        setChanged(true);
-        // The other devices are gone from the list now.
-        void queryClient.invalidateQueries({ queryKey: trpc.auth.sessions.queryKey() });
-      },
-      onError: (error) => setProblem(toProblem(error)),
+    form.submit(changePasswordInput, values, async (input) => {
+      await client.auth.changePassword.mutate(input);
+      setValues(EMPTY);
+      setChanged(true);
+      // The other devices are gone from the list now.
+      void queryClient.invalidateQueries({ queryKey: trpc.auth.sessions.queryKey() });
     });
-  };
+  });
 
   return (
     <section className="panel" aria-labelledby="password-heading">
       <h2 id="password-heading">{t('account.passwordHeading')}</h2>
-      <form ref={formRef} className="form" noValidate onSubmit={onSubmit} aria-busy={change.isPending}>
+      <form ref={form.ref} className="form" noValidate onSubmit={onSubmit} aria-busy={form.pending}>
         <PasswordField
           label={t('account.currentPassword')}
           error={wrongPassword ? t('account.wrongPassword') : byField.currentPassword ? t('fields.loginPassword') : null}
@@ -68,7 +57,7 @@ export function ChangePasswordForm() {
         />
         <ProblemMessage problem={problem} say={{ INVALID_CREDENTIALS: t('account.wrongPassword') }} />
         <button type="submit" className="button-primary">
-          {change.isPending ? t('account.changingPassword') : t('account.changePassword')}
+          {form.pending ? t('account.changingPassword') : t('account.changePassword')}
         </button>
         <Notice>{changed ? t('account.passwordChanged') : null}</Notice>
       </form>

@@ -5,16 +5,18 @@ import { useTranslation } from 'react-i18next';
 import { checkInput, toProblem, type Problem } from '../../lib/problems.ts';
 import { useTRPCClient } from '../../lib/trpc.ts';
 import { ConfirmStep } from '../../ui/confirm-step.tsx';
-import { endSession } from '../auth/auth.session.ts';
-import { leaveForHome } from '../auth/logout-button.tsx';
+import { useAuthSession } from '../auth/auth.hooks.ts';
+import { useLeaveForHome } from '../auth/logout-button.tsx';
 import { PasswordField } from '../auth/password-field.tsx';
 
 /** Deleting the account, after saying plainly what that does and asking for the password. */
 export function DeleteAccount() {
   const { t } = useTranslation();
   const client = useTRPCClient();
+  const session = useAuthSession();
+  const leaveForHome = useLeaveForHome();
   const remove = useMutation({
-    mutationFn: (input: { password: string }) => endSession(() => client.account.delete.mutate(input), 'account-deleted', leaveForHome()),
+    mutationFn: (input: { password: string }) => session.endSession(() => client.account.delete.mutate(input), 'account-deleted', leaveForHome),
   });
   const [asking, setAsking] = useState(false);
   const [password, setPassword] = useState('');

@@ -5,8 +5,8 @@ import { useTranslation } from 'react-i18next';
 import { toProblem, type Problem } from '../../lib/problems.ts';
 import { useTRPC, useTRPCClient } from '../../lib/trpc.ts';
 import { Notice, ProblemMessage } from '../../ui/messages.tsx';
-import { endSession } from '../auth/auth.session.ts';
-import { leaveForHome } from '../auth/logout-button.tsx';
+import { useAuthSession } from '../auth/auth.hooks.ts';
+import { useLeaveForHome } from '../auth/logout-button.tsx';
 import { longTime } from '../chat/chat.format.ts';
 import { deviceName, orderDevices } from './devices.ts';
 
@@ -18,8 +18,10 @@ export function DevicesSection() {
   const devices = useQuery(trpc.auth.sessions.queryOptions());
   const revoke = useMutation(trpc.auth.revokeSession.mutationOptions());
   const client = useTRPCClient();
+  const session = useAuthSession();
+  const leaveForHome = useLeaveForHome();
   const everywhere = useMutation({
-    mutationFn: () => endSession(() => client.auth.logoutEverywhere.mutate(), 'logged-out', leaveForHome()),
+    mutationFn: () => session.endSession(() => client.auth.logoutEverywhere.mutate(), 'logged-out', leaveForHome),
   });
   const [problem, setProblem] = useState<Problem | null>(null);
   const [signedOut, setSignedOut] = useState<string | null>(null);

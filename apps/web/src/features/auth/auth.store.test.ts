@@ -1,17 +1,6 @@
 import type { Session } from '@youngchat/shared';
 import { describe, expect, it } from 'vitest';
-import {
-  forgetToken,
-  getAccessToken,
-  getAuthState,
-  getToken,
-  isNewPerson,
-  showSignedIn,
-  showSignedOut,
-  storeToken,
-  storeUser,
-  subscribeAuth,
-} from './auth.store.ts';
+import { AuthStore } from './auth.store.ts';
 
 const session = (id: string, token: string): Session => ({
   user: { id, nickname: 'Ann', statusMessage: '', avatarUrl: null },
@@ -19,37 +8,47 @@ const session = (id: string, token: string): Session => ({
   accessTokenExpiresAt: '2030-01-01T00:15:00.000Z',
 });
 
-describe('auth store', () => {
+describe('AuthStore', () => {
   it('tells a new person from a renewed token, and forgets the token on sign-out', () => {
+    const auth = new AuthStore();
     let changes = 0;
-    const stop = subscribeAuth(() => changes++);
-    expect(getAuthState()).toEqual({ status: 'restoring' });
-    expect(isNewPerson('u1')).toBe(true);
+    const stop = auth.state.subscribe(() => changes++);
+    expect(auth.state.get()).toEqual({ status: 'restoring' });
+    expect(auth.isNewPerson('u1')).toBe(true);
 
     // The token is usable (links, socket) before the screens change.
-    storeToken(session('u1', 't1'), 1000);
-    expect(getAccessToken()).toBe('t1');
-    expect(getToken()).toEqual({ value: 't1', expiresAt: Date.parse('2030-01-01T00:15:00.000Z'), receivedAt: 1000 });
+    auth.storeToken(session('u1', 't1'), 1000);
+    expect(auth.accessToken()).toBe('t1');
+    expect(auth.getToken()).toEqual({ value: 't1', expiresAt: Date.parse('2030-01-01T00:15:00.000Z'), receivedAt: 1000 });
     expect(changes).toBe(0);
-    showSignedIn(session('u1', 't1').user);
+    auth.showSignedIn(session('u1', 't1').user);
     expect(changes).toBe(1);
 
-    expect(isNewPerson('u1')).toBe(false);
-    expect(isNewPerson('u2')).toBe(true);
+    expect(auth.isNewPerson('u1')).toBe(false);
+    expect(auth.isNewPerson('u2')).toBe(true);
 
-    storeUser({ id: 'u1', nickname: 'Bo', statusMessage: 'hi', avatarUrl: '/files/avatars/u1/x.webp' });
-    expect(getAuthState()).toMatchObject({ status: 'signed-in', user: { nickname: 'Bo' } });
-    storeUser({ id: 'someone-else', nickname: 'Eve', statusMessage: '', avatarUrl: null });
-    expect(getAuthState()).toMatchObject({ user: { nickname: 'Bo' } });
+    auth.storeUser({ id: 'u1', nickname: 'Bo', statusMessage: 'hi', avatarUrl: '/files/avatars/u1/x.webp' });
+    expect(auth.state.get()).toMatchObject({ status: 'signed-in', user: { nickname: 'Bo' } });
+    auth.storeUser({ id: 'someone-else', nickname: 'Eve', statusMessage: '', avatarUrl: null });
+    expect(auth.state.get()).toMatchObject({ user: { nickname: 'Bo' } });
 
-    expect(forgetToken()).toBe(true);
-    expect(getAccessToken()).toBeNull();
-    expect(forgetToken()).toBe(false);
-    showSignedOut('logged-out');
-    expect(getAuthState()).toEqual({ status: 'signed-out', reason: 'logged-out' });
+    expect(auth.forgetToken()).toBe(true);
+    expect(auth.accessToken()).toBeNull();
+    expect(auth.forgetToken()).toBe(false);
+    auth.showSignedOut('logged-out');
+    expect(auth.state.get()).toEqual({ status: 'signed-out', reason: 'logged-out' });
     // Nobody is signed in: whoever comes next is a new person.
-    expect(isNewPerson('u1')).toBe(true);
+    expect(auth.isNewPerson('u1')).toBe(true);
     stop();
     expect(changes).toBe(3);
+  });
+
+  it('keeps nothing between instances: a second app starts restoring, without a token', () => {
+    const first = new AuthStore();
+    first.storeToken(session('u1', 't1'));
+    first.showSignedIn(session('u1', 't1').user);
+    const second = new AuthStore();
+    expect(second.state.get()).toEqual({ status: 'restoring' });
+    expect(second.accessToken()).toBeNull();
   });
 });

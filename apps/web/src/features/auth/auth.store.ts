@@ -1,4 +1,5 @@
 import type { Session, User } from '@youngchat/shared';
+import { Store } from '../../lib/store.ts';
 
 /**
  * Who is signed in, kept in memory only. The access token never touches localStorage or sessionStorage, where any
@@ -12,70 +13,58 @@ export type AuthState =
 /** Why nobody is signed in, when the person should hear it (null: they never were, this visit). */
 export type SignedOutReason = 'logged-out' | 'expired' | 'account-deleted' | null;
 
-interface Token {
+export interface Token {
   value: string;
   expiresAt: number;
   receivedAt: number;
 }
 
-let state: AuthState = { status: 'restoring' };
-let token: Token | null = null;
-const listeners = new Set<() => void>();
+/** One per app (see auth.session.ts); the screens read `state`. */
+export class AuthStore {
+  readonly state = new Store<AuthState>({ status: 'restoring' });
+  private token: Token | null = null;
 
-function emit(): void {
-  for (const listener of listeners) listener();
-}
+  accessToken(): string | null {
+    return this.token?.value ?? null;
+  }
 
-export function getAuthState(): AuthState {
-  return state;
-}
+  getToken(): Readonly<Token> | null {
+    return this.token;
+  }
 
-export function subscribeAuth(listener: () => void): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
-}
+  /** Would this session change who is signed in (sign-in, or another account), rather than renew the same one? */
+  isNewPerson(userId: string): boolean {
+    const state = this.state.get();
+    return state.status !== 'signed-in' || state.user.id !== userId;
+  }
 
-export function getAccessToken(): string | null {
-  return token?.value ?? null;
-}
+  /**
+   * The token and the visible state are set separately: the token first, so the socket can reconnect with it,
+   * and the state once that is done, so screens that open subscriptions for the new person start after it.
+   */
+  storeToken(session: Session, now = Date.now()): void {
+    this.token = { value: session.accessToken, expiresAt: Date.parse(session.accessTokenExpiresAt), receivedAt: now };
+  }
 
-export function getToken(): Readonly<Token> | null {
-  return token;
-}
+  /** Returns true when there was a token to forget. */
+  forgetToken(): boolean {
+    const had = this.token !== null;
+    this.token = null;
+    return had;
+  }
 
-/** Would this session change who is signed in (sign-in, or another account), rather than renew the same one? */
-export function isNewPerson(userId: string): boolean {
-  return state.status !== 'signed-in' || state.user.id !== userId;
-}
+  showSignedIn(user: User): void {
+    this.state.set({ status: 'signed-in', user });
+  }
 
-/**
- * The token and the visible state are set separately: the token first, so the socket can reconnect with it,
- * and the state once that is done, so screens that open subscriptions for the new person start after it.
- */
-export function storeToken(session: Session, now = Date.now()): void {
-  token = { value: session.accessToken, expiresAt: Date.parse(session.accessTokenExpiresAt), receivedAt: now };
-}
+  showSignedOut(reason: SignedOutReason): void {
+    this.state.set({ status: 'signed-out', reason });
+  }
 
-/** Returns true when there was a token to forget. */
-export function forgetToken(): boolean {
-  const had = token !== null;
-  token = null;
-  return had;
-}
-
-export function showSignedIn(user: User): void {
-  state = { status: 'signed-in', user };
-  emit();
-}
-
-export function showSignedOut(reason: SignedOutReason): void {
-  state = { status: 'signed-out', reason };
-  emit();
-}
-
-/** After a profile change: same person, new name or picture. */
-export function storeUser(user: User): void {
-  if (state.status !== 'signed-in' || state.user.id !== user.id) return;
-  state = { status: 'signed-in', user };
-  emit();
+  /** After a profile change: same person, new name or picture. */
+  storeUser(user: User): void {
+    const state = this.state.get();
+    if (state.status !== 'signed-in' || state.user.id !== user.id) return;
+    this.state.set({ status: 'signed-in', user });
+  }
 }

@@ -3,21 +3,18 @@ import { useTranslation } from 'react-i18next';
 import { toProblem, type Problem } from '../../lib/problems.ts';
 import { focusHeadingNext, navigate, PATHS } from '../../lib/router.ts';
 import { ProblemMessage } from '../../ui/messages.tsx';
-import { forgetChatData } from '../chat/chat.outbox.ts';
-import { forgetPhotos } from '../chat/photo-transport.ts';
-import { signOut } from './auth.session.ts';
-import { getAuthState } from './auth.store.ts';
+import { useChatIfSignedIn } from '../chat/chat.context.tsx';
+import { useAuthSession } from './auth.hooks.ts';
 
 /**
  * What every way of signing out does here as it happens: this person's drafts, unsent messages and photos leave
- * the browser, and the home page shows. Who it was is read now, before the signed-out state replaces them.
+ * the browser, and the home page shows. The chat is the one of who is signed in as the page draws, before the
+ * signed-out state replaces them.
  */
-export function leaveForHome(): () => void {
-  const state = getAuthState();
-  const userId = state.status === 'signed-in' ? state.user.id : null;
+export function useLeaveForHome(): () => void {
+  const chat = useChatIfSignedIn();
   return () => {
-    if (userId) forgetChatData(userId);
-    forgetPhotos();
+    chat?.forget();
     // Also when already on the home page (no navigation then): the welcome page replaces the chats under focus.
     focusHeadingNext();
     navigate(PATHS.home);
@@ -28,12 +25,15 @@ export function LogoutButton() {
   const { t } = useTranslation();
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
+  const session = useAuthSession();
+  const leaveForHome = useLeaveForHome();
 
   const onClick = () => {
     if (busy) return;
     setBusy(true);
     setProblem(null);
-    signOut(leaveForHome())
+    session
+      .signOut(leaveForHome)
       .catch((error: unknown) => setProblem(toProblem(error)))
       .finally(() => setBusy(false));
   };

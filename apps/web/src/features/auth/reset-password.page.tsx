@@ -1,15 +1,14 @@
 import { useMutation } from '@tanstack/react-query';
 import { requestPasswordResetInput, resetPasswordInput } from '@youngchat/shared';
-import { useReducer, useRef, useState, type FormEvent } from 'react';
+import { useReducer, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { checkInput, fieldIssues, toProblem, type Problem } from '../../lib/problems.ts';
 import { navigate, PATHS } from '../../lib/router.ts';
-import { useTRPC } from '../../lib/trpc.ts';
+import { useTRPC, useTRPCClient } from '../../lib/trpc.ts';
 import { Link } from '../../ui/link.tsx';
 import { Notice, ProblemMessage } from '../../ui/messages.tsx';
 import { PageHeading } from '../../ui/page-heading.tsx';
-import { useFocusFirstInvalid } from '../../ui/use-focus-invalid.ts';
-import { signIn } from './auth.session.ts';
+import { useForm } from '../../ui/use-form.ts';
+import { useAuthSession } from './auth.hooks.ts';
 import { CodeField } from './code-field.tsx';
 import { EmailField } from './email-field.tsx';
 import { NewPasswordField } from './new-password-field.tsx';
@@ -22,59 +21,44 @@ const FIELDS = ['email', 'code', 'newPassword'] as const;
 export function ResetPasswordPage() {
   const { t } = useTranslation();
   const trpc = useTRPC();
-  const formRef = useRef<HTMLFormElement>(null);
+  const client = useTRPCClient();
+  const session = useAuthSession();
   const emailRef = useRef<HTMLInputElement>(null);
   const [flow, dispatch] = useReducer(resetFlow, RESET_START);
   const [email, setEmail] = useState('');
   const [code, setCode] = useState('');
   const [newPassword, setNewPassword] = useState('');
-  const [problem, setProblem] = useState<Problem | null>(null);
+  // The form's own busy state is the reset's; asking for a code (first, or again) has its own.
+  const form = useForm(FIELDS);
+  const { problem, byField } = form;
   const request = useMutation(trpc.auth.requestPasswordReset.mutationOptions());
-  const reset = useMutation(trpc.auth.resetPassword.mutationOptions());
-  // Between the answer and the signed-in screen (the socket reconnects): the button must not invite a second go.
-  const [finishing, setFinishing] = useState(false);
-  useFocusFirstInvalid(formRef, problem);
-  const { byField } = fieldIssues(problem, FIELDS);
 
   const sendCode = (to: string) => {
     if (request.isPending) return;
     const input = { email: to };
-    const local = checkInput(requestPasswordResetInput, input);
-    setProblem(local);
-    if (local) return;
+    if (!form.check(requestPasswordResetInput, input)) return;
     request.mutate(input, {
       onSuccess: () => {
         dispatch({ type: 'code-sent', email: to, at: Date.now() });
         setCode('');
       },
-      onError: (error) => setProblem(toProblem(error)),
+      onError: form.fail,
     });
   };
 
-  const onRequest = (event: FormEvent) => {
-    event.preventDefault();
-    sendCode(email);
-  };
+  const onRequest = form.onSubmit(() => sendCode(email));
 
-  const onReset = (event: FormEvent) => {
-    event.preventDefault();
-    if (flow.step !== 'code' || reset.isPending || finishing) return;
-    const input = { email: flow.email, code, newPassword };
-    const local = checkInput(resetPasswordInput, input);
-    setProblem(local);
-    if (local) return;
-    reset.mutate(input, {
-      onSuccess: (session) => {
-        setFinishing(true);
-        void signIn(session, () => navigate(PATHS.home));
-      },
-      onError: (error) => setProblem(toProblem(error)),
+  // Busy until the signed-in screen shows (the socket reconnects first).
+  const onReset = form.onSubmit(() => {
+    if (flow.step !== 'code') return;
+    form.submit(resetPasswordInput, { email: flow.email, code, newPassword }, async (input) => {
+      await session.signIn(await client.auth.resetPassword.mutate(input), () => navigate(PATHS.home));
     });
-  };
+  });
 
   const onChangeEmail = () => {
     dispatch({ type: 'change-email' });
-    setProblem(null);
+    form.setProblem(null);
     requestAnimationFrame(() => emailRef.current?.focus());
   };
 
@@ -86,7 +70,7 @@ export function ResetPasswordPage() {
       {flow.step === 'email' ? (
         <>
           <p className="lead">{t('auth.resetIntro')}</p>
-          <form ref={formRef} className="form" noValidate onSubmit={onRequest} aria-busy={request.isPending}>
+          <form ref={form.ref} className="form" noValidate onSubmit={onRequest} aria-busy={request.isPending}>
             <EmailField
               ref={emailRef}
               hint={t('auth.emailHint')}
@@ -103,7 +87,7 @@ export function ResetPasswordPage() {
         </>
       ) : (
         <>
-          <form ref={formRef} className="form" noValidate onSubmit={onReset} aria-busy={reset.isPending || finishing}>
+          <form ref={form.ref} className="form" noValidate onSubmit={onReset} aria-busy={form.pending}>
             {/* The form the person was in was just replaced by this one (never on arrival): carry on in the box. */}
             <CodeField autoFocus invalid={!!byField.code} value={code} onCode={setCode} />
             <NewPasswordField
@@ -116,7 +100,7 @@ export function ResetPasswordPage() {
             />
             <ProblemMessage problem={problem} />
             <button type="submit" className="button-primary">
-              {reset.isPending || finishing ? t('auth.savingPassword') : t('auth.resetButton')}
+              {form.pending ? t('auth.savingPassword') : t('auth.resetButton')}
             </button>
           </form>
           <ResendCode sentAt={flow.sentAt} busy={request.isPending} resent={flow.resent} onResend={() => sendCode(flow.email)} />

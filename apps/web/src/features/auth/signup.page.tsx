@@ -1,15 +1,13 @@
-import { useMutation } from '@tanstack/react-query';
 import { signUpInput } from '@youngchat/shared';
-import { useRef, useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { checkInput, fieldIssues, toProblem, type Problem } from '../../lib/problems.ts';
 import { navigate, PATHS } from '../../lib/router.ts';
-import { useTRPC } from '../../lib/trpc.ts';
+import { useTRPCClient } from '../../lib/trpc.ts';
 import { Field } from '../../ui/field.tsx';
 import { Link } from '../../ui/link.tsx';
 import { ProblemMessage } from '../../ui/messages.tsx';
 import { PageHeading } from '../../ui/page-heading.tsx';
-import { useFocusFirstInvalid } from '../../ui/use-focus-invalid.ts';
+import { useForm } from '../../ui/use-form.ts';
 import { EmailField } from './email-field.tsx';
 import { NewPasswordField } from './new-password-field.tsx';
 import { savePendingSignUp } from './pending-signup.ts';
@@ -18,29 +16,18 @@ const FIELDS = ['email', 'password', 'nickname'] as const;
 
 export function SignUpPage() {
   const { t } = useTranslation();
-  const trpc = useTRPC();
-  const formRef = useRef<HTMLFormElement>(null);
+  const client = useTRPCClient();
   const [values, setValues] = useState({ email: '', password: '', nickname: '' });
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const signUp = useMutation(trpc.auth.signUp.mutationOptions());
-  useFocusFirstInvalid(formRef, problem);
+  const form = useForm(FIELDS);
+  const { problem, byField } = form;
 
-  const { byField } = fieldIssues(problem, FIELDS);
-
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault();
-    if (signUp.isPending) return;
-    const local = checkInput(signUpInput, values);
-    setProblem(local);
-    if (local) return;
-    signUp.mutate(values, {
-      onSuccess: () => {
-        savePendingSignUp({ email: values.email.trim(), sentAt: Date.now() });
-        navigate(PATHS.verify);
-      },
-      onError: (error) => setProblem(toProblem(error)),
-    });
-  };
+  const onSubmit = form.onSubmit(() =>
+    form.submit(signUpInput, values, async (input) => {
+      await client.auth.signUp.mutate(input);
+      savePendingSignUp({ email: input.email.trim(), sentAt: Date.now() });
+      navigate(PATHS.verify);
+    }),
+  );
 
   const set = (name: (typeof FIELDS)[number]) => (event: { target: { value: string } }) =>
     setValues((v) => ({ ...v, [name]: event.target.value }));
@@ -49,7 +36,7 @@ export function SignUpPage() {
     <div className="page narrow">
       <PageHeading title={t('auth.signUpTitle')} />
       <p className="lead">{t('auth.signUpIntro')}</p>
-      <form ref={formRef} className="form" noValidate onSubmit={onSubmit} aria-busy={signUp.isPending}>
+      <form ref={form.ref} className="form" noValidate onSubmit={onSubmit} aria-busy={form.pending}>
         <EmailField hint={t('auth.emailHint')} invalid={!!byField.email} value={values.email} onChange={set('email')} />
         <NewPasswordField
           label={t('auth.password')}
@@ -71,7 +58,7 @@ export function SignUpPage() {
         />
         <ProblemMessage problem={problem} />
         <button type="submit" className="button-primary">
-          {signUp.isPending ? t('auth.signingUp') : t('auth.signUpButton')}
+          {form.pending ? t('auth.signingUp') : t('auth.signUpButton')}
         </button>
       </form>
       <p className="aside">

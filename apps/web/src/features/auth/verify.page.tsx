@@ -1,17 +1,16 @@
 import { useMutation } from '@tanstack/react-query';
 import { resendCodeInput, verifyEmailInput } from '@youngchat/shared';
-import { useRef, useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
-import { checkInput, fieldIssues, toProblem, type Problem } from '../../lib/problems.ts';
 import { navigate, PATHS } from '../../lib/router.ts';
-import { useTRPC } from '../../lib/trpc.ts';
-import { EmailField } from './email-field.tsx';
+import { useTRPC, useTRPCClient } from '../../lib/trpc.ts';
 import { Link } from '../../ui/link.tsx';
 import { ProblemMessage } from '../../ui/messages.tsx';
 import { PageHeading } from '../../ui/page-heading.tsx';
-import { useFocusFirstInvalid } from '../../ui/use-focus-invalid.ts';
-import { signIn } from './auth.session.ts';
+import { useForm } from '../../ui/use-form.ts';
+import { useAuthSession } from './auth.hooks.ts';
 import { CodeField } from './code-field.tsx';
+import { EmailField } from './email-field.tsx';
 import { clearPendingSignUp, readPendingSignUp, savePendingSignUp, type PendingSignUp } from './pending-signup.ts';
 import { ResendCode } from './resend-code.tsx';
 
@@ -21,45 +20,32 @@ const FIELDS = ['email', 'code'] as const;
 export function VerifyPage() {
   const { t } = useTranslation();
   const trpc = useTRPC();
-  const formRef = useRef<HTMLFormElement>(null);
+  const client = useTRPCClient();
+  const session = useAuthSession();
   const [pending, setPending] = useState<PendingSignUp | null>(readPendingSignUp);
   const [email, setEmail] = useState(pending?.email ?? '');
   const [code, setCode] = useState('');
-  const [problem, setProblem] = useState<Problem | null>(null);
   const [resent, setResent] = useState(false);
-  const verify = useMutation(trpc.auth.verifyEmail.mutationOptions());
+  const form = useForm(FIELDS);
+  const { problem, byField } = form;
+  // Busy on its own: asking for a new code does not make the confirm button look busy.
   const resend = useMutation(trpc.auth.resendCode.mutationOptions());
-  // Between the answer and the signed-in screen (the socket reconnects): the button must not invite a second go.
-  const [finishing, setFinishing] = useState(false);
-  useFocusFirstInvalid(formRef, problem);
-
-  const { byField } = fieldIssues(problem, FIELDS);
   const knownEmail = pending?.email;
 
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault();
-    if (verify.isPending || finishing) return;
-    const input = { email: knownEmail ?? email, code };
-    const local = checkInput(verifyEmailInput, input);
-    setProblem(local);
+  // Busy until the signed-in screen shows (the socket reconnects first).
+  const onSubmit = form.onSubmit(() => {
     setResent(false);
-    if (local) return;
-    verify.mutate(input, {
-      onSuccess: (session) => {
-        setFinishing(true);
-        clearPendingSignUp();
-        void signIn(session, () => navigate(PATHS.home));
-      },
-      onError: (error) => setProblem(toProblem(error)),
+    form.submit(verifyEmailInput, { email: knownEmail ?? email, code }, async (input) => {
+      const answer = await client.auth.verifyEmail.mutate(input);
+      clearPendingSignUp();
+      await session.signIn(answer, () => navigate(PATHS.home));
     });
-  };
+  });
 
   const onResend = () => {
     const input = { email: knownEmail ?? email };
-    const local = checkInput(resendCodeInput, input);
-    setProblem(local);
     setResent(false);
-    if (local) return;
+    if (!form.check(resendCodeInput, input)) return;
     resend.mutate(input, {
       onSuccess: () => {
         const next = { email: input.email.trim(), sentAt: Date.now() };
@@ -68,7 +54,7 @@ export function VerifyPage() {
         setResent(true);
         setCode('');
       },
-      onError: (error) => setProblem(toProblem(error)),
+      onError: form.fail,
     });
   };
 
@@ -82,14 +68,14 @@ export function VerifyPage() {
           t('auth.verifyIntroNoEmail')
         )}
       </p>
-      <form ref={formRef} className="form" noValidate onSubmit={onSubmit} aria-busy={verify.isPending || finishing}>
+      <form ref={form.ref} className="form" noValidate onSubmit={onSubmit} aria-busy={form.pending}>
         {knownEmail ? null : (
           <EmailField hint={t('auth.emailHint')} invalid={!!byField.email} value={email} onChange={(e) => setEmail(e.target.value)} />
         )}
         <CodeField invalid={!!byField.code} value={code} onCode={setCode} />
         <ProblemMessage problem={problem} />
         <button type="submit" className="button-primary">
-          {verify.isPending || finishing ? t('auth.verifying') : t('auth.verifyButton')}
+          {form.pending ? t('auth.verifying') : t('auth.verifyButton')}
         </button>
       </form>
       <ResendCode sentAt={pending?.sentAt ?? null} busy={resend.isPending} resent={resent} onResend={onResend} />

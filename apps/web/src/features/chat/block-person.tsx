@@ -7,7 +7,7 @@ import { navigate, PATHS, roomPath } from '../../lib/router.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { ConfirmStep } from '../../ui/confirm-step.tsx';
 import { Dialog } from '../../ui/dialog.tsx';
-import { forgetRoom } from './chat.cache.ts';
+import { useChat } from './chat.context.tsx';
 
 /**
  * Blocking the other person of a 1:1 chat, after a plain question. The server takes me out of the room (my other
@@ -17,13 +17,14 @@ export function BlockDialog({ person, room, onClose }: { person: User; room: Roo
   const { t } = useTranslation();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const chat = useChat();
   const block = useMutation(
     trpc.users.block.mutationOptions({
       // Here rather than in mutate(): the room's own room.updated can arrive first and replace this screen (the
       // room is gone), and callbacks given to mutate() do not run once their component has unmounted.
       onSuccess: () => {
         if (window.location.pathname === roomPath(room.id)) navigate(PATHS.home);
-        forgetRoom(queryClient, room.id);
+        chat.cache.forgetRoom(room.id);
         void queryClient.invalidateQueries({ queryKey: trpc.users.blocked.queryKey() });
       },
     }),

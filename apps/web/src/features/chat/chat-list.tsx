@@ -7,7 +7,8 @@ import { Avatar } from '../../ui/avatar.tsx';
 import { Link } from '../../ui/link.tsx';
 import { PageHeading } from '../../ui/page-heading.tsx';
 import { nicknameOf, othersIn, roomTitle, shortTime, summary } from './chat.format.ts';
-import { useOnline, type OnlineSet } from './chat.presence.ts';
+import { useOnline } from './chat.context.tsx';
+import type { OnlineSet } from './chat.presence.ts';
 import { useFormerSenders } from './former-senders.ts';
 import { RoomAvatars } from './room-avatars.tsx';
 

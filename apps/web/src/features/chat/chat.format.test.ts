@@ -4,7 +4,6 @@ import { createI18n, LANGUAGES } from '../../lib/i18n.ts';
 import { problemMessage } from '../../lib/problems.ts';
 import { ann, bo, room } from './chat.fixtures.ts';
 import { clockTime, dayLabel, formerSenders, nicknameOf, notSentMessage, photoAlt, preview, quoteText, roomTitle, shortTime, summary, typingText } from './chat.format.ts';
-import { noteTyping, stopTyping, TYPING_SHOWN_MS, typingIn } from './chat.typing.ts';
 
 describe('date lines and message times', () => {
   it('names the whole day in the person’s language', () => {
@@ -37,15 +36,6 @@ describe('preview (what a notification shows)', () => {
 });
 
 describe('typing', () => {
-  it('shows someone for a few seconds after their last typing event, and not after their message', () => {
-    noteTyping('r', 'bo', 1_000);
-    noteTyping('r', 'cy', 2_000);
-    expect(typingIn('r', 1_500)).toEqual({ userIds: ['bo', 'cy'], nextExpiry: 1_000 + TYPING_SHOWN_MS });
-    expect(typingIn('r', 1_000 + TYPING_SHOWN_MS).userIds).toEqual(['cy']);
-    stopTyping('r', 'cy');
-    expect(typingIn('r', 2_500)).toEqual({ userIds: [], nextExpiry: null });
-  });
-
   it('says it in words', () => {
     const { t } = createI18n('en');
     expect(typingText([], t)).toBeNull();

@@ -1,6 +1,5 @@
-import type { QueryClient } from '@tanstack/react-query';
 import type { Message } from '@youngchat/shared';
-import { roomKey, roomsKey } from './chat.cache.ts';
+import type { ChatCache } from './chat.cache.ts';
 import { preview } from './chat.format.ts';
 import { roomPath } from '../../lib/router.ts';
 import { readPrefs } from '../settings/settings.prefs.ts';
@@ -10,14 +9,14 @@ export function notificationsSupported(): boolean {
   return typeof window !== 'undefined' && 'Notification' in window;
 }
 
-const shown = new Set<string>();
-
 /**
  * A browser notification for messages from other people while this tab is hidden. Permission is only ever asked
  * from the settings' switch (never on page load); without it, or with the switch off, this does nothing.
  */
 export function notifyArrived(
-  queryClient: QueryClient,
+  cache: Pick<ChatCache, 'room'>,
+  /** Ids already notified about (a message may arrive twice: live, and again in a catch-up). */
+  shown: Set<string>,
   messages: readonly Message[],
   /** The title when the sender is not known yet, and what a photo without words says. */
   words: { title: string; photo: string },
@@ -28,7 +27,7 @@ export function notifyArrived(
   for (const message of messages) {
     if (shown.has(message.id) || message.deletedAt) continue;
     shown.add(message.id);
-    const room = queryClient.getQueryData(roomsKey())?.find((r) => r.id === message.roomId) ?? queryClient.getQueryData(roomKey(message.roomId));
+    const room = cache.room(message.roomId);
     const sender = room?.members.find((m) => m.id === message.senderId)?.nickname;
     try {
       const body = message.attachment && !message.body.trim() ? words.photo : message.body;

@@ -1,5 +1,5 @@
 import type { Message } from '@youngchat/shared';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { memoryStorage, message } from './chat.fixtures.ts';
 import type { OutgoingMessage } from './chat.history.ts';
 import { newClientId, Outbox, type Delivery } from './chat.outbox.ts';
@@ -41,6 +41,22 @@ const failing = (error: unknown) => deliveries(() => Promise.reject(error)).deli
 const answering = () => deliveries((clientId) => Promise.resolve(message('r1', 1, 'ann', { clientId })));
 
 describe('Outbox', () => {
+  it('keeps its copy until the sent message is in the history, so the message never vanishes in between', async () => {
+    const outbox = new Outbox('ann', memoryStorage());
+    let stored!: () => void;
+    const delivery: Delivery = {
+      send: async ({ clientId }) => message('r1', 1, 'ann', { clientId }),
+      // The history is busy (a fetch being cancelled): the message goes in a moment later.
+      sent: () => new Promise<void>((resolve) => (stored = resolve)),
+    };
+    const sending = outbox.send(item('a'), delivery);
+    await vi.waitFor(() => expect(stored).toBeTypeOf('function'));
+    expect(outbox.inRoom('r1')).toHaveLength(1);
+    stored();
+    await sending;
+    expect(outbox.inRoom('r1')).toEqual([]);
+  });
+
   it('keeps unsent messages across a reload, offering Retry for those that were on their way', async () => {
     const storage = memoryStorage();
     const before = new Outbox('ann', storage);

@@ -1,7 +1,7 @@
 import { isAppCode, type Message } from '@youngchat/shared';
 import { isRetryable, toProblem, type Problem } from '../../lib/problems.ts';
 import type { OutgoingMessage, SendProblem } from './chat.history.ts';
-import { browserStorage, clearDrafts, type StorageLike } from './chat.drafts.ts';
+import { browserStorage, type StorageLike } from './chat.drafts.ts';
 
 /**
  * Messages on their way, per account, kept in localStorage like drafts. One written while offline (no answer at
@@ -17,7 +17,8 @@ const EMPTY: readonly OutgoingMessage[] = [];
 /** How a message leaves: the API call, and what to do with the stored message it answers with. */
 export interface Delivery {
   send(input: { roomId: string; body: string; clientId: string; replyToId?: string }): Promise<Message>;
-  sent(message: Message): void;
+  /** Resolves once the message is in the history, so the outbox copy goes only then (no flicker between the two). */
+  sent(message: Message): void | Promise<void>;
 }
 
 /**
@@ -104,7 +105,7 @@ export class Outbox {
     this.put({ clientId, roomId, body, createdAt, ...(replyTo ? { replyTo } : {}), status: 'sending' });
     try {
       const message = await delivery.send({ roomId, body, clientId, ...(replyTo ? { replyToId: replyTo.id } : {}) });
-      delivery.sent(message);
+      await delivery.sent(message);
       this.remove(clientId);
     } catch (error) {
       this.fail(clientId, toProblem(error), how);
@@ -179,14 +180,6 @@ function isSendProblem(value: unknown): value is SendProblem {
   return code === 'NETWORK' || isAppCode(code);
 }
 
-let current: Outbox | null = null;
-
-/** The signed-in person's outbox (one per account, made on first use). */
-export function outboxFor(userId: string): Outbox {
-  if (current?.userId !== userId) current = new Outbox(userId);
-  return current;
-}
-
 /**
  * A clientId for a new message. crypto.randomUUID exists only on secure origins; getRandomValues everywhere, so
  * a plain-http LAN address still works.
@@ -198,10 +191,4 @@ export function newClientId(): string {
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
   const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-/** Logging out on a shared computer: drafts and unsent messages of this account go too. */
-export function forgetChatData(userId: string): void {
-  clearDrafts(browserStorage(), userId);
-  outboxFor(userId).clear();
 }

@@ -1,5 +1,4 @@
 import type { ChatEvent, Room, User } from '@youngchat/shared';
-import { useSyncExternalStore } from 'react';
 
 /**
  * Who is online, among the people I share a room with. Presence is ephemeral: every new live stream (each
@@ -27,33 +26,4 @@ export function presenceAfter(online: OnlineSet, events: readonly ChatEvent[]): 
 /** The other members of a room who are online now, in the room's order. */
 export function onlineMembers(room: Pick<Room, 'members'>, online: OnlineSet, me: string): User[] {
   return room.members.filter((m) => m.id !== me && online.has(m.id));
-}
-
-// ---- The app's one set, fed by the live stream (chat.feed.ts) ----
-
-let current: OnlineSet = NOBODY;
-const listeners = new Set<() => void>();
-
-function publish(next: OnlineSet): void {
-  if (next === current) return;
-  current = next;
-  for (const listener of listeners) listener();
-}
-
-export function applyPresence(events: readonly ChatEvent[]): void {
-  publish(presenceAfter(current, events));
-}
-
-/** A new stream started, or the stream was lost: nobody is known to be online until it says so. */
-export function resetPresence(): void {
-  publish(NOBODY);
-}
-
-function subscribe(listener: () => void): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
-}
-
-export function useOnline(): OnlineSet {
-  return useSyncExternalStore(subscribe, () => current);
 }

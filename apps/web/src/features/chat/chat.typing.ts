@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { Store } from '../../lib/store.ts';
 
 /**
  * Who is typing where. Typing events are ephemeral: each one shows "… is typing" for a few seconds, and the
@@ -8,64 +8,57 @@ export const TYPING_SHOWN_MS = 5_000;
 /** How often my own typing is announced, at most. */
 export const TYPING_SEND_EVERY_MS = 3_000;
 
-const typing = new Map<string, Map<string, number>>();
-const listeners = new Set<() => void>();
+/** Who is typing, by room; only rooms where someone is. */
+export type TypingRooms = ReadonlyMap<string, readonly string[]>;
 
-function emit(): void {
-  for (const listener of listeners) listener();
-}
+const NO_ONE: TypingRooms = new Map();
 
-export function noteTyping(roomId: string, userId: string, now = Date.now()): void {
-  let room = typing.get(roomId);
-  if (!room) typing.set(roomId, (room = new Map()));
-  room.set(userId, now + TYPING_SHOWN_MS);
-  emit();
-}
+/** One per signed-in person (see chat.session.ts). Runs its own timer, so a "typing" goes away when it runs out. */
+export class Typing {
+  readonly rooms = new Store<TypingRooms>(NO_ONE);
+  /** roomId → userId → until when. */
+  private readonly until = new Map<string, Map<string, number>>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
 
-/** Their message arrived: they are done typing it. */
-export function stopTyping(roomId: string, userId: string): void {
-  if (typing.get(roomId)?.delete(userId)) emit();
-}
+  constructor(private readonly now: () => number = Date.now) {}
 
-/** Who is typing in a room now, and when the next of them expires. */
-export function typingIn(roomId: string, now = Date.now()): { userIds: string[]; nextExpiry: number | null } {
-  const room = typing.get(roomId);
-  const userIds: string[] = [];
-  let nextExpiry: number | null = null;
-  for (const [userId, until] of room ?? []) {
-    if (until <= now) {
-      room!.delete(userId);
-      continue;
-    }
-    userIds.push(userId);
-    nextExpiry = nextExpiry === null ? until : Math.min(nextExpiry, until);
+  note(roomId: string, userId: string): void {
+    let room = this.until.get(roomId);
+    if (!room) this.until.set(roomId, (room = new Map()));
+    room.set(userId, this.now() + TYPING_SHOWN_MS);
+    this.publish();
   }
-  return { userIds, nextExpiry };
-}
 
-export function clearTyping(): void {
-  typing.clear();
-  emit();
-}
+  /** Their message arrived: they are done typing it. */
+  stop(roomId: string, userId: string): void {
+    if (this.until.get(roomId)?.delete(userId)) this.publish();
+  }
 
-/** Re-renders when someone starts or stops, and when a "typing" runs out. */
-export function useTypingIn(roomId: string): string[] {
-  const [userIds, setUserIds] = useState<string[]>([]);
-  useEffect(() => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const refresh = () => {
-      clearTimeout(timer);
-      const now = Date.now();
-      const state = typingIn(roomId, now);
-      setUserIds((old) => (old.join() === state.userIds.join() ? old : state.userIds));
-      if (state.nextExpiry !== null) timer = setTimeout(refresh, state.nextExpiry - now + 10);
-    };
-    listeners.add(refresh);
-    refresh();
-    return () => {
-      listeners.delete(refresh);
-      clearTimeout(timer);
-    };
-  }, [roomId]);
-  return userIds;
+  /** The stream ended, or the person signed out. */
+  clear(): void {
+    this.until.clear();
+    this.publish();
+  }
+
+  /** Drops who ran out, tells the readers, and wakes up when the next one runs out. */
+  private publish(): void {
+    clearTimeout(this.timer);
+    const now = this.now();
+    const rooms = new Map<string, string[]>();
+    let next: number | null = null;
+    for (const [roomId, room] of this.until) {
+      for (const [userId, until] of room) {
+        if (until <= now) {
+          room.delete(userId);
+          continue;
+        }
+        rooms.set(roomId, [...(rooms.get(roomId) ?? []), userId]);
+        next = next === null ? until : Math.min(next, until);
+      }
+      if (room.size === 0) this.until.delete(roomId);
+    }
+    this.rooms.set(rooms.size ? rooms : NO_ONE);
+    // A little after, so the clock has surely passed it.
+    if (next !== null) this.timer = setTimeout(() => this.publish(), next - now + 10);
+  }
 }

@@ -1,11 +1,10 @@
-import { useQueryClient } from '@tanstack/react-query';
 import { LIMITS, type ReplyQuote } from '@youngchat/shared';
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { trpcClient } from '../../lib/trpc.ts';
+import { useTRPCClient } from '../../lib/trpc.ts';
+import { useChat } from './chat.context.tsx';
 import { browserStorage, loadDraft, saveDraft } from './chat.drafts.ts';
-import { newClientId, outboxFor } from './chat.outbox.ts';
-import { sendFromOutbox } from './chat.send.ts';
+import { newClientId } from './chat.outbox.ts';
 import { TYPING_SEND_EVERY_MS } from './chat.typing.ts';
 import { PhotoPicker } from './photo-picker.tsx';
 import { ReplyingBar } from './reply-quote.tsx';
@@ -23,7 +22,8 @@ export interface ReplyTarget {
  */
 export function Composer({ roomId, me, reply, onReplyDone }: { roomId: string; me: string; reply: ReplyTarget | null; onReplyDone: () => void }) {
   const { t } = useTranslation();
-  const queryClient = useQueryClient();
+  const client = useTRPCClient();
+  const chat = useChat();
   const id = useId();
   const boxRef = useRef<HTMLTextAreaElement>(null);
   const [text, setText] = useState(() => loadDraft(browserStorage(), me, roomId));
@@ -45,7 +45,7 @@ export function Composer({ roomId, me, reply, onReplyDone }: { roomId: string; m
     if (now - lastTyping.current < TYPING_SEND_EVERY_MS) return;
     lastTyping.current = now;
     // Best effort: typing is a courtesy, never worth an error on screen.
-    trpcClient.rooms.setTyping.mutate({ roomId }).catch(() => undefined);
+    client.rooms.setTyping.mutate({ roomId }).catch(() => undefined);
   };
 
   const send = () => {
@@ -58,7 +58,7 @@ export function Composer({ roomId, me, reply, onReplyDone }: { roomId: string; m
     setTooLong(false);
     setText('');
     lastTyping.current = 0;
-    void sendFromOutbox(queryClient, outboxFor(me), me, {
+    void chat.send({
       clientId: newClientId(),
       roomId,
       body,
@@ -116,7 +116,7 @@ export function Composer({ roomId, me, reply, onReplyDone }: { roomId: string; m
         />
       ) : null}
       <div className="composer-row">
-        <PhotoPicker roomId={roomId} me={me} replyToId={reply?.quote.id ?? null} onSent={onReplyDone} />
+        <PhotoPicker roomId={roomId} replyToId={reply?.quote.id ?? null} onSent={onReplyDone} />
         <textarea
           id={id}
           ref={boxRef}

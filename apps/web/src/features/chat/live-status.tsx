@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { useLiveStatus } from './chat.feed.ts';
+import { useLiveStatus } from './chat.context.tsx';
 import type { LiveStatus } from './chat.live.ts';
 
 /** Words anyone understands; catching up on missed messages is being connected (they are arriving). */

@@ -1,4 +1,4 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { LIMITS, type Reaction, type Room, type User } from '@youngchat/shared';
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,7 +8,6 @@ import { Avatar } from '../../ui/avatar.tsx';
 import { ConfirmStep } from '../../ui/confirm-step.tsx';
 import { Menu, useMenu, type MenuAction } from '../../ui/menu.tsx';
 import { ProblemMessage } from '../../ui/messages.tsx';
-import { applyMine } from './chat.cache.ts';
 import { clockTime, longTime, notSentMessage, photoAlt, preview, summary } from './chat.format.ts';
 import type { ShownMessage } from './chat.history.ts';
 import { linkify } from './linkify.ts';
@@ -16,6 +15,7 @@ import { MessagePhoto } from './message-photo.tsx';
 import { ReactionChips, ReactionPicker } from './reactions.tsx';
 import { QuoteButton } from './reply-quote.tsx';
 import { useLongPress } from './use-long-press.ts';
+import { useChat } from './chat.context.tsx';
 
 /** Longer than this (characters or lines) is folded, with "Show all": one long paste must not bury a conversation. */
 const FOLD_CHARS = 600;
@@ -83,7 +83,7 @@ export function MessageItem(props: MessageItemProps) {
   const { message, room, sender, senderName, nameOf, me, firstOfRun, reached, onRetry, onDiscard, onCopy, onReply, onReact, onQuote } = props;
   const { t, i18n } = useTranslation();
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
+  const chat = useChat();
   const mine = message.senderId === me;
   const deleted = message.deletedAt !== null;
   const [mode, setMode] = useState<Mode>('view');
@@ -122,7 +122,7 @@ export function MessageItem(props: MessageItemProps) {
       { messageId: message.id, body },
       {
         onSuccess: (updated) => {
-          applyMine(queryClient, updated, me);
+          void chat.cache.applyMine(updated);
           back();
         },
         onError: (error) => setProblem(toProblem(error)),
@@ -136,7 +136,7 @@ export function MessageItem(props: MessageItemProps) {
       { messageId: message.id },
       {
         onSuccess: (gone) => {
-          applyMine(queryClient, gone, me);
+          void chat.cache.applyMine(gone);
           setMode('view');
         },
         onError: (error) => setProblem(toProblem(error)),
@@ -218,7 +218,7 @@ export function MessageItem(props: MessageItemProps) {
           <div className={message.attachment && !deleted ? 'bubble has-photo' : 'bubble'}>
             {message.replyTo && !deleted ? <QuoteButton quote={message.replyTo} name={nameOf(message.replyTo.senderId)} onGo={onQuote} /> : null}
             {message.attachment && !deleted ? (
-              <MessagePhoto attachment={message.attachment} alt={photoAlt(message.body, mine ? null : senderName, t)} me={me} />
+              <MessagePhoto attachment={message.attachment} alt={photoAlt(message.body, mine ? null : senderName, t)} />
             ) : null}
             {deleted ? (
               <p className="message-body message-deleted">{t('chat.deleted')}</p>

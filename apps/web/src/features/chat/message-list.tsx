@@ -1,16 +1,15 @@
-import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery } from '@tanstack/react-query';
 import type { Reaction, ReplyQuote, Room, User } from '@youngchat/shared';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { problemMessage, toProblem } from '../../lib/problems.ts';
-import { trpcClient, useTRPC } from '../../lib/trpc.ts';
+import { useTRPC, useTRPCClient } from '../../lib/trpc.ts';
 import { ProblemMessage } from '../../ui/messages.tsx';
-import { applyChanged, applyEvents, eventContext, PAGE_SIZE } from './chat.cache.ts';
+import { PAGE_SIZE } from './chat.cache.ts';
+import { useChat } from './chat.context.tsx';
 import { dayLabel, senderOf } from './chat.format.ts';
 import { mergeMessages, quoteOf, type ShownMessage } from './chat.history.ts';
 import { firstUnreadKey, layoutMessages } from './chat.layout.ts';
-import { outboxFor } from './chat.outbox.ts';
-import { sendFromOutbox } from './chat.send.ts';
 import { rowsIn, sliceAround, sliceFor, slideNewer, slideOlder } from './chat.window.ts';
 import { copyText } from './copy-text.ts';
 import { MessageItem } from './message-item.tsx';
@@ -64,9 +63,10 @@ interface MessageListProps {
  */
 export function MessageList({ room, me, visible, history, former, nameOf, onReply, footer }: MessageListProps) {
   const { t, i18n } = useTranslation();
-  const queryClient = useQueryClient();
+  const client = useTRPCClient();
+  const chat = useChat();
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = history;
-  const outbox = outboxFor(me);
+  const { outbox } = chat;
   const outgoing = useSyncExternalStore(
     useCallback((listener: () => void) => outbox.subscribe(listener), [outbox]),
     () => outbox.inRoom(room.id),
@@ -263,11 +263,11 @@ export function MessageList({ room, me, visible, history, former, nameOf, onRepl
     marking.current = true;
     const seq = newest;
     let retry: ReturnType<typeof setTimeout> | undefined;
-    trpcClient.rooms.markRead
+    client.rooms.markRead
       .mutate({ roomId: room.id, seq })
       .then((read) => {
         marked.current = Math.max(marked.current, seq);
-        applyEvents(queryClient, [{ type: 'room.read', roomId: room.id, userId: me, seq: read.seq }], eventContext(me));
+        void chat.cache.apply([{ type: 'room.read', roomId: room.id, userId: me, seq: read.seq }]);
         setMarkAgain((n) => n + 1);
       })
       .catch(() => {
@@ -277,11 +277,11 @@ export function MessageList({ room, me, visible, history, former, nameOf, onRepl
         marking.current = false;
       });
     return () => clearTimeout(retry);
-  }, [visible, atBottom, newest, newestFromOthers, room.id, me, queryClient, markAgain]);
+  }, [visible, atBottom, newest, newestFromOthers, room.id, me, client, chat, markAgain]);
 
   const onRetry = (clientId: string) => {
     const item = outbox.get(clientId);
-    if (item) void sendFromOutbox(queryClient, outbox, me, item);
+    if (item) void chat.send(item);
   };
 
   const [notice, setNotice] = useState<string | null>(null);
@@ -295,8 +295,8 @@ export function MessageList({ room, me, visible, history, former, nameOf, onRepl
   // Settled by the server's answer (and everyone's by the message.updated that follows it).
   const onReact = (message: ShownMessage, emoji: Reaction) => {
     if (!message.id) return;
-    trpcClient.messages.react.mutate({ messageId: message.id, emoji }).then(
-      (updated) => applyChanged(queryClient, updated, me),
+    client.messages.react.mutate({ messageId: message.id, emoji }).then(
+      (updated) => void chat.cache.applyChanged(updated),
       (error: unknown) => setNotice(problemMessage(t, toProblem(error))),
     );
   };

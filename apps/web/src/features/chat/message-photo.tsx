@@ -5,13 +5,13 @@ import { useTranslation } from 'react-i18next';
 import { Dialog } from '../../ui/dialog.tsx';
 import { preview } from './chat.format.ts';
 import { photoBox } from './chat.photos.ts';
-import { photosFor } from './photo-transport.ts';
+import { useChat } from './chat.context.tsx';
 
 /** A room's picture as a blob: URL, fetched with the access token (and kept while shown; see BlobCache). */
-function usePhoto(url: string, me: string): { src: string | null; failed: boolean } {
+function usePhoto(url: string): { src: string | null; failed: boolean } {
+  const { photos } = useChat();
   const [state, setState] = useState<{ url: string; src: string | null; failed: boolean }>({ url, src: null, failed: false });
   useEffect(() => {
-    const photos = photosFor(me);
     let live = true;
     photos.acquire(url).then(
       (src) => live && setState({ url, src, failed: false }),
@@ -21,7 +21,7 @@ function usePhoto(url: string, me: string): { src: string | null; failed: boolea
       live = false;
       photos.release(url);
     };
-  }, [url, me]);
+  }, [url, photos]);
   // A new URL (the message changed) shows nothing of the previous picture.
   return state.url === url ? state : { src: null, failed: false };
 }
@@ -30,9 +30,9 @@ function usePhoto(url: string, me: string): { src: string | null; failed: boolea
  * A photo in a bubble: its thumbnail in a box of the picture's proportions from the start (no jump when it
  * arrives), a button that opens the whole picture in a dialog.
  */
-export function MessagePhoto({ attachment, alt, me }: { attachment: ImageAttachment; alt: string; me: string }) {
+export function MessagePhoto({ attachment, alt }: { attachment: ImageAttachment; alt: string }) {
   const { t } = useTranslation();
-  const thumb = usePhoto(attachment.thumbUrl, me);
+  const thumb = usePhoto(attachment.thumbUrl);
   const [open, setOpen] = useState(false);
   const box = photoBox(attachment.width, attachment.height);
   return (
@@ -52,15 +52,15 @@ export function MessagePhoto({ attachment, alt, me }: { attachment: ImageAttachm
       </button>
       {/* Outside the message log, so opening it is not read out as a new message. */}
       {open
-        ? createPortal(<PhotoDialog attachment={attachment} alt={alt} me={me} onClose={() => setOpen(false)} />, document.getElementById('main') ?? document.body)
+        ? createPortal(<PhotoDialog attachment={attachment} alt={alt} onClose={() => setOpen(false)} />, document.getElementById('main') ?? document.body)
         : null}
     </>
   );
 }
 
-function PhotoDialog({ attachment, alt, me, onClose }: { attachment: ImageAttachment; alt: string; me: string; onClose: () => void }) {
+function PhotoDialog({ attachment, alt, onClose }: { attachment: ImageAttachment; alt: string; onClose: () => void }) {
   const { t } = useTranslation();
-  const full = usePhoto(attachment.url, me);
+  const full = usePhoto(attachment.url);
   return (
     <Dialog title={preview(alt, 60)} onClose={onClose}>
       <div className="photo-full" style={{ aspectRatio: `${attachment.width} / ${attachment.height}` }}>

@@ -8,14 +8,15 @@ import { useTRPC } from '../../lib/trpc.ts';
 import { Link } from '../../ui/link.tsx';
 import { ProblemMessage } from '../../ui/messages.tsx';
 import { PageHeading } from '../../ui/page-heading.tsx';
-import { applyRoom } from './chat.cache.ts';
 import { PeopleSearch } from './people-search.tsx';
+import { useChat } from './chat.context.tsx';
 
 /** Find a person → their 1:1 chat (the same one every time: opening it twice never makes a second room). */
 export function NewChatPage({ me }: { me: User }) {
   const { t } = useTranslation();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const chat = useChat();
   const open = useMutation(trpc.rooms.openDirect.mutationOptions());
   const unblock = useMutation(trpc.users.unblock.mutationOptions());
   const [problem, setProblem] = useState<Problem | null>(null);
@@ -29,7 +30,7 @@ export function NewChatPage({ me }: { me: User }) {
       { userId: user.id },
       {
         onSuccess: (room) => {
-          applyRoom(queryClient, room, me.id);
+          void chat.cache.applyRoom(room);
           navigate(roomPath(room.id));
         },
         onError: (error) => {

@@ -1,15 +1,14 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { LIMITS, roomsCreateGroupInput, type User } from '@youngchat/shared';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { checkInput, fieldIssues, toProblem, type Problem } from '../../lib/problems.ts';
 import { navigate, PATHS, roomPath } from '../../lib/router.ts';
-import { useTRPC } from '../../lib/trpc.ts';
+import { useTRPCClient } from '../../lib/trpc.ts';
 import { Field } from '../../ui/field.tsx';
 import { Link } from '../../ui/link.tsx';
 import { ProblemMessage } from '../../ui/messages.tsx';
 import { PageHeading } from '../../ui/page-heading.tsx';
-import { applyRoom } from './chat.cache.ts';
+import { useForm } from '../../ui/use-form.ts';
+import { useChat } from './chat.context.tsx';
 import { AddPerson, ChosenPeople } from './chosen-people.tsx';
 import { PeopleSearch } from './people-search.tsx';
 
@@ -18,40 +17,27 @@ const FIELDS = ['name', 'memberIds'] as const;
 /** A name, some people, done. */
 export function NewGroupPage({ me }: { me: User }) {
   const { t } = useTranslation();
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const formRef = useRef<HTMLFormElement>(null);
+  const client = useTRPCClient();
+  const chat = useChat();
   const [name, setName] = useState('');
   const [chosen, setChosen] = useState<User[]>([]);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const create = useMutation(trpc.rooms.createGroup.mutationOptions());
-  // After a failed submit: to the first thing to fix (the name box, or the "add someone" explanation).
-  useEffect(() => {
-    if (problem) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"], [data-invalid="true"]')?.focus();
-  }, [problem]);
-  const { byField, unplaced } = fieldIssues(problem, FIELDS);
+  // After a failed submit it goes to the first thing to fix: the name box, or the "add someone" explanation.
+  const form = useForm(FIELDS);
+  const { problem, byField, unplaced } = form;
 
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault();
-    if (create.isPending) return;
-    const input = { name, memberIds: chosen.map((u) => u.id) };
-    const local = checkInput(roomsCreateGroupInput, input);
-    setProblem(local);
-    if (local) return;
-    create.mutate(input, {
-      onSuccess: (room) => {
-        applyRoom(queryClient, room, me.id);
-        navigate(roomPath(room.id));
-      },
-      onError: (error) => setProblem(toProblem(error)),
-    });
-  };
+  const onSubmit = form.onSubmit(() =>
+    form.submit(roomsCreateGroupInput, { name, memberIds: chosen.map((u) => u.id) }, async (input) => {
+      const room = await client.rooms.createGroup.mutate(input);
+      void chat.cache.applyRoom(room);
+      navigate(roomPath(room.id));
+    }),
+  );
 
   return (
     <div className="page narrow">
       <PageHeading title={t('chat.newGroupTitle')} />
       <p className="lead">{t('chat.newGroupIntro')}</p>
-      <form ref={formRef} className="form" noValidate onSubmit={onSubmit} aria-busy={create.isPending}>
+      <form ref={form.ref} className="form" noValidate onSubmit={onSubmit} aria-busy={form.pending}>
         <Field
           label={t('chat.groupName')}
           hint={t('chat.groupNameHint')}
@@ -78,7 +64,7 @@ export function NewGroupPage({ me }: { me: User }) {
         />
         {unplaced || (problem && problem.code !== 'BAD_INPUT') ? <ProblemMessage problem={problem} /> : null}
         <button type="submit" className="button-primary">
-          {create.isPending ? t('chat.creating') : t('chat.createGroup')}
+          {form.pending ? t('chat.creating') : t('chat.createGroup')}
         </button>
       </form>
       <p className="aside">

@@ -1,13 +1,11 @@
-import { useQueryClient } from '@tanstack/react-query';
 import { LIMITS, type Message } from '@youngchat/shared';
 import { useEffect, useId, useRef, useState, type ChangeEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { problemMessage, toProblem } from '../../lib/problems.ts';
 import { Dialog } from '../../ui/dialog.tsx';
-import { applyMine } from './chat.cache.ts';
 import { newClientId } from './chat.outbox.ts';
 import { checkPhoto, tooManyPixels } from './chat.photos.ts';
-import { uploadPhoto } from './photo-transport.ts';
+import { useChat } from './chat.context.tsx';
 
 const MAX_MB = Math.round(LIMITS.photo.maxBytes / (1024 * 1024));
 
@@ -23,9 +21,9 @@ interface Chosen {
  * The composer's photo button: choose (phones offer the camera too), see it with optional words, send with
  * progress, stop half-way. What is plainly not a photo, or too big, is said before anything is sent.
  */
-export function PhotoPicker({ roomId, me, replyToId, onSent }: { roomId: string; me: string; replyToId: string | null; onSent: () => void }) {
+export function PhotoPicker({ roomId, replyToId, onSent }: { roomId: string; replyToId: string | null; onSent: () => void }) {
   const { t } = useTranslation();
-  const queryClient = useQueryClient();
+  const chat = useChat();
   const inputId = useId();
   const inputRef = useRef<HTMLInputElement>(null);
   const [chosen, setChosen] = useState<Chosen | null>(null);
@@ -74,7 +72,7 @@ export function PhotoPicker({ roomId, me, replyToId, onSent }: { roomId: string;
           tooBig={tooBig}
           onCancel={close}
           onSent={(message) => {
-            applyMine(queryClient, message, me);
+            void chat.cache.applyMine(message);
             close();
             onSent();
           }}
@@ -100,6 +98,7 @@ function PhotoPreview({
   onSent: (message: Message) => void;
 }) {
   const { t } = useTranslation();
+  const chat = useChat();
   const id = useId();
   const [caption, setCaption] = useState('');
   const [progress, setProgress] = useState<number | null>(null);
@@ -116,7 +115,7 @@ function PhotoPreview({
     stop.current = controller;
     setProblem(null);
     setProgress(0);
-    uploadPhoto({ roomId, clientId: chosen.clientId, file: chosen.file, caption: caption.trim(), replyToId }, setProgress, controller.signal)
+    chat.uploadPhoto({ roomId, clientId: chosen.clientId, file: chosen.file, caption: caption.trim(), replyToId }, setProgress, controller.signal)
       .then(onSent, (error: unknown) => {
         if (error instanceof DOMException && error.name === 'AbortError') setProblem(t('chat.uploadStopped'));
         else {

@@ -1,6 +1,5 @@
 import type { Message } from '@youngchat/shared';
-import { refreshSession } from '../auth/auth.session.ts';
-import { getAccessToken } from '../auth/auth.store.ts';
+import type { RefreshOutcome } from '../auth/auth.session.ts';
 import { BlobCache, readEnvelope, UploadError } from './chat.photos.ts';
 
 /**
@@ -18,12 +17,18 @@ export interface PhotoToSend {
   replyToId: string | null;
 }
 
-async function withRenewal<T>(attempt: () => Promise<T>, unauthorized: (error: unknown) => boolean): Promise<T> {
-  const hadToken = getAccessToken() !== null;
+/** The signed-in session, as photos need it (auth.session.ts). */
+export interface PhotoAuth {
+  store: { accessToken(): string | null };
+  refresh(): Promise<RefreshOutcome>;
+}
+
+async function withRenewal<T>(auth: PhotoAuth, attempt: () => Promise<T>, unauthorized: (error: unknown) => boolean): Promise<T> {
+  const hadToken = auth.store.accessToken() !== null;
   try {
     return await attempt();
   } catch (error) {
-    if (!hadToken || !unauthorized(error) || (await refreshSession()) !== 'renewed') throw error;
+    if (!hadToken || !unauthorized(error) || (await auth.refresh()) !== 'renewed') throw error;
     return attempt();
   }
 }
@@ -31,11 +36,11 @@ async function withRenewal<T>(attempt: () => Promise<T>, unauthorized: (error: u
 const isUnauthorizedUpload = (error: unknown) => error instanceof UploadError && error.data?.appCode === 'UNAUTHORIZED';
 
 /** messages.sendPhoto with progress (0…1) and a way to stop it; rejects with an UploadError or an AbortError. */
-export function uploadPhoto(photo: PhotoToSend, onProgress: (share: number) => void, signal: AbortSignal): Promise<Message> {
-  return withRenewal(() => sendOnce(photo, onProgress, signal), isUnauthorizedUpload);
+export function uploadPhoto(auth: PhotoAuth, photo: PhotoToSend, onProgress: (share: number) => void, signal: AbortSignal): Promise<Message> {
+  return withRenewal(auth, () => sendOnce(auth.store.accessToken(), photo, onProgress, signal), isUnauthorizedUpload);
 }
 
-function sendOnce(photo: PhotoToSend, onProgress: (share: number) => void, signal: AbortSignal): Promise<Message> {
+function sendOnce(token: string | null, photo: PhotoToSend, onProgress: (share: number) => void, signal: AbortSignal): Promise<Message> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(new DOMException('stopped', 'AbortError'));
     const form = new FormData();
@@ -46,7 +51,6 @@ function sendOnce(photo: PhotoToSend, onProgress: (share: number) => void, signa
     form.append('file', photo.file);
     const xhr = new XMLHttpRequest();
     xhr.open('POST', '/trpc/messages.sendPhoto');
-    const token = getAccessToken();
     if (token) xhr.setRequestHeader('authorization', `Bearer ${token}`);
     xhr.upload.onprogress = (event) => {
       if (event.lengthComputable && event.total > 0) onProgress(event.loaded / event.total);
@@ -71,10 +75,11 @@ class PhotoFetchError extends Error {
   }
 }
 
-async function fetchPhoto(url: string): Promise<Blob> {
+async function fetchPhoto(auth: PhotoAuth, url: string): Promise<Blob> {
   return withRenewal(
+    auth,
     async () => {
-      const token = getAccessToken();
+      const token = auth.store.accessToken();
       const res = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {}, credentials: 'omit' });
       if (!res.ok) throw new PhotoFetchError(res.status);
       return res.blob();
@@ -86,22 +91,12 @@ async function fetchPhoto(url: string): Promise<Blob> {
 /** Thumbnails of a few screens of history stay ready (each a few tens of KB). */
 const KEEP_UNUSED = 60;
 
-let cache: { userId: string; photos: BlobCache } | null = null;
-
-/** The signed-in person's pictures; another person signing in on this tab starts with none. */
-export function photosFor(userId: string): BlobCache {
-  if (cache?.userId !== userId) {
-    cache?.photos.clear();
-    cache = {
-      userId,
-      photos: new BlobCache({ load: fetchPhoto, createUrl: (blob) => URL.createObjectURL(blob), revokeUrl: (u) => URL.revokeObjectURL(u), keepUnused: KEEP_UNUSED }),
-    };
-  }
-  return cache.photos;
-}
-
-/** On logout. */
-export function forgetPhotos(): void {
-  cache?.photos.clear();
-  cache = null;
+/** One signed-in person's pictures (chat.session.ts makes one per sign-in, and clears it on the way out). */
+export function photoCache(auth: PhotoAuth): BlobCache {
+  return new BlobCache({
+    load: (url) => fetchPhoto(auth, url),
+    createUrl: (blob) => URL.createObjectURL(blob),
+    revokeUrl: (u) => URL.revokeObjectURL(u),
+    keepUnused: KEEP_UNUSED,
+  });
 }

@@ -1,4 +1,4 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import type { Room, User } from '@youngchat/shared';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -10,10 +10,9 @@ import { Dialog } from '../../ui/dialog.tsx';
 import { displayName } from '../../ui/display-name.ts';
 import { Notice, ProblemMessage } from '../../ui/messages.tsx';
 import { PersonRow } from '../../ui/person-row.tsx';
-import { applyRoom, forgetRoom } from './chat.cache.ts';
-import { useOnline } from './chat.presence.ts';
 import { AddPerson, ChosenPeople } from './chosen-people.tsx';
 import { PeopleSearch } from './people-search.tsx';
+import { useChat, useOnline } from './chat.context.tsx';
 
 interface DialogProps {
   onClose: () => void;
@@ -65,7 +64,7 @@ export function AboutDialog({ person, onClose }: DialogProps & { person: User })
 export function InviteDialog({ room, me, onClose }: DialogProps & { room: Room; me: User }) {
   const { t } = useTranslation();
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
+  const chat = useChat();
   const invite = useMutation(trpc.rooms.invite.mutationOptions());
   const [chosen, setChosen] = useState<User[]>([]);
   const [problem, setProblem] = useState<Problem | null>(null);
@@ -79,7 +78,7 @@ export function InviteDialog({ room, me, onClose }: DialogProps & { room: Room; 
       { roomId: room.id, userIds: chosen.map((u) => u.id) },
       {
         onSuccess: (updated) => {
-          applyRoom(queryClient, updated, me.id);
+          void chat.cache.applyRoom(updated);
           setChosen([]);
           setInvited((n) => n + 1);
         },
@@ -124,14 +123,14 @@ export function InviteDialog({ room, me, onClose }: DialogProps & { room: Room; 
 export function LeaveDialog({ room, onClose }: DialogProps & { room: Room }) {
   const { t } = useTranslation();
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
+  const chat = useChat();
   const [problem, setProblem] = useState<Problem | null>(null);
   const leave = useMutation(
     trpc.rooms.leave.mutationOptions({
       // Not in mutate(): the room's own room.updated may unmount this dialog first.
       onSuccess: () => {
         navigate(PATHS.home);
-        forgetRoom(queryClient, room.id);
+        chat.cache.forgetRoom(room.id);
       },
     }),
   );

@@ -4,8 +4,8 @@ import { PATHS } from '../../lib/router.ts';
 import { Link } from '../../ui/link.tsx';
 import { PageHeading } from '../../ui/page-heading.tsx';
 import { othersIn, typingText } from './chat.format.ts';
-import { onlineMembers, useOnline } from './chat.presence.ts';
-import { useTypingIn } from './chat.typing.ts';
+import { useOnline, useTypingIn } from './chat.context.tsx';
+import { onlineMembers } from './chat.presence.ts';
 import { RoomAvatars } from './room-avatars.tsx';
 import { RoomMenu } from './room-menu.tsx';
 

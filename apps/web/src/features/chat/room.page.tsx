@@ -7,7 +7,7 @@ import { PATHS } from '../../lib/router.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { Link } from '../../ui/link.tsx';
 import { PageHeading } from '../../ui/page-heading.tsx';
-import { roomsKey, setVisibleRoom } from './chat.cache.ts';
+import { useChat } from './chat.context.tsx';
 import { nicknameOf, othersIn, roomTitle } from './chat.format.ts';
 import { Composer } from './composer.tsx';
 import { useFormerSenders } from './former-senders.ts';
@@ -20,12 +20,13 @@ export function RoomPage({ me, roomId }: { me: User; roomId: string }) {
   const { t } = useTranslation();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const chat = useChat();
   const visible = usePageVisible();
   const room = useQuery(
     trpc.rooms.get.queryOptions(
       { roomId },
       // The list already knows the room: draw at once, confirm in the background.
-      { placeholderData: () => queryClient.getQueryData(roomsKey())?.find((r) => r.id === roomId), retry: (n, error) => n < 2 && toProblem(error).code === 'NETWORK' },
+      { placeholderData: () => queryClient.getQueryData(chat.cache.roomsKey())?.find((r) => r.id === roomId), retry: (n, error) => n < 2 && toProblem(error).code === 'NETWORK' },
     ),
   );
 
@@ -43,9 +44,11 @@ export function RoomPage({ me, roomId }: { me: User; roomId: string }) {
 
   // While this room is on screen, its new messages are read as they come, not counted as unread.
   useEffect(() => {
-    setVisibleRoom(visible ? roomId : null);
-    return () => setVisibleRoom(null);
-  }, [roomId, visible]);
+    chat.cache.visibleRoomId = visible ? roomId : null;
+    return () => {
+      chat.cache.visibleRoomId = null;
+    };
+  }, [chat, roomId, visible]);
 
   if (!room.data) {
     const gone = room.isError && toProblem(room.error).code !== 'NETWORK';

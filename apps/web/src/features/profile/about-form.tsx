@@ -1,48 +1,37 @@
-import { useMutation } from '@tanstack/react-query';
 import { LIMITS, profileUpdateInput, type User } from '@youngchat/shared';
-import { useRef, useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { checkInput, fieldIssues, toProblem, type Problem } from '../../lib/problems.ts';
-import { useTRPC } from '../../lib/trpc.ts';
+import { useTRPCClient } from '../../lib/trpc.ts';
 import { Field } from '../../ui/field.tsx';
 import { Notice, ProblemMessage } from '../../ui/messages.tsx';
-import { useFocusFirstInvalid } from '../../ui/use-focus-invalid.ts';
-import { storeUser } from '../auth/auth.store.ts';
+import { useForm } from '../../ui/use-form.ts';
+import { useAuthSession } from '../auth/auth.hooks.ts';
 
 const FIELDS = ['nickname', 'statusMessage'] as const;
 
 export function AboutForm({ user }: { user: User }) {
   const { t } = useTranslation();
-  const trpc = useTRPC();
-  const formRef = useRef<HTMLFormElement>(null);
+  const client = useTRPCClient();
+  const session = useAuthSession();
   const [values, setValues] = useState({ nickname: user.nickname, statusMessage: user.statusMessage });
-  const [problem, setProblem] = useState<Problem | null>(null);
   const [saved, setSaved] = useState(false);
-  const update = useMutation(trpc.profile.update.mutationOptions());
-  useFocusFirstInvalid(formRef, problem);
-  const { byField } = fieldIssues(problem, FIELDS);
+  const form = useForm(FIELDS);
+  const { problem, byField } = form;
 
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault();
-    if (update.isPending) return;
+  const onSubmit = form.onSubmit(() => {
     setSaved(false);
-    const local = checkInput(profileUpdateInput, values);
-    setProblem(local);
-    if (local) return;
-    update.mutate(values, {
-      onSuccess: (updated) => {
-        storeUser(updated);
-        setValues({ nickname: updated.nickname, statusMessage: updated.statusMessage });
-        setSaved(true);
-      },
-      onError: (error) => setProblem(toProblem(error)),
+    form.submit(profileUpdateInput, values, async (input) => {
+      const updated = await client.profile.update.mutate(input);
+      session.store.storeUser(updated);
+      setValues({ nickname: updated.nickname, statusMessage: updated.statusMessage });
+      setSaved(true);
     });
-  };
+  });
 
   return (
     <section className="panel" aria-labelledby="about-heading">
       <h2 id="about-heading">{t('profile.aboutHeading')}</h2>
-      <form ref={formRef} className="form" noValidate onSubmit={onSubmit} aria-busy={update.isPending}>
+      <form ref={form.ref} className="form" noValidate onSubmit={onSubmit} aria-busy={form.pending}>
         <Field
           label={t('profile.nickname')}
           error={byField.nickname ? t('fields.nickname') : null}
@@ -71,7 +60,7 @@ export function AboutForm({ user }: { user: User }) {
         />
         <ProblemMessage problem={problem} />
         <button type="submit" className="button-primary">
-          {update.isPending ? t('profile.saving') : t('profile.save')}
+          {form.pending ? t('profile.saving') : t('profile.save')}
         </button>
         <Notice>{saved ? t('profile.saved') : null}</Notice>
       </form>

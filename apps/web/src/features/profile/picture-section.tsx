@@ -6,7 +6,7 @@ import { toProblem, type Problem } from '../../lib/problems.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { Avatar } from '../../ui/avatar.tsx';
 import { Notice, ProblemMessage } from '../../ui/messages.tsx';
-import { storeUser } from '../auth/auth.store.ts';
+import { useAuthSession } from '../auth/auth.hooks.ts';
 import { checkPicture, PICTURE_TYPES } from './picture-check.ts';
 
 const MAX_MB = Math.round(LIMITS.avatar.maxBytes / (1024 * 1024));
@@ -21,6 +21,7 @@ interface Chosen {
 export function PictureSection({ user }: { user: User }) {
   const { t } = useTranslation();
   const trpc = useTRPC();
+  const session = useAuthSession();
   const inputId = useId();
   const inputRef = useRef<HTMLInputElement>(null);
   const [chosen, setChosen] = useState<Chosen | null>(null);
@@ -58,7 +59,7 @@ export function PictureSection({ user }: { user: User }) {
     form.append('file', chosen.file);
     upload.mutate(form, {
       onSuccess: (updated) => {
-        storeUser(updated);
+        session.store.storeUser(updated);
         setChosen(null);
         resetInput();
         setProblem(null);
@@ -80,7 +81,7 @@ export function PictureSection({ user }: { user: User }) {
     setDone(null);
     remove.mutate(undefined, {
       onSuccess: (updated) => {
-        storeUser(updated);
+        session.store.storeUser(updated);
         setProblem(null);
         setDone('removed');
       },
