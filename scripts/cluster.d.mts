@@ -40,4 +40,6 @@ export function startCluster(options: {
   idPrefix?: string;
   /** Print every process's output, prefixed by its name. */
   show?: boolean;
+  /** Every line an instance writes (its JSON log), as it comes. */
+  onLine?: (instance: string, line: string) => void;
 }): Promise<Cluster>;

@@ -64,7 +64,7 @@ ${servers}
 }
 
 /** A child process whose output is kept (and optionally shown), with a way to wait for a line. */
-function supervise(name, command, args, { env, show }) {
+function supervise(name, command, args, { env, show, onLine: listener }) {
   const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines = [];
   const waiters = new Set();
@@ -72,6 +72,7 @@ function supervise(name, command, args, { env, show }) {
     lines.push(line);
     if (lines.length > KEPT_LINES) lines.shift();
     if (show) console.log(`${name} | ${line}`);
+    listener?.(name, line);
     for (const waiter of waiters) waiter(line);
   };
   createInterface({ input: child.stdout }).on('line', onLine);
@@ -126,7 +127,7 @@ async function healthy(url, timeoutMs = READY_TIMEOUT_MS) {
  * Starts `instances` API processes sharing the services in `env` (DATABASE_URL, REDIS_URL, AMQP_URL, …) and one
  * DATA_DIR (files, the JWT secret), each on its own port, then nginx on `port` in front of them.
  */
-export async function startCluster({ instances = 2, port = 8080, listen, dataDir, env = {}, idPrefix = 'api', show = false } = {}) {
+export async function startCluster({ instances = 2, port = 8080, listen, dataDir, env = {}, idPrefix = 'api', show = false, onLine } = {}) {
   if (webBuildIsStale()) {
     const { status } = spawnSync('npm', ['run', 'build', '-w', '@youngchat/web'], { cwd: root, stdio: show ? 'inherit' : 'ignore' });
     if (status !== 0) throw new Error('the web app did not build (npm run build -w @youngchat/web)');
@@ -153,7 +154,7 @@ export async function startCluster({ instances = 2, port = 8080, listen, dataDir
   const running = [];
   const start = async (i) => {
     const name = `api-${i + 1}`;
-    const instance = supervise(name, process.execPath, [SERVER_ENTRY], { env: { ...baseEnv, PORT: String(ports[i]), INSTANCE_ID: `${idPrefix}-${i + 1}` }, show });
+    const instance = supervise(name, process.execPath, [SERVER_ENTRY], { env: { ...baseEnv, PORT: String(ports[i]), INSTANCE_ID: `${idPrefix}-${i + 1}` }, show, onLine });
     running[i] = instance;
     await instance.waitFor(isReadyLine, 'ready line');
     return instance;

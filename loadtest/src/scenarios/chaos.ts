@@ -306,6 +306,13 @@ export async function runChaos(options: ChaosOptions): Promise<FaultResult[]> {
   });
   let cluster: Cluster | undefined;
   const crowd: Crowd = { ledger: new FanoutLedger(), notes: new Map(), openAt: [], backAt: [], dropAt: undefined };
+  // What the instances logged as errors, counted in the current fault's notes.
+  const onLine = (instance: string, line: string) => {
+    if (!line.includes('"level":50') && !line.includes('"level":60')) return;
+    const entry = JSON.parse(line) as { msg?: string; path?: string; err?: { message?: string } };
+    const what = `${instance} logged: ${[entry.path, entry.msg, entry.err?.message].filter(Boolean).join(' · ')}`;
+    crowd.notes.set(what, (crowd.notes.get(what) ?? 0) + 1);
+  };
   let clients: ({ close(): void } | undefined)[] = [];
   try {
     const env = prepared.env;
@@ -316,6 +323,7 @@ export async function runChaos(options: ChaosOptions): Promise<FaultResult[]> {
       listen: `127.0.0.1:${port}`,
       dataDir,
       idPrefix: `chaos-${port}`,
+      onLine,
       env: {
         ...env,
         DATABASE_URL: through(env.DATABASE_URL!, services.database.port),
