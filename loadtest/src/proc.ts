@@ -36,6 +36,14 @@ export function rssMb(pid: number): number {
   return statm === undefined ? 0 : (Number(statm.split(' ')[1]) * PAGE_BYTES) / 2 ** 20;
 }
 
+/** The most RSS a process has had since it started (VmHWM in /proc/…/status): a peak between two samples too. */
+export function peakRssMbOfStatus(status: string): number {
+  const kb = status.match(/^VmHWM:\s+(\d+) kB/m)?.[1];
+  return kb === undefined ? 0 : Number(kb) / 1024;
+}
+
+export const peakRssMb = (pid: number) => peakRssMbOfStatus(read(`/proc/${pid}/status`) ?? '');
+
 /** CPU and RSS of another process. */
 export function processStats(pid: number): { cpuSeconds: number; rssMb: number } {
   return { cpuSeconds: processCpuSeconds(pid), rssMb: rssMb(pid) };

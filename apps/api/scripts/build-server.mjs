@@ -1,7 +1,8 @@
-// Compiles the server to JavaScript: dist/main.js and the PGlite worker beside it (pglite-worker-client.ts loads
-// `./pglite.worker.js` from its own module's folder). Our code and @youngchat/shared are bundled; every dependency
-// stays in node_modules (native addons, PGlite's WebAssembly). dist/ sits one level below apps/api as src/ does,
-// so paths the code resolves from its own location (the SPA's dist, package.json) stay right.
+// Compiles the server to JavaScript: dist/main.js, and beside it the PGlite worker and the first start's initdb
+// (pglite-worker-client.ts loads `./pglite.worker.js` and `./pglite-initdb.js` from its own module's folder). Our
+// code and @youngchat/shared are bundled; every dependency stays in node_modules (native addons, PGlite's WASM).
+// dist/ sits one level below apps/api as src/ does, so paths the code resolves from its own location (the SPA's
+// dist, package.json) stay right.
 // Run it (`npm run build:server`), or import ensureServerBuilt (npm start, the process tests, the load test).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -18,7 +19,11 @@ export async function buildServer() {
   const { dependencies } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
   await build({
     absWorkingDir: root,
-    entryPoints: { main: 'src/main.ts', 'pglite.worker': 'src/adapters/embedded/pglite.worker.ts' },
+    entryPoints: {
+      main: 'src/main.ts',
+      'pglite.worker': 'src/adapters/embedded/pglite.worker.ts',
+      'pglite-initdb': 'src/adapters/embedded/pglite-initdb.ts',
+    },
     outdir: 'dist',
     bundle: true,
     platform: 'node',

@@ -1,5 +1,9 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { databaseContract } from '../../../test/contracts/database.contract.ts';
 import type { Database } from '../../ports/database.ts';
 import { createPgliteDatabase } from './pglite-database.ts';
@@ -33,4 +37,26 @@ describe('PGlite database adapter', () => {
     await transaction;
     expect((await outside).rows).toEqual([{ n: 2 }]);
   });
+});
+
+describe('PGlite in a DATA_DIR', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'yc-pglite-'));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it('creates the database on a first start and finds it on the next', async () => {
+    const first = await createPgliteDatabase({ dataDir: dir });
+    expect(existsSync(path.join(dir, 'pglite', 'PG_VERSION'))).toBe(true);
+    await sql`create table kept (x int)`.execute(first.db);
+    await sql`insert into kept values (7)`.execute(first.db);
+    await first.close();
+    const second = await createPgliteDatabase({ dataDir: dir });
+    try {
+      expect((await sql<{ x: number }>`select x from kept`.execute(second.db)).rows).toEqual([{ x: 7 }]);
+    } finally {
+      await second.close();
+    }
+  }, 120_000); // initdb, then two starts of PGlite
 });

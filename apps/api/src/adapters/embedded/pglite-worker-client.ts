@@ -1,11 +1,31 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { DependencyUnavailableError } from '../../ports/dependency.ts';
 import { deserializeError, type QueryResult, type WorkerCommand, type WorkerReply } from './pglite-worker.protocol.ts';
 
-/** The worker module beside this one: `.ts` when run by tsx or vitest, `.js` once compiled. */
-const WORKER_URL = new URL(`./pglite.worker${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+/** The modules beside this one: `.ts` when run by tsx or vitest, `.js` once compiled. */
+const EXTENSION = path.extname(fileURLToPath(import.meta.url));
+const WORKER_URL = new URL(`./pglite.worker${EXTENSION}`, import.meta.url);
+const INITDB_URL = new URL(`./pglite-initdb${EXTENSION}`, import.meta.url);
+
+/**
+ * Creates PGlite's database in `dataDir` in a child process. initdb grows the memory of the thread it runs in to
+ * ~800 MB, and neither its WASM heap nor the malloc arenas of that thread go back to the OS until the process
+ * exits, even once the thread has ended (decision 0008).
+ */
+export async function initPgliteInChildProcess(dataDir: string): Promise<void> {
+  // From source (tests, npm run dev) initdb stays in the thread: only the running app's memory matters, and every
+  // test server would pay for one more process.
+  if (EXTENSION === '.ts') return;
+  // Its stdout would mix with the server's JSON log lines; what it says on failure goes to stderr.
+  const child = spawn(process.execPath, [fileURLToPath(INITDB_URL), dataDir], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`PGlite could not create its database in ${dataDir} (exit code ${code})`);
+}
 
 /**
  * Starts the thread PGlite runs in. Node 20 applies neither the parent's tsx loader nor `--import tsx` in
@@ -14,6 +34,9 @@ const WORKER_URL = new URL(`./pglite.worker${path.extname(fileURLToPath(import.m
  * (~30 MB RSS). The worker therefore uses no ESM-only syntax (top-level await, import.meta).
  */
 export function spawnPgliteWorker(): Worker {
+  // V8 compiles PGlite's 9 MB of WASM on every thread of its pool, and each thread's malloc arena keeps what it
+  // used: ~60 MB of RSS for good. PGlite is the process's only WASM and is compiled lazily: one thread does.
+  v8.setFlagsFromString('--wasm-num-compilation-tasks=1');
   if (!WORKER_URL.pathname.endsWith('.ts')) return new Worker(WORKER_URL);
   const tsx = JSON.stringify(fileURLToPath(import.meta.resolve('tsx/cjs/api')));
   return new Worker(`require(${tsx}).register(); require(${JSON.stringify(fileURLToPath(WORKER_URL))});`, { eval: true });

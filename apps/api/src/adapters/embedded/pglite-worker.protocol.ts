@@ -1,3 +1,8 @@
+import path from 'node:path';
+
+/** Where PGlite keeps its files inside DATA_DIR. */
+export const pgliteDir = (dataDir: string) => path.join(dataDir, 'pglite');
+
 /** What the main thread asks of the PGlite worker. Every request gets exactly one reply with its `id`. */
 export type WorkerRequest = { id: number } & WorkerCommand;
 

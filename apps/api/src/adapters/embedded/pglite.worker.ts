@@ -1,7 +1,6 @@
-import path from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
-import { serializeError, type QueryResult, type WorkerRequest } from './pglite-worker.protocol.ts';
+import { pgliteDir, serializeError, type QueryResult, type WorkerRequest } from './pglite-worker.protocol.ts';
 
 // PGlite runs each query synchronously in WASM; in this thread that blocks nothing the API serves.
 const INT8_OID = 20;
@@ -23,7 +22,7 @@ function opened(): PGlite {
 }
 
 async function open(dataDir: string | 'memory'): Promise<void> {
-  pglite = new PGlite(dataDir === 'memory' ? undefined : path.join(dataDir, 'pglite'), {
+  pglite = new PGlite(dataDir === 'memory' ? undefined : pgliteDir(dataDir), {
     // Same shape as the pg adapter: counters fit in a JS number long before they overflow 2^53.
     parsers: { [INT8_OID]: Number },
     // PostgreSQL's default 128 MB buffer pool lives inside the WASM heap and is paid in RSS; the embedded app is
