@@ -4,35 +4,59 @@ import { problemMessage } from '../../lib/problems.ts';
 import { displayName } from '../../ui/display-name.ts';
 import type { SendProblem } from './chat.history.ts';
 
+const STYLES = {
+  clock: { hour: 'numeric', minute: '2-digit' },
+  monthDay: { month: 'short', day: 'numeric' },
+  date: { dateStyle: 'medium' },
+  day: { dateStyle: 'full' },
+  long: { dateStyle: 'full', timeStyle: 'short' },
+} satisfies Record<string, Intl.DateTimeFormatOptions>;
+
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * One formatter per language and style, made once: making one costs far more than using it, and the conversation
+ * formats two times for every message it draws, each time it draws them.
+ */
+function dateFormat(language: string, style: keyof typeof STYLES): Intl.DateTimeFormat {
+  const key = `${style} ${language}`;
+  let format = formats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(language, STYLES[style]);
+    formats.set(key, format);
+  }
+  return format;
+}
+
 /** "14:05" today, "3 Jan" this year, "3 Jan 2029" before: as short as still clear, in the person's language. */
 export function shortTime(iso: string, language: string, now = new Date()): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return '';
   const sameDay = date.toDateString() === now.toDateString();
-  if (sameDay) return new Intl.DateTimeFormat(language, { hour: 'numeric', minute: '2-digit' }).format(date);
+  if (sameDay) return dateFormat(language, 'clock').format(date);
   const sameYear = date.getFullYear() === now.getFullYear();
-  return new Intl.DateTimeFormat(language, sameYear ? { month: 'short', day: 'numeric' } : { dateStyle: 'medium' }).format(date);
+  return dateFormat(language, sameYear ? 'monthDay' : 'date').format(date);
 }
 
 /** A date line between days: "2026년 12월 1일 화요일", "Tuesday, December 1, 2026". */
 export function dayLabel(iso: string, language: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return '';
-  return new Intl.DateTimeFormat(language, { dateStyle: 'full' }).format(date);
+  return dateFormat(language, 'day').format(date);
 }
 
 /** The time of day alone: the date line above the message says which day. */
 export function clockTime(iso: string, language: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return '';
-  return new Intl.DateTimeFormat(language, { hour: 'numeric', minute: '2-digit' }).format(date);
+  return dateFormat(language, 'clock').format(date);
 }
 
 /** The full date and time, for a tooltip and screen readers. */
 export function longTime(iso: string, language: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return '';
-  return new Intl.DateTimeFormat(language, { dateStyle: 'full', timeStyle: 'short' }).format(date);
+  return dateFormat(language, 'long').format(date);
 }
 
 /**
@@ -79,10 +103,13 @@ export function typingText(names: readonly string[], t: TFunction): string | nul
 /** What a notification shows of a message. */
 export const PREVIEW_CHARS = 80;
 
+let graphemeSegmenter: Intl.Segmenter | undefined;
+
 /** The first `max` characters as people count them (a Korean syllable or an emoji is one), with "…" if cut. */
 export function preview(body: string, max = PREVIEW_CHARS): string {
   const flat = body.replace(/\s+/g, ' ').trim();
-  const graphemes = [...new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(flat)].map((s) => s.segment);
+  graphemeSegmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  const graphemes = [...graphemeSegmenter.segment(flat)].map((s) => s.segment);
   return graphemes.length <= max ? flat : `${graphemes.slice(0, max).join('').trimEnd()}…`;
 }
 

@@ -18,15 +18,22 @@ const dayOf = (iso: string) => new Date(iso).toDateString();
 export function layoutMessages(messages: readonly ShownMessage[], firstUnread: string | null): LogRow[] {
   const rows: LogRow[] = [];
   let previous: ShownMessage | undefined;
+  // Each message's day and time worked out once (the whole loaded history is laid out again when a page comes).
+  let previousDay = '';
+  let previousAt = 0;
   for (const message of messages) {
-    const newDay = !previous || dayOf(previous.createdAt) !== dayOf(message.createdAt);
-    if (newDay) rows.push({ kind: 'day', key: `day:${dayOf(message.createdAt)}`, date: message.createdAt });
+    const day = dayOf(message.createdAt);
+    const at = Date.parse(message.createdAt);
+    const newDay = !previous || previousDay !== day;
+    if (newDay) rows.push({ kind: 'day', key: `day:${day}`, date: message.createdAt });
     const unreadLine = message.key === firstUnread;
     if (unreadLine) rows.push({ kind: 'unread', key: 'unread' });
-    const pause = previous !== undefined && Date.parse(message.createdAt) - Date.parse(previous.createdAt) > RUN_GAP_MS;
+    const pause = previous !== undefined && at - previousAt > RUN_GAP_MS;
     const firstOfRun = newDay || unreadLine || pause || previous?.senderId !== message.senderId;
     rows.push({ kind: 'message', key: message.key, message, firstOfRun });
     previous = message;
+    previousDay = day;
+    previousAt = at;
   }
   return rows;
 }

@@ -1,6 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
 import { LIMITS, type Reaction, type Room, type User } from '@youngchat/shared';
-import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { memo, useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isRetryable, toProblem, type Problem } from '../../lib/problems.ts';
 import { useTRPC } from '../../lib/trpc.ts';
@@ -75,11 +75,27 @@ function Body({ text }: { text: string }) {
 type Mode = 'view' | 'editing' | 'confirm-delete';
 
 /**
+ * Whether a drawn row would draw the same: the message by what it says (a page of history arriving, or the live
+ * feed patching one message, makes new objects of all the others, unchanged), everything else as it is. The list
+ * passes handlers that stay the same, so scrolling through a long history redraws only the rows that come in.
+ */
+function sameRow(before: MessageItemProps, after: MessageItemProps): boolean {
+  for (const key of Object.keys(after) as (keyof MessageItemProps)[]) {
+    if (key !== 'message' && before[key] !== after[key]) return false;
+  }
+  const a = before.message;
+  const b = after.message;
+  if (a === b) return true;
+  const fields = Object.keys(b) as (keyof ShownMessage)[];
+  return fields.length === Object.keys(a).length && fields.every((field) => a[field] === b[field]);
+}
+
+/**
  * One message: mine on the right in the accent colour, others' on the left under their picture; time and the
  * unread number beside the bubble. Its menu opens the same three ways everywhere: long-press, right-click, and a
- * button that shows on hover and keyboard focus.
+ * button that shows on hover and keyboard focus. Drawn again only when what it shows changes (see sameRow).
  */
-export function MessageItem(props: MessageItemProps) {
+export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
   const { message, room, sender, senderName, nameOf, me, firstOfRun, reached, onRetry, onDiscard, onCopy, onReply, onReact, onQuote } = props;
   const { t, i18n } = useTranslation();
   const trpc = useTRPC();
@@ -340,4 +356,4 @@ export function MessageItem(props: MessageItemProps) {
       </div>
     </li>
   );
-}
+}, sameRow);

@@ -30,6 +30,8 @@ interface Anchor {
   /** A drawn row on screen, and where it was: the view is kept still on it when the rows change. */
   key: string | undefined;
   top: number;
+  /** The log's scroll position then. */
+  scroll: number;
   last: string | undefined;
 }
 
@@ -134,7 +136,7 @@ export function MessageList({ room, me, visible, history, former, nameOf, onRepl
   };
   const noteAnchor = (el: HTMLElement) => {
     const row = rowOnScreen(el);
-    anchor.current = { key: row?.dataset.key, top: row?.offsetTop ?? 0, last: anchor.current?.last };
+    anchor.current = { key: row?.dataset.key, top: row?.offsetTop ?? 0, scroll: el.scrollTop, last: anchor.current?.last };
   };
 
   /** Index of the loaded message whose row holds focus, so the window never slides it away. */
@@ -187,6 +189,8 @@ export function MessageList({ room, me, visible, history, former, nameOf, onRepl
     const before = anchor.current;
     // Where the person was before this change: at the newest message, they stay there whatever grew.
     const wasAtBottom = atBottomRef.current && following;
+    /** How far above the top the view would have had to go to keep the row being read still (see below). */
+    let short = 0;
     const find = (key: string | undefined) =>
       key ? [...el.querySelectorAll<HTMLElement>('[data-key]')].find((n) => n.dataset.key === key) : undefined;
     if (!before?.last) {
@@ -202,8 +206,14 @@ export function MessageList({ room, me, visible, history, former, nameOf, onRepl
     } else {
       const old = find(before.key);
       // Rows went in or out above (older pages, the window sliding): move by exactly as much, so what the person
-      // was reading stays put.
-      if (old) el.scrollTop += old.offsetTop - before.top;
+      // was reading stays put. Shorter rows coming in below than went out above may have pulled the view up to the
+      // new end already (the browser keeps it in range): then from where it was.
+      if (old) {
+        const clamped = el.scrollTop < before.scroll && el.scrollTop >= el.scrollHeight - el.clientHeight - 1;
+        const target = (clamped ? before.scroll : el.scrollTop) + old.offsetTop - before.top;
+        el.scrollTop = target;
+        short = target - el.scrollTop;
+      }
       const newest = shown.at(-1);
       const mineJustSent = last !== before.last && newest?.senderId === me && newest.status === 'sending';
       if (mineJustSent && !following) {
@@ -215,8 +225,12 @@ export function MessageList({ room, me, visible, history, former, nameOf, onRepl
       pendingEnd.current = false;
       el.scrollTop = el.scrollHeight;
     }
-    anchor.current = { key: undefined, top: 0, last };
+    anchor.current = { key: undefined, top: 0, scroll: 0, last };
     noteAnchor(el);
+    // At the very top, the row being read grew shorter above its text (the page before it came, and it no longer
+    // starts a turn) with nothing above to give way: it is noted where it was, so the rows that come in above next
+    // put it back there.
+    if (short <= -1 && el.scrollTop === 0 && anchor.current.key === before?.key) anchor.current.top -= short;
     measureBottom();
     if (!pendingEnd.current) slideAtEdge(el);
   }, [rows, me]);
@@ -300,6 +314,28 @@ export function MessageList({ room, me, visible, history, former, nameOf, onRepl
       (error: unknown) => setNotice(problemMessage(t, toProblem(error))),
     );
   };
+
+  // ---- What the rows are given: the same each time unless it changed, so that rows already drawn are not drawn
+  // again whenever the list is (a page arriving, the window sliding), which at 200 rows is what scrolling costs ----
+  const handlers = useRef({ onRetry, onCopy, onReact, onReply, goToMessage: (_id: string) => {} });
+  useLayoutEffect(() => {
+    handlers.current = { onRetry, onCopy, onReact, onReply, goToMessage: (id) => void goToMessage(id) };
+  });
+  const rowHandlers = useMemo(
+    () => ({
+      onRetry: (clientId: string) => handlers.current.onRetry(clientId),
+      onDiscard: (clientId: string) => outbox.remove(clientId),
+      onCopy: (text: string) => handlers.current.onCopy(text),
+      onReply: (message: ShownMessage) => message.id && handlers.current.onReply(quoteOf({ ...message, id: message.id })),
+      onReact: (message: ShownMessage, emoji: Reaction) => handlers.current.onReact(message, emoji),
+      onQuote: (id: string) => handlers.current.goToMessage(id),
+    }),
+    [outbox],
+  );
+  // Names come from the room's people and former senders (a new map each time the room page draws): the rows get a
+  // new nameOf only when one of those, or the language, changed.
+  const namesKey = `${i18n.language}\n${JSON.stringify([...former.values()])}`;
+  const rowNameOf = useMemo(() => nameOf, [room.members, namesKey, me]);
 
   // ---- From a quote to the message it answers: found in the loaded pages, or in a few more ----
   const [reached, setReached] = useState<{ id: string; lit: boolean } | null>(null);
@@ -415,16 +451,11 @@ export function MessageList({ room, me, visible, history, former, nameOf, onRepl
                 room={room}
                 sender={senderOf(room, row.message.senderId, former)}
                 senderName={nameOf(row.message.senderId)}
-                nameOf={nameOf}
+                nameOf={rowNameOf}
                 me={me}
                 firstOfRun={row.firstOfRun}
                 reached={reached?.id === row.message.id ? (reached.lit ? 'lit' : 'focus') : null}
-                onRetry={onRetry}
-                onDiscard={(id) => outbox.remove(id)}
-                onCopy={onCopy}
-                onReply={(message) => message.id && onReply(quoteOf({ ...message, id: message.id }))}
-                onReact={onReact}
-                onQuote={(id) => void goToMessage(id)}
+                {...rowHandlers}
               />
             ),
           )}
