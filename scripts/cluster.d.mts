@@ -28,10 +28,8 @@ export interface Cluster {
 
 export function startCluster(options: {
   instances?: number;
-  /** nginx's port. */
+  /** nginx's port, on every address; without it, a free port of 127.0.0.1 only. */
   port?: number;
-  /** nginx's listen directive's argument (default: the port, every address). */
-  listen?: string;
   /** Shared by the instances: stored files and the JWT secret. */
   dataDir: string;
   /** The services and anything else the API reads (DATABASE_URL, REDIS_URL, AMQP_URL, …). */

@@ -125,9 +125,12 @@ async function healthy(url, timeoutMs = READY_TIMEOUT_MS) {
 
 /**
  * Starts `instances` API processes sharing the services in `env` (DATABASE_URL, REDIS_URL, AMQP_URL, …) and one
- * DATA_DIR (files, the JWT secret), each on its own port, then nginx on `port` in front of them.
+ * DATA_DIR (files, the JWT secret), each on its own port, then nginx on `port` (every address) in front of them;
+ * without a port, on a free one of 127.0.0.1 only (a test's cluster).
  */
-export async function startCluster({ instances = 2, port = 8080, listen, dataDir, env = {}, idPrefix = 'api', show = false, onLine } = {}) {
+export async function startCluster({ instances = 2, port: asked, dataDir, env = {}, idPrefix = 'api', show = false, onLine } = {}) {
+  const port = asked ?? (await freePort());
+  const listen = asked === undefined ? `127.0.0.1:${port}` : String(port);
   if (webBuildIsStale()) {
     const { status } = spawnSync('npm', ['run', 'build', '-w', '@youngchat/web'], { cwd: root, stdio: show ? 'inherit' : 'ignore' });
     if (status !== 0) throw new Error('the web app did not build (npm run build -w @youngchat/web)');
@@ -169,7 +172,7 @@ export async function startCluster({ instances = 2, port = 8080, listen, dataDir
     // The first alone: it migrates the database and writes the JWT secret the others read.
     await start(0);
     await Promise.all(ports.slice(1).map((_, i) => start(i + 1)));
-    writeFileSync(path.join(nginxDir, 'nginx.conf'), nginxConfig({ dir: nginxDir, listen: listen ?? String(port), upstreams: ports }));
+    writeFileSync(path.join(nginxDir, 'nginx.conf'), nginxConfig({ dir: nginxDir, listen, upstreams: ports }));
     nginx = supervise('nginx', nginxBinary(), ['-p', nginxDir, '-c', path.join(nginxDir, 'nginx.conf'), '-e', 'stderr'], { env: process.env, show });
     await Promise.race([healthy(url), nginx.exited.then((how) => Promise.reject(new Error(`nginx exited (${how}):\n${nginx.output()}`)))]);
   } catch (error) {
@@ -229,7 +232,7 @@ async function main() {
   const dataDir = path.resolve(process.env.DATA_DIR ?? path.join(root, '.data', 'cluster'));
   mkdirSync(dataDir, { recursive: true });
   await ensureDatabase(env.DATABASE_URL);
-  const cluster = await startCluster({ instances, port, listen: String(port), dataDir, env: { ...passed, ...env }, show: !values.quiet });
+  const cluster = await startCluster({ instances, port, dataDir, env: { ...passed, ...env }, show: !values.quiet });
   const lines = [
     '',
     `YOUng Chat is running at http://localhost:${port} — ${instances} API instances behind nginx (Ctrl-C stops everything)`,

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithServices, realServicesEnv, uniqueName } from '../../api/test/services.ts';
-import { freePort, startCluster, type Cluster } from '../../../scripts/cluster.mjs';
+import { startCluster, type Cluster } from '../../../scripts/cluster.mjs';
 import { apiPerson, launchChromium, logInThroughUi, messageItem, openPage, send, type WatchedPage } from './support.ts';
 
 /** Open WebSockets on one instance, from its own /metrics (nginx would answer for either). */
@@ -29,11 +29,8 @@ await describeWithServices('a cluster behind nginx', ['postgres', 'redis', 'rabb
   beforeAll(async () => {
     services = await realServicesEnv();
     dataDir = mkdtempSync(path.join(tmpdir(), 'youngchat-cluster-e2e-'));
-    const port = await freePort();
     cluster = await startCluster({
       instances: 2,
-      port,
-      listen: `127.0.0.1:${port}`,
       dataDir,
       // Its own RabbitMQ queue names: another cluster may be running on this machine.
       idPrefix: uniqueName('web'),

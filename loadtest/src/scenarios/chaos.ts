@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { freePort, startCluster, type Cluster } from '../../../scripts/cluster.mjs';
+import { startCluster, type Cluster } from '../../../scripts/cluster.mjs';
 import { startTcpProxy } from '../../../apps/api/test/tcp-proxy.ts';
 import { seedRooms, type SeededRooms } from '../api/database.ts';
 import { prepareApi, type ServiceUrls } from '../api/deployment.ts';
@@ -316,13 +316,10 @@ export async function runChaos(options: ChaosOptions): Promise<FaultResult[]> {
   let clients: ({ close(): void } | undefined)[] = [];
   try {
     const env = prepared.env;
-    const port = await freePort();
     cluster = await startCluster({
       instances: 2,
-      port,
-      listen: `127.0.0.1:${port}`,
       dataDir,
-      idPrefix: `chaos-${port}`,
+      idPrefix: `chaos-${process.pid}`,
       onLine,
       env: {
         ...env,
@@ -333,7 +330,8 @@ export async function runChaos(options: ChaosOptions): Promise<FaultResult[]> {
         SHUTDOWN_GRACE_MS: '5000',
       },
     });
-    const connected = await connectCrowd(() => `ws://127.0.0.1:${port}/trpc`, plan, prepared.seeded, crowd);
+    const wsUrl = `${cluster.url.replace('http', 'ws')}/trpc`;
+    const connected = await connectCrowd(() => wsUrl, plan, prepared.seeded, crowd);
     clients = connected.clients;
     if (connected.failures.size > 0) throw new Error(`clients did not connect: ${describeFailures(connected.failures)}`);
     const results: FaultResult[] = [];
