@@ -15,7 +15,7 @@ import { createPgliteDatabase } from './api/internals.ts';
 import { mintAccessTokens } from './api/sessions.ts';
 import { cleanUpOn, undoOnInterrupt } from './cleanup.ts';
 import { sendToRandomRoom, trpcChat, type ChatClient } from './clients/chat-clients.ts';
-import { connectAll, describeFailures } from './clients/connect-all.ts';
+import { CONNECT_TIMEOUT_MS, connectAll, describeFailures } from './clients/connect-all.ts';
 import { drain } from './drain.ts';
 import { overLimit, readingRows, summarize, type Reading } from './memory-report.ts';
 import { FanoutLedger } from './metrics.ts';
@@ -40,7 +40,6 @@ const FLAGS = {
 
 const ROOM_SIZE = 10;
 const SAMPLE_MS = 250;
-const CONNECT_TIMEOUT_MS = 15_000;
 
 interface Options {
   users: number;

@@ -4,11 +4,9 @@ import type { Message } from '@youngchat/shared';
 import type { SeededRooms } from '../api/database.ts';
 import type { FanoutLedger } from '../metrics.ts';
 import type { RoomPlan } from '../room-plan.ts';
-import { connectAll } from './connect-all.ts';
+import { CONNECT_TIMEOUT_MS, connectAll } from './connect-all.ts';
 import { openLiveClient, type LiveClient } from './live-client.ts';
 
-/** Connects in at most this long, or counts as failed. */
-const CONNECT_TIMEOUT_MS = 15_000;
 const HISTORY_PAGE = 100;
 
 /** Clients whose deliveries are booked in `ledger` (a scenario may swap it between phases). */

@@ -2,6 +2,9 @@ import { LatencyRecorder } from '../metrics.ts';
 import { mapLimit } from '../pool.ts';
 import { appCodeOf } from './live-client.ts';
 
+/** A client that has not connected and subscribed within this counts as failed. */
+export const CONNECT_TIMEOUT_MS = 15_000;
+
 /** Connects in flight at once: enough to be quick, few enough not to be a storm of its own. */
 const CONNECTS_IN_FLIGHT = 50;
 

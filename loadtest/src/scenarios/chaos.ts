@@ -202,9 +202,9 @@ async function runFault(
   // Every member's stream gets a position in this phase before the fault, so a reconnect resumes rather than starts.
   plan.rooms.forEach((room, index) => sendToRoom(books, room.members[0]!, index, sendAs[room.members[0]!]!));
   await drain(ledger);
-  const senders = plan.roomsOf.length;
+  const users = plan.roomsOf.length;
   const sending = pace(options.rate, (n) => {
-    const user = (n * 7919) % senders; // spread over everyone, not just the first
+    const user = (n * 7919) % users; // spread over everyone, not just the first
     sendToRandomRoom(books, user, sendAs[user]!);
   });
   const health = watchHealth(cluster.ports);
@@ -239,8 +239,8 @@ async function runFault(
       persisted,
       owed: ledger.expected,
       delivered: ledger.arrived,
-      receiversComplete: senders - ledger.usersMissing(),
-      receivers: senders,
+      receiversComplete: users - ledger.usersMissing(),
+      receivers: users,
       lost: ledger.lost + (ledger.acked - persisted),
       duplicated: ledger.duplicates,
       outOfOrder: ledger.outOfOrder,

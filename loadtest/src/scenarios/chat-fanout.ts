@@ -10,7 +10,7 @@ import { prepareApi, withApi, type ServiceUrls } from '../api/deployment.ts';
 import { limitedBy, type Bottleneck, type ResourceUsage } from '../bottleneck.ts';
 import { nextRate, type SearchPlan, type StepOutcome } from '../capacity-search.ts';
 import { bareWsChat, sendToRandomRoom, trpcChat, type ChatClient, type Connect } from '../clients/chat-clients.ts';
-import { connectAll, describeFailures } from '../clients/connect-all.ts';
+import { CONNECT_TIMEOUT_MS, connectAll, describeFailures } from '../clients/connect-all.ts';
 import { profileLines } from '../cpu-profile.ts';
 import { drain } from '../drain.ts';
 import { FanoutLedger, LatencyRecorder } from '../metrics.ts';
@@ -60,7 +60,6 @@ interface Target {
   resources: ResourceSpec;
 }
 
-const CONNECT_TIMEOUT_MS = 15_000;
 
 function shuffled(n: number): number[] {
   const order = Array.from({ length: n }, (_, i) => i);

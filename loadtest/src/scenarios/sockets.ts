@@ -5,7 +5,7 @@ import path from 'node:path';
 import { seedRooms } from '../api/database.ts';
 import { prepareApi, withApi, type ServiceUrls } from '../api/deployment.ts';
 import { bareWsChat, trpcChat, type ChatClient, type Connect } from '../clients/chat-clients.ts';
-import { connectAll, describeFailures, type Crowd } from '../clients/connect-all.ts';
+import { CONNECT_TIMEOUT_MS, connectAll, describeFailures, type Crowd } from '../clients/connect-all.ts';
 import { GC_ON_SIGNAL, SERVERS_DIR } from '../paths.ts';
 import { sleep } from '../pool.ts';
 import { requireOpenFiles, processCpuSeconds, rssMb } from '../proc.ts';
@@ -20,7 +20,6 @@ export interface SocketsOptions extends ServiceUrls {
   roomSize: RoomSize;
 }
 
-const CONNECT_TIMEOUT_MS = 15_000;
 /** Connected and closed before measuring, so that compiling the connect path is not charged to the sockets. */
 const WARM_UP_SOCKETS = 20;
 /** Two RSS readings this far apart, each after a full GC; the second counts, their difference shows how settled it was. */
