@@ -132,7 +132,9 @@ export async function startCluster({ instances = 2, port: asked, dataDir, env = 
   const port = asked ?? (await freePort());
   const listen = asked === undefined ? `127.0.0.1:${port}` : String(port);
   if (webBuildIsStale()) {
-    const { status } = spawnSync('npm', ['run', 'build', '-w', '@youngchat/web'], { cwd: root, stdio: show ? 'inherit' : 'ignore' });
+    // NODE_ENV as a test runner sets it ('test') would make Vite bundle React's development build.
+    const env = { ...process.env, NODE_ENV: 'production' };
+    const { status } = spawnSync('npm', ['run', 'build', '-w', '@youngchat/web'], { cwd: root, env, stdio: show ? 'inherit' : 'ignore' });
     if (status !== 0) throw new Error('the web app did not build (npm run build -w @youngchat/web)');
   }
   await ensureServerBuilt();

@@ -10,7 +10,8 @@ const at = (...parts) => path.join(root, ...parts);
 
 /** Builds in a child process, so nothing of the build stays in the server's memory. */
 function run(command, args) {
-  const { status } = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+  // Whatever NODE_ENV the shell has (development, test), the SPA is built as for production: React's own build.
+  const { status } = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
   if (status !== 0) process.exit(status ?? 1);
 }
 
