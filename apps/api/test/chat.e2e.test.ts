@@ -123,6 +123,19 @@ function chatSuite(getServer: () => TestServer) {
     }
   });
 
+  it('moves a read position only by markRead, which everyone hears: a send reads nothing for its sender', async () => {
+    const group = await as(ann).rooms.createGroup.mutate({ name: 'Reads', memberIds: [bob.user.id, cat.user.id] });
+    const first = await as(ann).messages.send.mutate({ roomId: group.id, body: 'who is coming?', clientId: randomUUID() });
+    const unreadOfFirst = async () => (await as(ann).messages.list.query({ roomId: group.id })).items.find((m) => m.id === first.id)!.unreadCount;
+    // Bob answers without having read: Ann heard no room.read from him, so her copy must still count him.
+    await as(bob).messages.send.mutate({ roomId: group.id, body: 'me!', clientId: randomUUID() });
+    expect(await unreadOfFirst()).toBe(2);
+    expect((await as(bob).rooms.get.query({ roomId: group.id })).unreadCount).toBe(1);
+    await as(bob).rooms.markRead.mutate({ roomId: group.id, seq: first.seq + 1 });
+    expect(await unreadOfFirst()).toBe(1);
+    expect((await as(bob).rooms.get.query({ roomId: group.id })).unreadCount).toBe(0);
+  });
+
   it('pages history newest first with a keyset cursor, every message exactly once', async () => {
     const group = await as(bob).rooms.createGroup.mutate({ name: 'History', memberIds: [ann.user.id] });
     for (let i = 1; i <= 75; i++) {

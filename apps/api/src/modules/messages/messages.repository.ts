@@ -83,10 +83,10 @@ export interface StoredSend {
 /**
  * Stores a batch of messages in one statement, so the whole batch costs one round trip and one commit (group
  * commit). Each room's counter row is locked (in id order, so concurrent batches cannot deadlock) and gives the
- * room's messages their seqs; the log's head, locked last (after the senders' member rows), gives each message its
- * position. A message from someone
+ * room's messages their seqs; the log's head, locked last, gives each message its position. A message from someone
  * not in the room, or a retry of a clientId already stored, is left out before anything is numbered, so neither
  * leaves a hole in the room's seqs; the caller tells those apart. Rows come back in the input's order.
+ * A send does not move its sender's read position (decision 0007): only rooms.markRead does, with an event.
  */
 export async function insertSends(db: Db, sends: NewMessage[]): Promise<StoredSend[]> {
   const { rows } = await sql<StoredSend>`${sql.raw(REUSE_PLAN)}
@@ -121,16 +121,8 @@ export async function insertSends(db: Db, sends: NewMessage[]): Promise<StoredSe
       select id, room_id, seq, sender_id, body, client_id, created_at, reply_to_id, photo::jsonb from numbered
       returning id
     ),
-    read as (
-      update room_members rm set last_read_seq = greatest(rm.last_read_seq, s.seq)
-      from (select room_id, sender_id, max(seq) as seq from numbered group by room_id, sender_id) s
-      where rm.room_id = s.room_id and rm.user_id = s.sender_id
-      returning 1
-    ),
     head as (
-      -- Only once the senders' member rows are locked (the count makes \`read\` run first): every writer takes them
-      -- before the head (markRead does), or a send and a read by the same person deadlock.
-      update stream_head set pos = pos + (select count(*) from inserted) where id = 1 and (select count(*) from read) >= 0
+      update stream_head set pos = pos + (select count(*) from inserted) where id = 1
       returning pos - (select count(*) from inserted) as base
     ),
     positioned as (
