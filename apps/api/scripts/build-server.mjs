@@ -4,7 +4,7 @@
 // dist/ sits one level below apps/api as src/ does, so paths the code resolves from its own location (the SPA's
 // dist, package.json) stay right.
 // Run it (`npm run build:server`), or import ensureServerBuilt (npm start, the process tests, the load test).
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isStale } from '../../../scripts/stale.mjs';
@@ -17,6 +17,10 @@ export async function buildServer() {
   // Loaded only to build: `npm start` checks staleness in the server's own process and builds in a child.
   const { build } = await import('esbuild');
   const { dependencies } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+  // Chunk names change with their content: the last build's would pile up (dist/types is the type build's).
+  const dist = path.join(root, 'dist');
+  const built = existsSync(dist) ? readdirSync(dist, { withFileTypes: true }) : [];
+  for (const file of built.filter((f) => f.isFile() && /\.js(\.map)?$/.test(f.name))) rmSync(path.join(dist, file.name));
   await build({
     absWorkingDir: root,
     entryPoints: {
@@ -28,6 +32,8 @@ export async function buildServer() {
     bundle: true,
     platform: 'node',
     format: 'esm',
+    // Chunks, so that a real service's adapter (and its library) loads only when configured (deps.ts).
+    splitting: true,
     target: 'node20',
     conditions: ['source'],
     external: Object.keys(dependencies).filter((name) => name !== '@youngchat/shared'),

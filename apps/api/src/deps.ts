@@ -9,14 +9,8 @@ import { createMemoryRateLimiterFactory } from './adapters/embedded/memory-rate-
 import { createPgliteDatabase } from './adapters/embedded/pglite-database.ts';
 import { createSqlKeyValue } from './adapters/embedded/sql-key-value.ts';
 import { migrateToLatest } from './adapters/postgres/migrator.ts';
-import { createPgDatabase } from './adapters/postgres/pg-database.ts';
-import { createRabbitMqEventBus } from './adapters/rabbitmq/rabbitmq-event-bus.ts';
-import { createRedisKeyValue } from './adapters/redis/redis-key-value.ts';
-import { createS3BlobStore } from './adapters/s3/s3-blob-store.ts';
-import { createSmtpMailer } from './adapters/smtp/smtp-mailer.ts';
 import type { Config } from './config.ts';
 import { createSqlRateLimiterFactory } from './adapters/embedded/sql-rate-limiter.ts';
-import { createRedisRateLimiterFactory } from './adapters/redis/redis-rate-limiter.ts';
 import { createAccessTokens } from './modules/auth/access-token.ts';
 import { createAuthService } from './modules/auth/auth.service.ts';
 import { createBlocksService } from './modules/blocks/blocks.service.ts';
@@ -67,6 +61,15 @@ const HOUR_MS = 60 * 60_000;
  * statements and commits per message fall), up to two batches are written at once, each of at most 500.
  */
 const SEND_BATCHES = { gatherMs: 2, inFlight: 2, maxBatch: 500 };
+
+// A real service's adapter is loaded only when its URL is set: their libraries (pg, ioredis, amqplib, nodemailer, the
+// S3 SDK) would cost the embedded server ~25 MB of its 256 MB (issue 11).
+const postgres = () => import('./adapters/postgres/pg-database.ts');
+const redisKeyValue = () => import('./adapters/redis/redis-key-value.ts');
+const redisRateLimiter = () => import('./adapters/redis/redis-rate-limiter.ts');
+const rabbitMq = () => import('./adapters/rabbitmq/rabbitmq-event-bus.ts');
+const smtp = () => import('./adapters/smtp/smtp-mailer.ts');
+const s3 = () => import('./adapters/s3/s3-blob-store.ts');
 
 export interface AppDeps {
   config: Config;
@@ -122,7 +125,7 @@ export async function buildDeps(config: Config, options: { logDestination?: Dest
   try {
     const database = open(
       config.database.url
-        ? createPgDatabase({ url: config.database.url, poolSize: config.database.poolSize, logger })
+        ? (await postgres()).createPgDatabase({ url: config.database.url, poolSize: config.database.poolSize, logger })
         : await createPgliteDatabase({ dataDir: config.dataDir }),
     );
     const applied = await migrateToLatest(database.db);
@@ -130,12 +133,12 @@ export async function buildDeps(config: Config, options: { logDestination?: Dest
 
     const keyValue = open(
       config.redis.url
-        ? await createRedisKeyValue({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, logger })
+        ? await (await redisKeyValue()).createRedisKeyValue({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, logger })
         : createSqlKeyValue(database.db, logger),
     );
     const eventBus = open(
       config.amqp.url
-        ? createRabbitMqEventBus({
+        ? (await rabbitMq()).createRabbitMqEventBus({
             url: config.amqp.url,
             exchange: config.amqp.exchange,
             instanceId: config.instanceId,
@@ -144,10 +147,10 @@ export async function buildDeps(config: Config, options: { logDestination?: Dest
         : createInProcessEventBus(),
     );
     const consoleMailer = config.mail.smtpUrl ? undefined : createConsoleMailer({ logger });
-    const mailer = open(consoleMailer ?? createSmtpMailer({ url: config.mail.smtpUrl!, from: config.mail.from }));
+    const mailer = open(consoleMailer ?? (await smtp()).createSmtpMailer({ url: config.mail.smtpUrl!, from: config.mail.from }));
     const blobStore = open(
       config.s3.bucket
-        ? createS3BlobStore({
+        ? (await s3()).createS3BlobStore({
             bucket: config.s3.bucket,
             region: config.s3.region,
             endpoint: config.s3.endpoint,
@@ -162,7 +165,7 @@ export async function buildDeps(config: Config, options: { logDestination?: Dest
     // with one and no Redis, they share the database's table.
     const rateLimiters = open(
       config.redis.url
-        ? await createRedisRateLimiterFactory({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, logger })
+        ? await (await redisRateLimiter()).createRedisRateLimiterFactory({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, logger })
         : config.amqp.url
           ? createSqlRateLimiterFactory(database.db)
           : createMemoryRateLimiterFactory(),
