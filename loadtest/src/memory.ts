@@ -1,9 +1,11 @@
 // `npm run memory -w @youngchat/loadtest -- [--users 1000] [--rate 200] [--seconds 30] [--idle-seconds 10] [--limit-mb 256]`
-// DESIGN §8 and issue 11: the embedded server's RSS, run as `npm start` runs it, from its first start on an empty
-// DATA_DIR, at idle and while users chat. RSS is the whole process's: PGlite's worker is a thread inside it. Exits
+// DESIGN §8 and issue 11: the embedded server's RSS, started by `npm start` itself (with the node flags and
+// environment its script sets), from its first start on an empty DATA_DIR, at idle and while users chat. RSS is the
+// server process's (npm, its parent, is not counted): PGlite's worker is a thread inside it. Exits
 // 1 when a checked figure is over --limit-mb. Bounded in time, on 127.0.0.1; removes what it made, on Ctrl-C too.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,10 +22,10 @@ import { drain } from './drain.ts';
 import { overLimit, readingRows, summarize, type Reading } from './memory-report.ts';
 import { FanoutLedger } from './metrics.ts';
 import { pace } from './pacer.ts';
-import { ensureServerBuilt, START_SCRIPT } from './paths.ts';
+import { ensureServerBuilt, REPO_ROOT } from './paths.ts';
 import { sleep } from './pool.ts';
-import { peakRssMb, processCpuSeconds, requireOpenFiles, rssMb } from './proc.ts';
-import { spawnServer } from './process-stats.ts';
+import { descendantPids, peakRssMb, processCpuSeconds, requireOpenFiles, rssMb } from './proc.ts';
+import { spawnListening } from './process-stats.ts';
 import { environmentLines, ms, versionOf } from './report.ts';
 import { planRooms, type RoomPlan } from './room-plan.ts';
 import { formatTable } from './text-table.ts';
@@ -61,11 +63,33 @@ function sampleRss(pids: number[]): () => number[] {
   };
 }
 
+/** Where the main thread's memory is, from the server's /metrics (prom-client's defaults), in MB. */
+async function heapOf(port: number): Promise<string> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const mb = (pattern: RegExp) => Math.round(Number(pattern.exec(text)?.[1]) / 2 ** 20);
+  const space = (name: string) => mb(new RegExp(`^nodejs_heap_space_size_total_bytes\\{space="${name}"\\} (\\S+)`, 'm'));
+  return (
+    `V8 heap ${mb(/^nodejs_heap_size_total_bytes (\S+)/m)} MB (used ${mb(/^nodejs_heap_size_used_bytes (\S+)/m)}; ` +
+    `old space ${space('old')}, new ${space('new')}, code ${space('code')}), external ${mb(/^nodejs_external_memory_bytes (\S+)/m)} MB`
+  );
+}
+
+/** `npm start` in the repository, and the pid of the server it runs (a first start's initdb is another process). */
+async function npmStart(env: Record<string, string>) {
+  const server = await spawnListening('npm', ['start', '--silent'], env, REPO_ROOT);
+  const pid = descendantPids(server.child.pid!).find((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('scripts/start.mjs'));
+  if (pid === undefined) {
+    await server.stop();
+    throw new Error('npm start runs no scripts/start.mjs');
+  }
+  return { ...server, pid };
+}
+
 /** The first start: initdb and the migrations on an empty DATA_DIR, then nothing to do. */
 async function firstStart(env: Record<string, string>, options: Options): Promise<Reading[]> {
-  const server = await spawnServer([START_SCRIPT], env);
+  const server = await npmStart(env);
   try {
-    const pid = server.child.pid!;
+    const pid = server.pid;
     const ready = rssMb(pid);
     await sleep(options.idleSeconds * 1000);
     return [
@@ -92,10 +116,10 @@ async function seed(dataDir: string, plan: RoomPlan, jwtSecret: string) {
 
 /** Restarts on the seeded DATA_DIR: every user connected and idle, then a steady chat. */
 async function chat(env: Record<string, string>, plan: RoomPlan, seeded: Awaited<ReturnType<typeof seed>>, options: Options) {
-  const server = await spawnServer([START_SCRIPT], env);
+  const server = await npmStart(env);
   let clients: (ChatClient | undefined)[] = [];
   try {
-    const pids = [server.child.pid!];
+    const pids = [server.pid];
     const ready = rssOf(pids);
     const ledger = new FanoutLedger();
     const notes = new Map<string, number>();
@@ -123,6 +147,7 @@ async function chat(env: Record<string, string>, plan: RoomPlan, seeded: Awaited
       options.rate * options.seconds,
     ).done;
     const chatting = summarize(stopSampling());
+    const heap = await heapOf(server.port);
     const cpuPercent = ((processCpuSeconds(pids[0]!) - cpuBefore) / options.seconds) * 100;
     await drain(ledger);
     if (skipped > 0) note('sends skipped: a second of sends unanswered');
@@ -131,6 +156,7 @@ async function chat(env: Record<string, string>, plan: RoomPlan, seeded: Awaited
       `${ledger.acked} sends acknowledged, ${ledger.failed} failed, ${ledger.unanswered} unanswered; ` +
         `${ledger.arrived} of ${ledger.expected} deliveries owed arrived, send→deliver p50 ${ms(deliver.p50)} ms, ` +
         `p99 ${ms(deliver.p99)} ms; server CPU ${Math.round(cpuPercent)}% of a core while chatting`,
+      `main thread at the end of chatting: ${heap}`,
       ...[...notes].map(([what, n]) => `${n} × ${what}`),
     ];
     const readings: Reading[] = [
@@ -164,7 +190,7 @@ async function main(): Promise<void> {
   const plan = planRooms(options.users, ROOM_SIZE);
   console.log(
     [
-      'YOUng Chat memory: the embedded server (PGlite), run as `npm start` runs it',
+      'YOUng Chat memory: the embedded server (PGlite), started by `npm start`',
       ...environmentLines({ '@electric-sql/pglite': versionOf('@electric-sql/pglite') }),
       `${options.users} users in rooms of ${ROOM_SIZE}; RSS of the server process sampled every ${SAMPLE_MS} ms`,
       '',

@@ -4,8 +4,8 @@ const here = path.dirname(new URL(import.meta.url).pathname);
 
 /** The API's compiled entry point, run as `npm start` runs it (api/deployment.ts builds it when stale). */
 export { SERVER_ENTRY as API_MAIN, ensureServerBuilt } from '../../apps/api/scripts/build-server.mjs';
-/** What `npm start` runs: it builds when stale, then runs the compiled server in its own process. */
-export const START_SCRIPT = path.join(here, '../../scripts/start.mjs');
+/** Where `npm start` runs: it builds when stale, then runs the compiled server (scripts/start.mjs). */
+export const REPO_ROOT = path.join(here, '../..');
 /** The baselines, each a standalone server process. */
 export const SERVERS_DIR = path.join(here, 'servers');
 /** Node arguments for a server whose memory is measured: SIGUSR2 then runs a full garbage collection. */

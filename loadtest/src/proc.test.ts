@@ -1,5 +1,7 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { peakRssMbOfStatus } from './proc.ts';
+import { descendantPids, parentPidOfStat, peakRssMbOfStatus } from './proc.ts';
 
 describe('peakRssMbOfStatus', () => {
   it('reads VmHWM, not VmRSS', () => {
@@ -8,5 +10,24 @@ describe('peakRssMbOfStatus', () => {
 
   it('reads a status without it (a process that is gone) as nothing', () => {
     expect(peakRssMbOfStatus('')).toBe(0);
+  });
+});
+
+describe('descendantPids', () => {
+  it('reads the parent after a command name with spaces and parentheses', () => {
+    expect(parentPidOfStat('4242 (node (my server)) S 4100 4242 4100 0 -1 4194560')).toBe(4100);
+  });
+
+  it('finds a grandchild: the server under npm under this process', async () => {
+    const child = spawn('sh', ['-c', 'sleep 30 & wait'], { stdio: 'ignore', detached: true });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const below = descendantPids(child.pid!);
+      expect(below.length).toBeGreaterThan(0);
+      expect(below.some((pid) => readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'sleep')).toBe(true);
+      expect(descendantPids(process.pid)).toEqual(expect.arrayContaining([child.pid!, ...below]));
+    } finally {
+      process.kill(-child.pid!, 'SIGKILL'); // sh and its sleep
+    }
   });
 });

@@ -69,6 +69,29 @@ export function pidsNamed(name: string): number[] {
     .map(Number);
 }
 
+/** The parent's pid, from /proc/<pid>/stat (the field after the command name, which may hold spaces). */
+export function parentPidOfStat(stat: string): number {
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+}
+
+/** The processes below `pid`: its children, theirs, and so on. */
+export function descendantPids(pid: number): number[] {
+  const parents = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    const stat = read(`/proc/${entry}/stat`);
+    if (!stat) continue;
+    const parent = parentPidOfStat(stat);
+    parents.set(parent, [...(parents.get(parent) ?? []), Number(entry)]);
+  }
+  const below: number[] = [];
+  for (let queue = [pid]; queue.length > 0; ) {
+    const children = parents.get(queue.shift()!) ?? [];
+    below.push(...children);
+    queue.push(...children);
+  }
+  return below;
+}
+
 /** The soft limit on open files, which caps the sockets one process can hold; children inherit it. */
 export function openFilesLimit(): number {
   const line = read('/proc/self/limits')?.split('\n').find((l) => l.startsWith('Max open files'));

@@ -19,16 +19,23 @@ export interface RunningServer {
 
 const PINO_WARN = 40;
 
-/** Starts a server process that logs a JSON line with msg "listening" and its port. */
-export async function spawnServer(
-  args: string[],
-  env: Record<string, string> = {},
-  nodeArgs: string[] = [],
-): Promise<RunningServer> {
+/** Starts a node server process that logs a JSON line with msg "listening" and its port. */
+export function spawnServer(args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<RunningServer> {
   // The baselines and a preloaded helper are TypeScript (tsx first: a node argument may preload one); the API is
   // compiled and runs as plain JavaScript, as `npm start` runs it.
   const typescript = [...nodeArgs, ...args].some((arg) => arg.endsWith('.ts'));
-  const child = spawn(process.execPath, [...(typescript ? ['--import', 'tsx'] : []), ...nodeArgs, ...args], {
+  return spawnListening(process.execPath, [...(typescript ? ['--import', 'tsx'] : []), ...nodeArgs, ...args], env);
+}
+
+/** Runs `command` (npm start, say), which starts a server that logs "listening" as spawnServer's do. */
+export async function spawnListening(
+  command: string,
+  args: string[],
+  env: Record<string, string> = {},
+  cwd?: string,
+): Promise<RunningServer> {
+  const child = spawn(command, args, {
+    cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
