@@ -53,3 +53,21 @@ export async function startTcpProxy(target: { host: string; port: number }) {
     },
   };
 }
+
+export type TcpProxy = Awaited<ReturnType<typeof startTcpProxy>>;
+
+/** A proxy in front of the service that `url` names (postgres://, redis://, amqp://…). */
+export function proxyInFrontOf(url: string): Promise<TcpProxy> {
+  const { hostname, port, protocol } = new URL(url);
+  return startTcpProxy({ host: hostname, port: Number(port || DEFAULT_PORTS[protocol]) });
+}
+
+const DEFAULT_PORTS: Record<string, number> = { 'postgres:': 5432, 'postgresql:': 5432, 'redis:': 6379, 'amqp:': 5672 };
+
+/** `url` with its host and port replaced by the proxy's: the same database, vhost and credentials, through it. */
+export function throughProxy(url: string, proxy: { port: number }): string {
+  const proxied = new URL(url);
+  proxied.hostname = '127.0.0.1';
+  proxied.port = String(proxy.port);
+  return proxied.toString();
+}

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { startCluster, type Cluster } from '../../../scripts/cluster.mjs';
-import { startTcpProxy } from '../../../apps/api/test/tcp-proxy.ts';
+import { proxyInFrontOf, throughProxy, type TcpProxy } from '../../../apps/api/test/tcp-proxy.ts';
 import { seedRooms, type SeededRooms } from '../api/database.ts';
 import { prepareApi, type ServiceUrls } from '../api/deployment.ts';
 import { connectCrowd, type Crowd } from '../clients/booked-crowd.ts';
@@ -68,9 +68,9 @@ const HEALTH_EVERY_MS = 250;
 const CATCH_UP_LIMIT_MS = 60_000;
 
 interface Services {
-  database: Awaited<ReturnType<typeof startTcpProxy>>;
-  redis: Awaited<ReturnType<typeof startTcpProxy>>;
-  broker: Awaited<ReturnType<typeof startTcpProxy>>;
+  database: TcpProxy;
+  redis: TcpProxy;
+  broker: TcpProxy;
 }
 
 /**
@@ -106,19 +106,6 @@ async function outage(proxy: Services['database'], how: 'cut' | 'stall', seconds
   if (how === 'cut') proxy.restore();
   else proxy.resume();
   return undefined;
-}
-
-/** A URL with its host and port replaced by a proxy's. */
-function through(url: string, port: number): string {
-  const proxied = new URL(url);
-  proxied.hostname = '127.0.0.1';
-  proxied.port = String(port);
-  return proxied.toString();
-}
-
-async function proxyFor(url: string) {
-  const { hostname, port } = new URL(url);
-  return startTcpProxy({ host: hostname, port: Number(port) });
 }
 
 /** messages.send as a person's app does it: the same clientId again after a failure, until it is answered. */
@@ -295,9 +282,9 @@ export async function runChaos(options: ChaosOptions): Promise<FaultResult[]> {
     ].join('\n'),
   );
   const services: Services = {
-    database: await proxyFor(options.databaseUrl),
-    redis: await proxyFor(options.redisUrl),
-    broker: await proxyFor(options.amqpUrl),
+    database: await proxyInFrontOf(options.databaseUrl),
+    redis: await proxyInFrontOf(options.redisUrl),
+    broker: await proxyInFrontOf(options.amqpUrl),
   };
   const dataDir = mkdtempSync(path.join(tmpdir(), 'youngchat-chaos-'));
   const prepared = await prepareApi({ instances: 2, ...options }, async (database, mint) => {
@@ -323,9 +310,9 @@ export async function runChaos(options: ChaosOptions): Promise<FaultResult[]> {
       onLine,
       env: {
         ...env,
-        DATABASE_URL: through(env.DATABASE_URL!, services.database.port),
-        REDIS_URL: through(env.REDIS_URL!, services.redis.port),
-        AMQP_URL: through(env.AMQP_URL!, services.broker.port),
+        DATABASE_URL: throughProxy(env.DATABASE_URL!, services.database),
+        REDIS_URL: throughProxy(env.REDIS_URL!, services.redis),
+        AMQP_URL: throughProxy(env.AMQP_URL!, services.broker),
         // Restarts should be quick: the clients reconnect elsewhere within this.
         SHUTDOWN_GRACE_MS: '5000',
       },
