@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { descendantPids, parentPidOfStat, peakRssMbOfStatus } from './proc.ts';
+import { childrenByParent, descendantPids, parentPidOfStat, peakRssMbOfStatus, pssMb, pssMbOfSmapsRollup } from './proc.ts';
 
 describe('peakRssMbOfStatus', () => {
   it('reads VmHWM, not VmRSS', () => {
@@ -10,6 +10,22 @@ describe('peakRssMbOfStatus', () => {
 
   it('reads a status without it (a process that is gone) as nothing', () => {
     expect(peakRssMbOfStatus('')).toBe(0);
+  });
+});
+
+describe('pssMbOfSmapsRollup', () => {
+  const rollup = '562f3667b000-7ffc683c5000 ---p 00000000 00:00 0  [rollup]\nRss:    20480 kB\nPss:     5120 kB\nPss_Anon:   1024 kB\n';
+
+  it('reads Pss, not Rss nor Pss_Anon', () => {
+    expect(pssMbOfSmapsRollup(rollup)).toBe(5);
+  });
+
+  it('reads a rollup without it (a process that is gone) as nothing', () => {
+    expect(pssMbOfSmapsRollup('')).toBe(0);
+  });
+
+  it('reads this process, which has some', () => {
+    expect(pssMb(process.pid)).toBeGreaterThan(0);
   });
 });
 
@@ -26,6 +42,7 @@ describe('descendantPids', () => {
       expect(below.length).toBeGreaterThan(0);
       expect(below.some((pid) => readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'sleep')).toBe(true);
       expect(descendantPids(process.pid)).toEqual(expect.arrayContaining([child.pid!, ...below]));
+      expect(descendantPids(child.pid!, childrenByParent())).toEqual(below);
     } finally {
       process.kill(-child.pid!, 'SIGKILL'); // sh and its sleep
     }

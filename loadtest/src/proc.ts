@@ -44,6 +44,17 @@ export function peakRssMbOfStatus(status: string): number {
 
 export const peakRssMb = (pid: number) => peakRssMbOfStatus(read(`/proc/${pid}/status`) ?? '');
 
+/**
+ * The proportional set size from /proc/…/smaps_rollup: each shared page divided among the processes that map it,
+ * so that PostgreSQL's backends, which all touch shared_buffers, are not each counted for all of it as RSS does.
+ */
+export function pssMbOfSmapsRollup(rollup: string): number {
+  const kb = rollup.match(/^Pss:\s+(\d+) kB/m)?.[1];
+  return kb === undefined ? 0 : Number(kb) / 1024;
+}
+
+export const pssMb = (pid: number) => pssMbOfSmapsRollup(read(`/proc/${pid}/smaps_rollup`) ?? '');
+
 /** CPU and RSS of another process. */
 export function processStats(pid: number): { cpuSeconds: number; rssMb: number } {
   return { cpuSeconds: processCpuSeconds(pid), rssMb: rssMb(pid) };
@@ -74,8 +85,8 @@ export function parentPidOfStat(stat: string): number {
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
 }
 
-/** The processes below `pid`: its children, theirs, and so on. */
-export function descendantPids(pid: number): number[] {
+/** Every process's children, from one pass over /proc: several trees can then be walked on the same picture. */
+export function childrenByParent(): Map<number, number[]> {
   const parents = new Map<number, number[]>();
   for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
     const stat = read(`/proc/${entry}/stat`);
@@ -83,6 +94,11 @@ export function descendantPids(pid: number): number[] {
     const parent = parentPidOfStat(stat);
     parents.set(parent, [...(parents.get(parent) ?? []), Number(entry)]);
   }
+  return parents;
+}
+
+/** The processes below `pid`: its children, theirs, and so on. */
+export function descendantPids(pid: number, parents = childrenByParent()): number[] {
   const below: number[] = [];
   for (let queue = [pid]; queue.length > 0; ) {
     const children = parents.get(queue.shift()!) ?? [];
