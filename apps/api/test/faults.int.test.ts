@@ -11,7 +11,7 @@ import { createAccount, httpClient } from './clients.ts';
 import { realServicesEnv, startTestServer, type TestServer } from './harness.ts';
 import { ensureServerBuilt, startProcess } from './process.ts';
 import { SERVICES, describeWithServices } from './services.ts';
-import { startTcpProxy } from './tcp-proxy.ts';
+import { proxyInFrontOf, throughProxy, type TcpProxy } from './tcp-proxy.ts';
 import { sleep, until } from './wait.ts';
 
 /**
@@ -23,32 +23,24 @@ import { sleep, until } from './wait.ts';
  */
 await describeWithServices('faults under traffic', ['postgres', 'redis', 'rabbitmq'], () => {
   let a: TestServer;
-  let database: Awaited<ReturnType<typeof startTcpProxy>>;
-  let redis: Awaited<ReturnType<typeof startTcpProxy>>;
+  let database: TcpProxy;
+  let redis: TcpProxy;
   let env: Record<string, string>;
   let cleanup: () => Promise<void>;
   let ann: Session;
   let bob: Session & { password: string };
 
-  const through = (url: string, proxy: { port: number }) => {
-    const via = new URL(url);
-    via.host = `127.0.0.1:${proxy.port}`;
-    return via.toString();
-  };
-
   beforeAll(async () => {
     await ensureServerBuilt();
     const real = await realServicesEnv();
     ({ env, cleanup } = real);
-    const dbUrl = new URL(env.DATABASE_URL!);
-    database = await startTcpProxy({ host: dbUrl.hostname, port: Number(dbUrl.port || 5432) });
-    const redisUrl = new URL(SERVICES.redis);
-    redis = await startTcpProxy({ host: redisUrl.hostname, port: Number(redisUrl.port || 6379) });
+    database = await proxyInFrontOf(env.DATABASE_URL!);
+    redis = await proxyInFrontOf(SERVICES.redis);
     a = await startTestServer({
       ...env,
       INSTANCE_ID: 'a',
-      DATABASE_URL: through(env.DATABASE_URL!, database),
-      REDIS_URL: through(env.REDIS_URL!, redis),
+      DATABASE_URL: throughProxy(env.DATABASE_URL!, database),
+      REDIS_URL: throughProxy(env.REDIS_URL!, redis),
       MESSAGES_PER_MINUTE: '10000',
     });
     [ann, bob] = await Promise.all([createAccount(a, { nickname: 'Ann' }), createAccount(a, { nickname: 'Bob' })]);

@@ -2,17 +2,16 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { appCodeOf, createAccount, httpClient } from './clients.ts';
 import { startTestServer, type TestServer } from './harness.ts';
 import { SERVICES, createTestDatabase, describeWithServices, uniqueName } from './services.ts';
-import { startTcpProxy } from './tcp-proxy.ts';
+import { proxyInFrontOf, throughProxy, type TcpProxy } from './tcp-proxy.ts';
 import { until } from './wait.ts';
 
 await describeWithServices('/healthz with a dependency down', ['redis'], () => {
-  let proxy: Awaited<ReturnType<typeof startTcpProxy>>;
+  let proxy: TcpProxy;
   let server: TestServer;
   beforeAll(async () => {
-    const redis = new URL(SERVICES.redis);
-    proxy = await startTcpProxy({ host: redis.hostname, port: Number(redis.port || 6379) });
+    proxy = await proxyInFrontOf(SERVICES.redis);
     server = await startTestServer({
-      REDIS_URL: `redis://127.0.0.1:${proxy.port}`,
+      REDIS_URL: throughProxy(SERVICES.redis, proxy),
       REDIS_KEY_PREFIX: `${uniqueName('yc_test')}:`,
     });
   });
@@ -52,15 +51,13 @@ await describeWithServices('/healthz with a dependency down', ['redis'], () => {
 });
 
 await describeWithServices('a call while the database is unreachable', ['postgres', 'redis'], () => {
-  let proxy: Awaited<ReturnType<typeof startTcpProxy>>;
+  let proxy: TcpProxy;
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let server: TestServer;
   beforeAll(async () => {
     database = await createTestDatabase();
-    const url = new URL(database.url);
-    proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
-    url.host = `127.0.0.1:${proxy.port}`;
-    server = await startTestServer({ DATABASE_URL: url.toString(), REDIS_URL: SERVICES.redis, REDIS_KEY_PREFIX: `${uniqueName('yc_test')}:` });
+    proxy = await proxyInFrontOf(database.url);
+    server = await startTestServer({ DATABASE_URL: throughProxy(database.url, proxy), REDIS_URL: SERVICES.redis, REDIS_KEY_PREFIX: `${uniqueName('yc_test')}:` });
   });
   afterAll(async () => {
     await server?.close();

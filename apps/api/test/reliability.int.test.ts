@@ -6,7 +6,7 @@ import { createAccount, httpClient } from './clients.ts';
 import { realServicesEnv, startTestServer, type TestServer } from './harness.ts';
 import { SERVICES, describeWithServices } from './services.ts';
 import { bodies, listen } from './streams.ts';
-import { startTcpProxy } from './tcp-proxy.ts';
+import { proxyInFrontOf, throughProxy, type TcpProxy } from './tcp-proxy.ts';
 
 /**
  * Faults between two instances that share PostgreSQL, Redis and RabbitMQ. Instance B reaches RabbitMQ through
@@ -15,7 +15,7 @@ import { startTcpProxy } from './tcp-proxy.ts';
 await describeWithServices('reliability across instances', ['postgres', 'redis', 'rabbitmq'], () => {
   let a: TestServer;
   let b: TestServer;
-  let proxy: Awaited<ReturnType<typeof startTcpProxy>>;
+  let proxy: TcpProxy;
   let cleanup: () => Promise<void>;
   let ann: Session;
   let bob: Session;
@@ -23,14 +23,11 @@ await describeWithServices('reliability across instances', ['postgres', 'redis',
   beforeAll(async () => {
     const real = await realServicesEnv();
     cleanup = real.cleanup;
-    const broker = new URL(SERVICES.rabbitmq);
-    proxy = await startTcpProxy({ host: broker.hostname, port: Number(broker.port || 5672) });
-    const viaProxy = new URL(SERVICES.rabbitmq);
-    viaProxy.hostname = '127.0.0.1';
-    viaProxy.port = String(proxy.port);
+    proxy = await proxyInFrontOf(SERVICES.rabbitmq);
+    const viaProxy = throughProxy(SERVICES.rabbitmq, proxy);
     [a, b] = await Promise.all([
       startTestServer({ ...real.env, INSTANCE_ID: 'a' }),
-      startTestServer({ ...real.env, INSTANCE_ID: 'b', AMQP_URL: viaProxy.toString() }),
+      startTestServer({ ...real.env, INSTANCE_ID: 'b', AMQP_URL: viaProxy }),
     ]);
     [ann, bob] = await Promise.all([createAccount(a, { nickname: 'Ann' }), createAccount(a, { nickname: 'Bob' })]);
   });

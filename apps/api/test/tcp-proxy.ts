@@ -4,7 +4,7 @@ import net from 'node:net';
  * A TCP proxy on 127.0.0.1:0 in front of a real service, so a test can cut the link or stall it (an outage or a
  * hung server as the API sees it) without touching the machine's shared service.
  */
-export async function startTcpProxy(target: { host: string; port: number }) {
+async function startTcpProxy(target: { host: string; port: number }) {
   const sockets = new Set<net.Socket>();
   let cut = false;
   let stalled = false;

@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { collect, eventBusContract } from '../../../test/contracts/event-bus.contract.ts';
 import { SERVICES, describeWithServices, uniqueName } from '../../../test/services.ts';
-import { startTcpProxy } from '../../../test/tcp-proxy.ts';
+import { proxyInFrontOf, throughProxy } from '../../../test/tcp-proxy.ts';
 import type { EventBus } from '../../ports/event-bus.ts';
 import { createRabbitMqEventBus } from './rabbitmq-event-bus.ts';
 import { until } from '../../../test/wait.ts';
@@ -35,13 +35,10 @@ await describeWithServices('RabbitMQ event bus', ['rabbitmq'], () => {
     const rejections: unknown[] = [];
     const onRejection = (reason: unknown) => rejections.push(reason);
     process.on('unhandledRejection', onRejection);
-    const broker = new URL(SERVICES.rabbitmq);
-    const proxy = await startTcpProxy({ host: broker.hostname, port: Number(broker.port || 5672) });
-    const viaProxy = new URL(SERVICES.rabbitmq);
-    viaProxy.hostname = '127.0.0.1';
-    viaProxy.port = String(proxy.port);
+    const proxy = await proxyInFrontOf(SERVICES.rabbitmq);
+    const viaProxy = throughProxy(SERVICES.rabbitmq, proxy);
     const flaky = createRabbitMqEventBus({
-      url: viaProxy.toString(),
+      url: viaProxy,
       exchange,
       instanceId: 'flaky',
       logger,

@@ -5,7 +5,7 @@ import { rateLimiterContract } from '../../../test/contracts/rate-limiter.contra
 import { SERVICES, describeWithServices, uniqueName } from '../../../test/services.ts';
 import { DependencyUnavailableError } from '../../ports/dependency.ts';
 import type { KeyValueStore } from '../../ports/key-value.ts';
-import { startTcpProxy } from '../../../test/tcp-proxy.ts';
+import { proxyInFrontOf, throughProxy } from '../../../test/tcp-proxy.ts';
 import { until } from '../../../test/wait.ts';
 import { createRedisKeyValue } from './redis-key-value.ts';
 import { createRedisRateLimiterFactory } from './redis-rate-limiter.ts';
@@ -52,8 +52,8 @@ await describeWithServices('Redis key-value store', ['redis'], () => {
   });
 
   it('fails a call at once with DependencyUnavailableError while Redis is away, and serves again when it is back', async () => {
-    const proxy = await startTcpProxy({ host: new URL(SERVICES.redis).hostname, port: Number(new URL(SERVICES.redis).port || 6379) });
-    const viaProxy = await createRedisKeyValue({ url: `redis://127.0.0.1:${proxy.port}`, keyPrefix });
+    const proxy = await proxyInFrontOf(SERVICES.redis);
+    const viaProxy = await createRedisKeyValue({ url: throughProxy(SERVICES.redis, proxy), keyPrefix });
     try {
       await viaProxy.set('through', '1', 60_000);
       proxy.cut();
