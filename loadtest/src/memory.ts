@@ -8,7 +8,6 @@
 //   with PSS beside it (RSS counts PostgreSQL's shared_buffers once per backend that touched them).
 // Exits 1 when a checked figure is over --limit-mb. Bounded in time, on 127.0.0.1; removes what it made, on Ctrl-C too.
 import { spawnSync } from 'node:child_process';
-import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
@@ -30,7 +29,7 @@ import { FanoutLedger } from './metrics.ts';
 import { deployedApiEnv, startOwnServices, type OwnServices } from './own-services.ts';
 import { pace } from './pacer.ts';
 import { ensureServerBuilt, REPO_ROOT } from './paths.ts';
-import { sleep, withTimeout } from './pool.ts';
+import { sleep } from './pool.ts';
 import { childrenByParent, descendantPids, peakRssMb, processCpuSeconds, pssMb, requireOpenFiles, rssMb } from './proc.ts';
 import { spawnListening } from './process-stats.ts';
 import { environmentLines, ms, versionOf } from './report.ts';
@@ -52,8 +51,6 @@ const FLAGS = {
 const DEFAULT_LIMIT_MB = { embedded: 256, cluster: 1024 };
 const ROOM_SIZE = 10;
 const SAMPLE_MS = 250;
-/** The server drains for SHUTDOWN_GRACE_MS first; past this it is killed. */
-const SERVER_STOP_TIMEOUT_MS = 15_000;
 /** Debian's packages of what the cluster runs (the compose file's images are Alpine's builds of other versions). */
 const CLUSTER_PACKAGES = ['postgresql-15', 'redis-server', 'rabbitmq-server', 'erlang-base', 'nginx'];
 
@@ -175,15 +172,6 @@ async function measure(deployment: Deployment, readyPhase: string, plan: RoomPla
   }
 }
 
-/** Signals a process that may have exited already. */
-function signal(pid: number, name: NodeJS.Signals): void {
-  try {
-    process.kill(pid, name);
-  } catch {
-    // gone: nothing to stop
-  }
-}
-
 /** `npm start` in the repository, and the pid of the server it runs (a first start's initdb is another process). */
 async function npmStart(env: Record<string, string>) {
   const server = await spawnListening('npm', ['start', '--silent'], env, REPO_ROOT);
@@ -192,16 +180,8 @@ async function npmStart(env: Record<string, string>) {
     await server.stop();
     throw new Error('npm start runs no scripts/start.mjs');
   }
-  // The server itself is signalled, whatever npm does with a signal (were the script's `exec` ever lost, npm's
-  // SIGTERM would end only the shell and leave the server running); npm exits after it.
-  const npmExited = once(server.child, 'exit');
-  const stop = undoOnInterrupt(async () => {
-    if (server.child.exitCode !== null || server.child.signalCode !== null) return;
-    signal(pid, 'SIGTERM');
-    await withTimeout(npmExited, SERVER_STOP_TIMEOUT_MS, 'server stop').catch(() => signal(pid, 'SIGKILL'));
-    await server.stop();
-  });
-  return { ...server, pid, stop };
+  // Stopped through npm, as a person's Ctrl-C would: npm start execs the server, so the signal reaches its drain.
+  return { ...server, pid };
 }
 
 /** The embedded server is one process: initdb, in a child of the first start, is not counted (decision 0008). */

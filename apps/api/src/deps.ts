@@ -63,7 +63,7 @@ const HOUR_MS = 60 * 60_000;
 const SEND_BATCHES = { gatherMs: 2, inFlight: 2, maxBatch: 500 };
 
 // A real service's adapter is loaded only when its URL is set: their libraries (pg, ioredis, amqplib, nodemailer, the
-// S3 SDK) would cost the embedded server ~25 MB of its 256 MB (issue 11).
+// S3 SDK) would cost the embedded server ~18 MB of its 256 MB (issue 11).
 const postgres = () => import('./adapters/postgres/pg-database.ts');
 const redisKeyValue = () => import('./adapters/redis/redis-key-value.ts');
 const redisRateLimiter = () => import('./adapters/redis/redis-rate-limiter.ts');

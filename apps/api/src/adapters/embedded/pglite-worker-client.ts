@@ -22,7 +22,7 @@ export async function initPgliteInChildProcess(dataDir: string): Promise<void> {
   // test server would pay for one more process.
   if (EXTENSION === '.ts') return;
   // Its stdout would mix with the server's JSON log lines; what it says on failure goes to stderr. It runs with the
-  // server's node flags (npm start's --optimize-for-size: ~770 MB at its peak instead of ~900).
+  // server's node flags (npm start's --optimize-for-size: ~780 MB at its peak instead of ~900).
   const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(INITDB_URL), dataDir], { stdio: ['ignore', 'ignore', 'inherit'] });
   const [code] = (await once(child, 'exit')) as [number | null];
   if (code !== 0) throw new Error(`PGlite could not create its database in ${dataDir} (exit code ${code})`);
