@@ -42,4 +42,28 @@ describe('events.live requests on a socket', () => {
       { id: 5, jsonrpc: '2.0', result: { type: 'data', data: { type: 'typing', roomId: 'r', userId: 'u' } } },
     ]);
   });
+
+  it('encode a durable event once for the subscribers whose frames are the same bytes', () => {
+    const claim = (id: number) => {
+      const sent: (string | Buffer)[] = [];
+      const ws = {
+        // A Buffer goes as a text frame, as a string would: a browser's tRPC client cannot read a binary one.
+        send: (frame: string | Buffer, options?: { binary?: boolean }) => sent.push(typeof frame === 'string' || options?.binary === false ? frame : 'binary frame'),
+      } as unknown as WebSocket;
+      return runWithTrace(`claim ${id}`, () => {
+        enterTrace(`claim ${id}`, liveRequestsIn(raw(subscribe(id, {}))));
+        return { socket: claimLiveSocket(ws, null)!, sent };
+      });
+    };
+    const [a, b, other] = [claim(1), claim(1), claim(2)];
+    for (const { socket } of [a, b, other]) socket.durable('7', '{"type":"room.read","seq":3}');
+    a.socket.durable('8', '{"type":"room.read","seq":4}');
+    expect(a.sent[0]).toBeInstanceOf(Buffer);
+    expect(b.sent[0]).toBe(a.sent[0]);
+    expect(other.sent[0]).not.toBe(a.sent[0]);
+    expect([a.sent[1], other.sent[0]].map((frame) => JSON.parse(String(frame)))).toEqual([
+      { id: 1, result: { type: 'data', id: '8', data: { id: '8', data: { type: 'room.read', seq: 4 } } } },
+      { id: 2, result: { type: 'data', id: '7', data: { id: '7', data: { type: 'room.read', seq: 3 } } } },
+    ]);
+  });
 });

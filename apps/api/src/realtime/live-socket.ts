@@ -40,6 +40,23 @@ export function liveRequestsIn(data: RawData): LiveRequest[] | undefined {
   return requests;
 }
 
+/** Bytes sent as a text frame, as a string would be: a browser hands a binary one to tRPC as a Blob it cannot read. */
+const TEXT = { binary: false };
+
+let lastFrame = { head: '', id: '', json: '', bytes: Buffer.alloc(0) };
+
+/**
+ * A durable event's frame, encoded once for every local subscriber it goes to. The stream hands one entry to all of
+ * them in a row, and their frames are the same bytes whenever their subscription ids are (a wsLink numbers its calls,
+ * so nearly always): one Buffer then goes to every socket, instead of a string each socket's sender encodes anew.
+ */
+function durableFrame(head: string, id: string, json: string): Buffer {
+  if (lastFrame.json !== json || lastFrame.id !== id || lastFrame.head !== head) {
+    lastFrame = { head, id, json, bytes: Buffer.from(`${head}"id":"${id}","data":{"id":"${id}","data":${json}}}}`) };
+  }
+  return lastFrame.bytes;
+}
+
 /**
  * For events.live called over a WebSocket: a writer that sends this subscription's frames directly, in tRPC's wire
  * format, instead of through a generator and a serialisation per subscriber. Undefined when the call did not come
@@ -53,7 +70,7 @@ export function claimLiveSocket(ws: WebSocket, lastEventId: string | null): Live
   const rpc = request!.jsonrpc === undefined ? '' : `"jsonrpc":${JSON.stringify(request!.jsonrpc)},`;
   const head = `{"id":${JSON.stringify(request!.id)},${rpc}"result":{"type":"data",`;
   return {
-    durable: (id, json) => ws.send(`${head}"id":"${id}","data":{"id":"${id}","data":${json}}}}`),
+    durable: (id, json) => ws.send(durableFrame(head, id, json), TEXT),
     ephemeral: (event) => ws.send(`${head}"data":${JSON.stringify(event)}}}`),
   };
 }
