@@ -72,6 +72,9 @@ function cpuPerDelivery(u: ResourceUsage, deliveries: number): { micros: number;
   };
 }
 
+/** The generator's CPU (all its threads) over the step's sending window, per delivery. */
+const generatorMicrosPerDelivery = (step: ChatStep) => (1e4 * step.resources.generator.pct * step.seconds) / step.deliveries;
+
 /** Scale-out: CPU per delivery at the highest offered rate both deployments passed (else both ran). */
 function scaleOutLines(one: TargetRun, many: TargetRun): string[] {
   const common = (passedOnly: boolean) =>
@@ -83,11 +86,16 @@ function scaleOutLines(one: TargetRun, many: TargetRun): string[] {
   if (rate === undefined) return [`  CPU per delivery: no offered rate in common to compare at`];
   const at = (run: TargetRun) => run.steps.find((s) => s.rate === rate)!;
   const [a, b] = [one, many].map((run) => cpuPerDelivery(at(run).resources, at(run).deliveries)) as [ReturnType<typeof cpuPerDelivery>, ReturnType<typeof cpuPerDelivery>];
+  // The generator does the same work for both (the same sockets, sends and deliveries): had crowding the cores with
+  // more processes made every process dearer, its figure would grow too, and the ratio above would not be the work
+  // the deployment added.
+  const [g1, g2] = [one, many].map((run) => generatorMicrosPerDelivery(at(run))) as [number, number];
   return [
     `  CPU per delivery at ${rate}/s${common(true) === undefined ? ' (no rate both passed)' : ''}, every process summed (µs):`,
     `    ${one.name}: ${Math.round(a.micros)} (${a.parts})`,
     `    ${many.name}: ${Math.round(b.micros)} (${b.parts})`,
     `    ${many.name} ÷ ${one.name} = ${(b.micros / a.micros).toFixed(2)} (DESIGN §8: ≤ 1.15)`,
+    `    beside it, the load generator, which does the same work for both: ${Math.round(g1)} → ${Math.round(g2)} µs per delivery (${(g2 / g1).toFixed(2)}×; machine ${Math.round(at(one).resources.machinePct)}% → ${Math.round(at(many).resources.machinePct)}% busy): the cost of crowding the cores, were there one`,
   ];
 }
 
