@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { LIMITS, TOO_MANY_CONNECTIONS_CLOSE_CODE } from '@youngchat/shared';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type RawData } from 'ws';
 import { OUTBOX_PAGE_CSP, renderOutboxPage } from './adapters/embedded/dev-outbox.page.ts';
 import { closeAll, type AppDeps } from './deps.ts';
 import { checkHealth } from './http/health.ts';
@@ -16,6 +16,7 @@ import { FILE_CSP, setSecurityHeaders } from './http/security-headers.ts';
 import { enterTrace, newTraceId, runWithTrace } from './observability/trace.ts';
 import { cutSlowConsumers } from './realtime/slow-consumers.ts';
 import { liveRequestsIn } from './realtime/live-socket.ts';
+import { createSendFastPath } from './realtime/send-fast-path.ts';
 import { appRouter } from './trpc/app-router.ts';
 import { bearer, createContextFactory } from './trpc/context.ts';
 import { AppError } from './app-error.ts';
@@ -154,6 +155,7 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
    * office, a mobile carrier's NAT), and letting a new socket push out an old one would let anyone there cut off the
    * others. */
   const socketsByAddress = new Map<string, number>();
+  const sendFastPath = createSendFastPath(deps);
   // Registered before tRPC's handler so each message gets its trace before tRPC's listener runs.
   wss.on('connection', (ws, req: http.IncomingMessage) => {
     metrics.wsConnections.inc();
@@ -176,10 +178,16 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
       metrics.wsMessagesOut.inc();
       return send(...args);
     }) as typeof ws.send;
-    ws.on('message', (data) => {
+    // Each message is seen here before tRPC's listener: it gets its trace, and messages.send is answered here when
+    // it can be, in which case tRPC never sees it (an EventEmitter listener cannot stop the others).
+    const emit = ws.emit.bind(ws);
+    ws.emit = ((event: string | symbol, ...args: unknown[]) => {
+      if (event !== 'message') return emit(event, ...args);
+      const data = args[0] as RawData;
       metrics.wsMessagesIn.inc();
       enterTrace(newTraceId(), liveRequestsIn(data));
-    });
+      return sendFastPath(ws, data) || emit(event, ...args);
+    }) as typeof ws.emit;
     ws.once('close', () => metrics.wsOpen.dec());
   });
   const wsHandler = applyWSSHandler({ wss, router: appRouter, createContext, keepAlive: KEEPALIVE });

@@ -42,6 +42,11 @@ export function createMetrics() {
       help: 'WebSockets closed because the client stopped reading',
       registers: [registry],
     }),
+    wsFastSends: new Counter({
+      name: 'ws_fast_sends_total',
+      help: 'messages.send calls on a WebSocket answered without tRPC\'s per-call machinery (realtime/send-fast-path.ts)',
+      registers: [registry],
+    }),
     wsMessagesOut: new Counter({
       name: 'ws_messages_sent_total',
       help: 'WebSocket messages sent',

@@ -67,7 +67,7 @@ export function createContextFactory(deps: AppDeps) {
       }
     }
     if (isWs && auth) deps.connections.register(opts.res as WebSocket, auth);
-    return {
+    const ctx: Context = {
       deps,
       request: {
         ip: clientIp(req, deps.config.trustProxy),
@@ -83,5 +83,12 @@ export function createContextFactory(deps: AppDeps) {
       auth,
       authError,
     };
+    if (isWs) socketContexts.set(opts.res as WebSocket, ctx);
+    return ctx;
   };
 }
+
+const socketContexts = new WeakMap<WebSocket, Context>();
+
+/** The context tRPC made for a socket's calls, once it has (it checks the sign-in in the socket's first message). */
+export const contextOfSocket = (ws: WebSocket): Context | undefined => socketContexts.get(ws);

@@ -1,6 +1,7 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
+import type { Logger } from 'pino';
 import { AppError, serviceUnavailable } from '../app-error.ts';
 import { DependencyUnavailableError } from '../ports/dependency.ts';
 import type { Context } from './context.ts';
@@ -21,33 +22,43 @@ const t = initTRPC.context<Context>().create({
   },
 });
 
+/** A call as the log shows it. */
+interface CallLine {
+  path: string;
+  type: string;
+  ms: number;
+}
+
 /**
- * Logs each call once, and maps what services throw to tRPC's errors, once: an AppError by its appCode; a dependency
- * that is busy or down as SERVICE_UNAVAILABLE rather than INTERNAL.
+ * A failed call as it is answered, logged once: what a service threw mapped to tRPC's error — an AppError by its
+ * appCode; a dependency that is busy or down as SERVICE_UNAVAILABLE rather than INTERNAL.
  */
+export function answerFailure(log: Logger, call: CallLine, error: TRPCError): TRPCError {
+  const cause = error.cause;
+  if (cause instanceof DependencyUnavailableError) {
+    log.warn({ ...call, dependency: cause.dependency, err: cause.cause }, 'dependency unavailable');
+    return toTRPCError(serviceUnavailable());
+  }
+  // Not `code` below: the logger redacts fields of that name (verification codes).
+  if (cause instanceof AppError) {
+    log.info({ ...call, error: cause.appCode }, 'call refused');
+    return toTRPCError(cause);
+  }
+  if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ ...call, err: error.cause ?? error }, 'call failed');
+  else log.info({ ...call, error: error.code }, 'call refused');
+  return error;
+}
+
+/** Milliseconds since `started`, to a tenth. */
+export const msSince = (started: number) => Math.round((performance.now() - started) * 10) / 10;
+
+/** Logs each call once, and answers its failure as answerFailure says. */
 const observed = t.middleware(async ({ ctx, path, type, next }) => {
   const started = performance.now();
   const result = await next();
-  const ms = Math.round((performance.now() - started) * 10) / 10;
-  const log = ctx.deps.logger;
-  const cause = result.ok ? undefined : result.error.cause;
-  if (cause instanceof DependencyUnavailableError) {
-    log.warn({ path, type, ms, dependency: cause.dependency, err: cause.cause }, 'dependency unavailable');
-    throw toTRPCError(serviceUnavailable());
-  }
-  if (cause instanceof AppError) {
-    // Not `code`: the logger redacts fields of that name (verification codes).
-    log.info({ path, type, ms, error: cause.appCode }, 'call refused');
-    throw toTRPCError(cause);
-  }
-  if (result.ok) {
-    log.debug({ path, type, ms, transport: ctx.request.transport }, 'call');
-  } else if (result.error.code === 'INTERNAL_SERVER_ERROR') {
-    log.error({ path, type, ms, err: result.error.cause ?? result.error }, 'call failed');
-  } else {
-    // Not `code`: the logger redacts fields of that name (verification codes).
-    log.info({ path, type, ms, error: result.error.code }, 'call refused');
-  }
+  const call = { path, type, ms: msSince(started) };
+  if (!result.ok) throw answerFailure(ctx.deps.logger, call, result.error);
+  ctx.deps.logger.debug({ ...call, transport: ctx.request.transport }, 'call');
   return result;
 });
 
