@@ -84,3 +84,43 @@ export async function appCodeOf(call: Promise<unknown>): Promise<string | undefi
   return ((error as TRPCClientError<AppRouter>).data as { appCode?: string } | undefined)?.appCode;
 }
 
+/** A tRPC frame as a socket receives it. */
+export interface TrpcFrame {
+  id?: number | string;
+  jsonrpc?: string;
+  result?: unknown;
+  error?: { data?: Record<string, unknown> } & Record<string, unknown>;
+}
+
+/** A raw tRPC socket signed in as `session`, with a call that waits for its answer. */
+export async function rawTrpcSocket(server: TestServer, session: Session) {
+  const ws = new WebSocket(`${server.wsUrl}?connectionParams=1`);
+  const frames: TrpcFrame[] = [];
+  ws.on('message', (data) => frames.push(JSON.parse(String(data)) as TrpcFrame));
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  ws.send(JSON.stringify({ method: 'connectionParams', data: { accessToken: session.accessToken } }));
+  let next = 0;
+  const answerTo = async (id: number) => {
+    for (let waited = 0; waited < 5_000; waited += 10) {
+      const frame = frames.find((f) => f.id === id);
+      if (frame) return frame;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error(`no answer to call ${id}`);
+  };
+  /** Sends one call, alone or as a batch of one, and returns tRPC's frame for it without its id. */
+  const call = async (method: string, path: string, input: unknown, options: { batch?: boolean; jsonrpc?: string } = {}) => {
+    const id = ++next;
+    const message = { id, ...(options.jsonrpc ? { jsonrpc: options.jsonrpc } : {}), method, params: { path, input } };
+    ws.send(JSON.stringify(options.batch ? [message] : message));
+    const { id: _id, ...frame } = await answerTo(id);
+    return frame;
+  };
+  // tRPC checks the sign-in when the socket's first message arrives; a call answered means it has.
+  await call('query', 'auth.me', undefined);
+  return { call, close: () => ws.close() };
+}
+
+/** A frame with its error's retryAfterMs set aside: the time to retry is jittered, so two answers differ in it. */
+export const withoutRetryAfter = (frame: TrpcFrame): TrpcFrame =>
+  frame.error ? { ...frame, error: { ...frame.error, data: { ...frame.error.data, retryAfterMs: 0 } } } : frame;

@@ -5,6 +5,8 @@ import { Writable } from 'node:stream';
 import { loadConfig } from '../src/config.ts';
 import { buildDeps, type AppDeps } from '../src/deps.ts';
 import { startServer, type RunningServer } from '../src/server.ts';
+import { SERVICES, createTestDatabase, uniqueName } from './services.ts';
+import { proxyInFrontOf, throughProxy, type TcpProxy } from './tcp-proxy.ts';
 export { realServicesEnv } from './services.ts';
 
 /** Keeps every JSON log line a server writes, so tests can assert on logs. */
@@ -50,3 +52,21 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   };
 }
 
+/**
+ * A real server on a database of its own that it reaches through a TCP proxy the test holds (and on Redis), so the
+ * test can cut or stall the database as the server sees it. `close` stops the server, the proxy and drops the database.
+ */
+export async function startServerBehindDatabaseProxy(): Promise<{ server: TestServer; proxy: TcpProxy; close(): Promise<void> }> {
+  const database = await createTestDatabase();
+  const proxy = await proxyInFrontOf(database.url);
+  const server = await startTestServer({ DATABASE_URL: throughProxy(database.url, proxy), REDIS_URL: SERVICES.redis, REDIS_KEY_PREFIX: `${uniqueName('yc_test')}:` });
+  return {
+    server,
+    proxy,
+    async close() {
+      await server.close();
+      await proxy.close();
+      await database.drop();
+    },
+  };
+}

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { appCodeOf, createAccount, httpClient } from './clients.ts';
-import { startTestServer, type TestServer } from './harness.ts';
-import { SERVICES, createTestDatabase, describeWithServices, uniqueName } from './services.ts';
+import { startServerBehindDatabaseProxy, startTestServer, type TestServer } from './harness.ts';
+import { SERVICES, describeWithServices, uniqueName } from './services.ts';
 import { proxyInFrontOf, throughProxy, type TcpProxy } from './tcp-proxy.ts';
 import { until } from './wait.ts';
 
@@ -52,18 +52,12 @@ await describeWithServices('/healthz with a dependency down', ['redis'], () => {
 
 await describeWithServices('a call while the database is unreachable', ['postgres', 'redis'], () => {
   let proxy: TcpProxy;
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let server: TestServer;
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    database = await createTestDatabase();
-    proxy = await proxyInFrontOf(database.url);
-    server = await startTestServer({ DATABASE_URL: throughProxy(database.url, proxy), REDIS_URL: SERVICES.redis, REDIS_KEY_PREFIX: `${uniqueName('yc_test')}:` });
+    ({ server, proxy, close } = await startServerBehindDatabaseProxy());
   });
-  afterAll(async () => {
-    await server?.close();
-    await proxy?.close();
-    await database?.drop();
-  });
+  afterAll(() => close?.());
 
   it('answers SERVICE_UNAVAILABLE (503) with a time to retry, not INTERNAL, and works again once it is back', async () => {
     const login = () => httpClient(server).auth.login.mutate({ email: 'nobody@example.com', password: 'correct horse battery staple', session: 'token' });
