@@ -251,6 +251,6 @@ export async function runChat(options: ChatOptions): Promise<void> {
     runs.push(run);
     profiles.push(...profile);
   }
-  printChatReport(runs, options.instances > 1 ? apiName(options.instances) : undefined);
+  printChatReport(runs, options.instances > 1 ? { name: apiName(options.instances), instances: options.instances } : undefined);
   for (const line of profiles) console.log(line);
 }

@@ -76,7 +76,7 @@ function cpuPerDelivery(u: ResourceUsage, deliveries: number): { micros: number;
 const generatorMicrosPerDelivery = (step: ChatStep) => (1e4 * step.resources.generator.pct * step.seconds) / step.deliveries;
 
 /** Scale-out: CPU per delivery at the highest offered rate both deployments passed (else both ran). */
-function scaleOutLines(one: TargetRun, many: TargetRun): string[] {
+function scaleOutLines(one: TargetRun, many: TargetRun, instances: number): string[] {
   const common = (passedOnly: boolean) =>
     one.steps
       .filter((s) => (!passedOnly || s.passed) && many.steps.some((m) => m.rate === s.rate && (!passedOnly || m.passed)))
@@ -90,17 +90,26 @@ function scaleOutLines(one: TargetRun, many: TargetRun): string[] {
   // more processes made every process dearer, its figure would grow too, and the ratio above would not be the work
   // the deployment added.
   const [g1, g2] = [one, many].map((run) => generatorMicrosPerDelivery(at(run))) as [number, number];
+  // On this kind of box a process's CPU per delivery falls steeply as its load rises (more work per wake-up, hotter
+  // code), so the instances, each carrying 1/n of the load, are compared with one instance carrying that much too.
+  const share = one.steps.find((s) => s.rate * instances === rate);
+  const atShare = share && cpuPerDelivery(share.resources, share.deliveries).micros;
+  const shareLine =
+    share && atShare
+      ? `    beside it, one instance at ${share.rate}/s, the load each of the ${instances} carries: ${Math.round(atShare)} µs per delivery → ${many.name} at ${rate}/s ${Math.round(b.micros)} (${(b.micros / atShare).toFixed(2)}×): what the relay and the split add beyond each process running at a lower load`
+      : `    (add ${rate / instances}/s to --rate to see one instance at the load each of the ${instances} carries)`;
   return [
     `  CPU per delivery at ${rate}/s${common(true) === undefined ? ' (no rate both passed)' : ''}, every process summed (µs):`,
     `    ${one.name}: ${Math.round(a.micros)} (${a.parts})`,
     `    ${many.name}: ${Math.round(b.micros)} (${b.parts})`,
     `    ${many.name} ÷ ${one.name} = ${(b.micros / a.micros).toFixed(2)} (DESIGN §8: ≤ 1.15)`,
     `    beside it, the load generator, which does the same work for both: ${Math.round(g1)} → ${Math.round(g2)} µs per delivery (${(g2 / g1).toFixed(2)}×; machine ${Math.round(at(one).resources.machinePct)}% → ${Math.round(at(many).resources.machinePct)}% busy): the cost of crowding the cores, were there one`,
+    shareLine,
   ];
 }
 
-/** `scaledOut`: the name of the many-instance API target, when there is one (it follows the single one). */
-export function printChatReport(runs: TargetRun[], scaledOut: string | undefined): void {
+/** `scaledOut`: the many-instance API target's name and size, when there is one (it follows the single one). */
+export function printChatReport(runs: TargetRun[], scaledOut: { name: string; instances: number } | undefined): void {
   const all = runs.flatMap((run) => run.steps.map((step) => [run, step] as const));
   console.log('');
   console.log(formatTable(all.map(([run, step]) => deliveryRow(run, step))));
@@ -118,10 +127,10 @@ export function printChatReport(runs: TargetRun[], scaledOut: string | undefined
   const [bare, single] = runs;
   console.log('ratios of capacities:');
   if (bare && single) console.log(ratioLine(single, bare, 60));
-  const many = scaledOut ? byName.get(scaledOut) : undefined;
-  if (single && many) {
+  const many = scaledOut ? byName.get(scaledOut.name) : undefined;
+  if (single && many && scaledOut) {
     console.log(ratioLine(many, single, 85));
-    for (const line of scaleOutLines(single, many)) console.log(line);
+    for (const line of scaleOutLines(single, many, scaledOut.instances)) console.log(line);
   }
   console.log('Losses count after the stream went quiet for 2 s; sends beyond a second of unanswered ones are skipped (refused).');
 }
