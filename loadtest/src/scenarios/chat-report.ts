@@ -97,7 +97,7 @@ function scaleOutLines(one: TargetRun, many: TargetRun, instances: number): stri
   const shareLine =
     share && atShare
       ? `    beside it, one instance at ${share.rate}/s, the load each of the ${instances} carries: ${Math.round(atShare)} µs per delivery → ${many.name} at ${rate}/s ${Math.round(b.micros)} (${(b.micros / atShare).toFixed(2)}×): what the relay and the split add beyond each process running at a lower load`
-      : `    (add ${rate / instances}/s to --rate to see one instance at the load each of the ${instances} carries)`;
+      : `    (a --rate list holding both R and R/${instances}, as --rate 150,300,600 does for 2, also shows one instance at the load each of the ${instances} carries)`;
   return [
     `  CPU per delivery at ${rate}/s${common(true) === undefined ? ' (no rate both passed)' : ''}, every process summed (µs):`,
     `    ${one.name}: ${Math.round(a.micros)} (${a.parts})`,
