@@ -76,7 +76,7 @@ function cpuPerDelivery(u: ResourceUsage, deliveries: number): { micros: number;
 const generatorMicrosPerDelivery = (step: ChatStep) => (1e4 * step.resources.generator.pct * step.seconds) / step.deliveries;
 
 /** Scale-out: CPU per delivery at the highest offered rate both deployments passed (else both ran). */
-function scaleOutLines(one: TargetRun, many: TargetRun, instances: number): string[] {
+export function scaleOutLines(one: TargetRun, many: TargetRun, instances: number): string[] {
   const common = (passedOnly: boolean) =>
     one.steps
       .filter((s) => (!passedOnly || s.passed) && many.steps.some((m) => m.rate === s.rate && (!passedOnly || m.passed)))

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import type { ResourceUsage } from '../bottleneck.ts';
+import type { ChatStep, TargetRun } from './chat-fanout.ts';
+import { scaleOutLines } from './chat-report.ts';
+
+const usage: ResourceUsage = {
+  seconds: 10,
+  cores: 2,
+  server: { name: 'API', busiestMainThreadPct: 30, pct: 35, cpuSeconds: 0 },
+  services: [],
+  generator: { mainThreadPct: 20, pct: 25 },
+  machinePct: 50,
+  locks: undefined,
+};
+
+/** A passed step whose servers used `cpuSeconds` for `deliveries`: 1e6 × cpuSeconds ÷ deliveries µs per delivery. */
+const step = (rate: number, deliveries: number, cpuSeconds: number) =>
+  ({ rate, passed: true, seconds: 10, deliveries, resources: { ...usage, server: { ...usage.server, cpuSeconds } } }) as unknown as ChatStep;
+const run = (name: string, steps: ChatStep[]) => ({ name, steps }) as unknown as TargetRun;
+
+describe('scaleOutLines', () => {
+  it('compares N instances at R with one at R and with one at R/N, the load each of the N carries', () => {
+    const one = run('one', [step(150, 1_000, 0.5), step(300, 2_000, 0.6)]);
+    const two = run('two', [step(150, 1_000, 0.7), step(300, 2_000, 0.9)]);
+    const lines = scaleOutLines(one, two, 2).join('\n');
+    expect(lines).toContain('two ÷ one = 1.50'); // 450 against 300 µs, both at 300/s
+    expect(lines).toContain('one instance at 150/s, the load each of the 2 carries: 500 µs per delivery → two at 300/s 450 (0.90×)');
+  });
+
+  it('says which rates it needs when the single instance has no step at R/N', () => {
+    const one = run('one', [step(300, 2_000, 0.6)]);
+    const three = run('three', [step(300, 2_000, 0.9)]);
+    const lines = scaleOutLines(one, three, 3);
+    expect(lines.at(-1)).toContain('a --rate list holding both R and R/3');
+    expect(lines.join('\n')).not.toContain('carries:');
+  });
+});
