@@ -86,6 +86,24 @@ async function measure(
   }
 }
 
+/**
+ * Unmeasured requests before a target's loops, `users` in flight for `seconds`: a server just started answers its
+ * first thousands of requests from cold code (the API's bundle far more than a bare server), and every round of a
+ * comparison starts both anew.
+ */
+export async function warmUp(users: number, seconds: number, request: Request): Promise<void> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: users });
+  const deadline = performance.now() + seconds * 1000;
+  const user = async (index: number) => {
+    for (let n = 0; performance.now() < deadline; n++) await request(agent, index, n).catch(() => undefined);
+  };
+  try {
+    await Promise.all(Array.from({ length: users }, (_, i) => user(i)));
+  } finally {
+    agent.destroy();
+  }
+}
+
 /** `users` requests always in flight for `seconds`: each user asks again as soon as it has its answer. */
 export function closedLoop(load: Load, users: number, request: Request): Promise<LoopResult> {
   return measure(load, users, async (agent, { record }) => {

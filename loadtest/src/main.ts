@@ -28,6 +28,8 @@ const FLAGS = {
   'max-steps': { type: 'string', default: '10' },
   'max-seconds': { type: 'string', default: '300' },
   instances: { type: 'string', default: '1' },
+  // chat and history: the comparison run again, medians reported
+  rounds: { type: 'string', default: '1' },
   'cpu-prof': { type: 'boolean', default: false },
   // history
   depth: { type: 'string' },
@@ -88,6 +90,7 @@ async function main(): Promise<void> {
         seconds,
         maxSeconds: int('max-seconds', 10, 3_600),
         instances,
+        rounds: int('rounds', 1, 9),
         ...services,
         cpuProf: values['cpu-prof'],
       });
@@ -119,6 +122,7 @@ async function main(): Promise<void> {
         concurrency: int('concurrency', 1, 2_000),
         users: int('users', 1, 5_000),
         rate: int('rate', 1, MAX_RATE, 4_000),
+        rounds: int('rounds', 1, 9),
         cpuProf: values['cpu-prof'],
       });
     default:

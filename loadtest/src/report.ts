@@ -64,6 +64,14 @@ export function servicesLine(options: ServiceUrls): string {
 
 export const P99_BAR_MS = 100;
 
+/** The middle of several rounds' figures (`--rounds`), and their range. */
+export function medianOf(values: number[]): { median: number; range: string } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  const median = sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  return { median, range: `range ${Math.round(sorted[0]!)}–${Math.round(sorted.at(-1)!)}` };
+}
+
 /** How a live fan-out step missed DESIGN §8's bar (p99 ≤ 100 ms, nothing lost, duplicated or reordered, every send answered); empty when it did not. */
 export function barMisses(r: RunResult): string[] {
   const p99 = r.deliver.summary().p99;

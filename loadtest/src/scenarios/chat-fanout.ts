@@ -20,7 +20,7 @@ import { spawnServer, watchServers, type ServerWatch } from '../process-stats.ts
 import { barMisses, environmentLines, servicesLine, versionOf, type RunResult } from '../report.ts';
 import { settle, watchResources, type ResourceSpec } from '../resources.ts';
 import { describeRooms, meanDeliveriesPerSend, planRooms, type RoomPlan, type RoomSize } from '../room-plan.ts';
-import { printChatReport } from './chat-report.ts';
+import { printChatReport, roundsLines } from './chat-report.ts';
 
 export interface ChatOptions extends ServiceUrls {
   users: number;
@@ -32,6 +32,8 @@ export interface ChatOptions extends ServiceUrls {
   maxSeconds: number;
   /** API instances of the scaled-out target; above 1, a single instance runs too, for comparison. */
   instances: number;
+  /** Times the whole comparison is run, each round stepping every target anew (the report adds their medians). */
+  rounds: number;
   cpuProf: boolean;
 }
 
@@ -224,33 +226,41 @@ export async function runChat(options: ChatOptions): Promise<void> {
       'YOUng Chat load test: chat fan-out',
       ...environmentLines({ '@trpc/server': versionOf('@trpc/server'), ws: versionOf('ws'), kysely: versionOf('kysely') }),
       `${options.users} users in ${describeRooms(options.roomSize)}: ${plan.rooms.length} rooms, ${meanDeliveriesPerSend(plan).toFixed(1)} deliveries per send on average`,
-      `${steps}; ${options.seconds} s per step, each target stops at its first failure (at most ${options.search.maxSteps} steps, ${options.maxSeconds} s)`,
+      `${steps}; ${options.seconds} s per step, each target stops at its first failure (at most ${options.search.maxSteps} steps, ${options.maxSeconds} s)` +
+        (options.rounds > 1 ? `; ${options.rounds} rounds, one after another` : ''),
       servicesLine(options),
       '',
     ].join('\n'),
   );
-  const runs: TargetRun[] = [];
+  const rounds: { bare: TargetRun; api: TargetRun }[] = [];
+  for (let round = 1; round <= options.rounds; round++) {
+    if (options.rounds > 1) console.log(`round ${round} of ${options.rounds}`);
+    const runs = [await measureBare(options, plan)];
+    const profiles: string[] = [];
+    for (const instances of new Set([1, options.instances])) {
+      const { run, profile } = await measureApi(options, plan, instances);
+      runs.push(run);
+      profiles.push(...profile);
+    }
+    printChatReport(runs, options.instances > 1 ? { name: apiName(options.instances), instances: options.instances } : undefined);
+    for (const line of profiles) console.log(line);
+    rounds.push({ bare: runs[0]!, api: runs[1]! });
+  }
+  for (const line of roundsLines(rounds)) console.log(line);
+}
+
+async function measureBare(options: ChatOptions, plan: RoomPlan): Promise<TargetRun> {
   const bare = await spawnServer([path.join(SERVERS_DIR, 'bare-ws-rooms.ts')]);
   try {
     const roomIds = plan.rooms.map((_, r) => `r${r}`);
-    runs.push(
-      await measure(options, plan, {
-        name: 'bare ws',
-        connect: bareWsChat(bare.port, (user) => plan.roomsOf[user]!.map((r) => roomIds[r]!), CONNECT_TIMEOUT_MS),
-        roomIds,
-        watch: () => watchServers([bare], { metrics: false }),
-        resources: { serverName: 'bare server', serverPids: [bare.child.pid!] },
-      }),
-    );
+    return await measure(options, plan, {
+      name: 'bare ws',
+      connect: bareWsChat(bare.port, (user) => plan.roomsOf[user]!.map((r) => roomIds[r]!), CONNECT_TIMEOUT_MS),
+      roomIds,
+      watch: () => watchServers([bare], { metrics: false }),
+      resources: { serverName: 'bare server', serverPids: [bare.child.pid!] },
+    });
   } finally {
     await bare.stop();
   }
-  const profiles: string[] = [];
-  for (const instances of new Set([1, options.instances])) {
-    const { run, profile } = await measureApi(options, plan, instances);
-    runs.push(run);
-    profiles.push(...profile);
-  }
-  printChatReport(runs, options.instances > 1 ? { name: apiName(options.instances), instances: options.instances } : undefined);
-  for (const line of profiles) console.log(line);
 }

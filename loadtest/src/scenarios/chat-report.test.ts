@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ResourceUsage } from '../bottleneck.ts';
 import type { ChatStep, TargetRun } from './chat-fanout.ts';
-import { scaleOutLines } from './chat-report.ts';
+import { roundsLines, scaleOutLines } from './chat-report.ts';
 
 const usage: ResourceUsage = {
   seconds: 10,
@@ -33,5 +33,30 @@ describe('scaleOutLines', () => {
     const lines = scaleOutLines(one, three, 3);
     expect(lines.at(-1)).toContain('a --rate list holding both R and R/3');
     expect(lines.join('\n')).not.toContain('carries:');
+  });
+});
+
+describe('roundsLines', () => {
+  /** A run that passed at `passed` sends/s (9 deliveries each) and failed above it, or never failed (a lower bound). */
+  const searched = (name: string, passed: number, failed: boolean) => {
+    const steps = [{ ...step(passed, passed * 9 * 10, 1), sends: passed * 10 }] as (ChatStep & { bottleneck?: unknown })[];
+    if (failed) steps.push({ ...step(passed * 2, 0, 1), passed: false, bottleneck: { invalid: false, resources: [] } } as unknown as ChatStep);
+    return run(name, steps as ChatStep[]);
+  };
+
+  it('gives each round and the medians, saying which rounds were only bounded', () => {
+    const lines = roundsLines([
+      { bare: searched('bare', 4000, true), api: searched('api', 1000, true) },
+      { bare: searched('bare', 6000, false), api: searched('api', 1800, true) },
+      { bare: searched('bare', 5000, true), api: searched('api', 1500, true) },
+    ]).join('\n');
+    expect(lines).toContain('round 1: bare 4000 · api 1000 · 25%');
+    expect(lines).toContain('round 2: bare ≥ 6000 · api 1800 · ≤ 30%');
+    expect(lines).toContain('median: api 1500 sends/s (range 1000–1800) · bare 5000 (range 4000–6000) · ratio 30% (range 25–30)');
+    expect(lines).toContain('in 1 of 3 rounds a capacity was only a lower bound');
+  });
+
+  it('says nothing for a single round', () => {
+    expect(roundsLines([{ bare: searched('bare', 4000, true), api: searched('api', 1000, true) }])).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@
 // of capacities (never of figures at one rate, which says nothing when that rate leaves the baseline idle).
 import type { ResourceUsage } from '../bottleneck.ts';
 import { capacityOf } from '../capacity-search.ts';
-import { deliveryColumns, ms, P99_BAR_MS, serverColumns } from '../report.ts';
+import { deliveryColumns, medianOf, ms, P99_BAR_MS, serverColumns } from '../report.ts';
 import { formatTable } from '../text-table.ts';
 import type { ChatStep, TargetRun } from './chat-fanout.ts';
 
@@ -50,11 +50,17 @@ function capacityLine(run: TargetRun): string {
   return `  ${run.name}: ${figure} · connect p50/p99 ${ms(connect.p50)} / ${ms(connect.p99)} ms · ${end}`;
 }
 
+/** Deliveries/s at a target's capacity; 0 when it passed no step. */
+const capacityPerSecond = (c: ReturnType<typeof capacity>) => (c.best ? c.best.deliveries / c.best.seconds : 0);
+/** How a ratio of two capacities is bounded: ≥ when only ours is a lower bound, ≤ when only the base's is. */
+const boundMark = (ours: ReturnType<typeof capacity>, base: ReturnType<typeof capacity>) =>
+  ours.lowerBound && base.lowerBound ? '~' : ours.lowerBound ? '≥ ' : base.lowerBound ? '≤ ' : '';
+
 function ratioLine(ours: TargetRun, base: TargetRun, designPct: number): string {
   const [a, b] = [capacity(ours), capacity(base)];
   if (!a.best || !b.best) return `  ${ours.name} ÷ ${base.name}: no ratio (${!b.best ? base.name : ours.name} passed no step)`;
-  const share = Math.round((100 * a.best.deliveries * b.best.seconds) / (b.best.deliveries * a.best.seconds));
-  const bound = a.lowerBound && b.lowerBound ? '~' : a.lowerBound ? '≥ ' : b.lowerBound ? '≤ ' : '';
+  const share = Math.round((100 * capacityPerSecond(a)) / capacityPerSecond(b));
+  const bound = boundMark(a, b);
   const caveat = [a, b]
     .map((c, i) => (c.lowerBound ? `${[ours, base][i]!.name}'s capacity is only a lower bound` : ''))
     .filter(Boolean)
@@ -133,4 +139,37 @@ export function printChatReport(runs: TargetRun[], scaledOut: { name: string; in
     for (const line of scaleOutLines(single, many, scaledOut.instances)) console.log(line);
   }
   console.log('Losses count after the stream went quiet for 2 s; sends beyond a second of unanswered ones are skipped (refused).');
+}
+
+/**
+ * `--rounds`: the same comparison run several times in a row, each round stepping both targets anew. On a shared
+ * 2-core box one search's capacity moves by a factor of two within the hour, so a claim rests on the median of the
+ * rounds, with their range beside it, rather than on whichever round came out best.
+ */
+export function roundsLines(rounds: { bare: TargetRun; api: TargetRun }[]): string[] {
+  if (rounds.length < 2) return [];
+  const sendsPerSecond = (c: ReturnType<typeof capacity>) => (c.best ? (c.best.sends ?? 0) / c.best.seconds : 0);
+  const rows = rounds.map(({ bare, api }) => {
+    const [b, a] = [capacity(bare), capacity(api)];
+    const share = a.best && b.best ? (100 * capacityPerSecond(a)) / capacityPerSecond(b) : undefined;
+    const figure = (run: TargetRun, c: typeof a) => `${run.name} ${c.best && c.lowerBound ? '≥ ' : ''}${Math.round(sendsPerSecond(c))}`;
+    return {
+      bare: sendsPerSecond(b),
+      api: sendsPerSecond(a),
+      share,
+      bounded: b.lowerBound || a.lowerBound,
+      line: `${figure(bare, b)} · ${figure(api, a)} · ${share === undefined ? 'no ratio' : `${boundMark(a, b)}${Math.round(share)}%`}`,
+    };
+  });
+  const { api, bare } = rounds[0]!;
+  const [apis, bares] = [medianOf(rows.map((r) => r.api)), medianOf(rows.map((r) => r.bare))];
+  const shares = rows.flatMap((r) => (r.share === undefined ? [] : [r.share]));
+  const bounded = rows.filter((r) => r.bounded).length;
+  return [
+    `\n${rounds.length} rounds, each stepping both targets anew (capacities in sends/s; the ratio is of deliveries/s):`,
+    ...rows.map((row, i) => `  round ${i + 1}: ${row.line}`),
+    `  median: ${api.name} ${Math.round(apis.median)} sends/s (${apis.range}) · ${bare.name} ${Math.round(bares.median)} (${bares.range}) · ` +
+      (shares.length > 0 ? `ratio ${Math.round(medianOf(shares).median)}% (${medianOf(shares).range})` : 'no ratio') +
+      (bounded > 0 ? ` — in ${bounded} of ${rounds.length} rounds a capacity was only a lower bound (≥, ≤ above)` : ''),
+  ];
 }

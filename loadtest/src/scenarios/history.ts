@@ -8,12 +8,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { prepareApi, withApi } from '../api/deployment.ts';
 import { profileLines } from '../cpu-profile.ts';
-import { closedLoop, get, openLoop, type Load, type LoopResult, type Request } from '../http-load.ts';
+import { closedLoop, get, openLoop, warmUp, type Load, type LoopResult, type Request } from '../http-load.ts';
 import { LatencyRecorder } from '../metrics.ts';
 import { SERVERS_DIR } from '../paths.ts';
 import { spawnServer, watchServers } from '../process-stats.ts';
 import { environmentLines, ms, P99_BAR_MS, servicesLine, versionOf } from '../report.ts';
 import { formatTable } from '../text-table.ts';
+import { historyRoundsLines } from './history-report.ts';
 import { PAGE, SEED_CHATS, seedHistory, type HistorySeed } from './history-seed.ts';
 
 export interface HistoryOptions {
@@ -26,9 +27,22 @@ export interface HistoryOptions {
   users: number;
   /** Pages/s the readers offer together in the open loop. */
   rate: number;
+  /** Times the two closed-loop comparisons are run (the report adds their medians). */
+  rounds: number;
   cpuProf: boolean;
 }
 
+/** One round's loops of one target; those measured only in the first round are undefined in the others. */
+interface Loops {
+  pages?: Record<string, string>[] | undefined;
+  deep: LoopResult;
+  seedOffset?: LoopResult | undefined;
+  seedKeyset: LoopResult;
+  open?: LoopResult | undefined;
+}
+
+/** Unmeasured seconds of load before each target's loops, every round. */
+const WARM_UP_SECONDS = 3;
 /** Sequential requests per room and page for the page-1-against-deepest comparison. */
 const SAMPLES = 100;
 /** The seed project's own figures (Spring + JMeter, 1000 users, 2000 chats). */
@@ -148,43 +162,52 @@ export async function runHistory(options: HistoryOptions): Promise<void> {
     const readers = (_user: number, n: number) => chatPage(seed, n);
     const deepPages = () => randomDeepPage(seed, options.depth);
 
-    // The baseline first: on PGlite only one process may have the database open.
-    const bare = await spawnServer([path.join(SERVERS_DIR, 'bare-pg-keyset.ts')], prepared.databaseEnv);
-    const bareRuns = await (async () => {
-      try {
-        const load = (): Load => ({
-          seconds: options.seconds,
-          watch: watchServers([bare], { metrics: false }),
-          resources: { serverName: 'bare server', serverPids: [bare.child.pid!], databaseUrl: prepared.databaseEnv.DATABASE_URL },
-        });
-        const urls = bareUrls(bare.port);
-        return {
-          deep: await closedLoop(load(), options.concurrency, requests(urls.keyset, deepPages)),
-          seedOffset: await closedLoop(load(), options.users, requests(urls.offset, readers)),
-          seedKeyset: await closedLoop(load(), options.users, requests(urls.keyset, readers)),
-          open: await openLoop(load(), options.users, options.rate, requests(urls.keyset, readers)),
-        };
-      } finally {
-        await bare.stop();
-      }
-    })();
-
-    const apiRuns = await withApi(prepared, async (api) => {
-      const load = (): Load => ({ seconds: options.seconds, watch: api.watch(), resources: api.resources });
-      const url = apiUrl(api.ports[0]!);
-      const [first] = seed.tokens;
-      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-      try {
-        return {
-          pages: await pageLatencies(seed, url, agent, { authorization: `Bearer ${first}` }),
-          deep: await closedLoop(load(), options.concurrency, requests(url, deepPages, Array(options.concurrency).fill(first))),
-          seedKeyset: await closedLoop(load(), options.users, requests(url, readers, seed.tokens)),
-          open: await openLoop(load(), options.users, options.rate, requests(url, readers, seed.tokens)),
-        };
-      } finally {
-        agent.destroy();
-      }
-    });
+    // Each round the baseline first: on PGlite only one process may have the database open. The first round also
+    // measures what is printed once (OFFSET, the open loop, single pages); later ones only the two closed loops.
+    const rounds: { bare: Loops; api: Loops }[] = [];
+    for (let round = 1; round <= options.rounds; round++) {
+      if (options.rounds > 1) console.log(`round ${round} of ${options.rounds}`);
+      const first = round === 1;
+      const bare = await spawnServer([path.join(SERVERS_DIR, 'bare-pg-keyset.ts')], prepared.databaseEnv);
+      const bareLoops = await (async (): Promise<Loops> => {
+        try {
+          const load = (): Load => ({
+            seconds: options.seconds,
+            watch: watchServers([bare], { metrics: false }),
+            resources: { serverName: 'bare server', serverPids: [bare.child.pid!], databaseUrl: prepared.databaseEnv.DATABASE_URL },
+          });
+          const urls = bareUrls(bare.port);
+          await warmUp(options.concurrency, WARM_UP_SECONDS, requests(urls.keyset, deepPages));
+          return {
+            deep: await closedLoop(load(), options.concurrency, requests(urls.keyset, deepPages)),
+            seedOffset: first ? await closedLoop(load(), options.users, requests(urls.offset, readers)) : undefined,
+            seedKeyset: await closedLoop(load(), options.users, requests(urls.keyset, readers)),
+            open: first ? await openLoop(load(), options.users, options.rate, requests(urls.keyset, readers)) : undefined,
+          };
+        } finally {
+          await bare.stop();
+        }
+      })();
+      const apiLoops = await withApi(prepared, async (api): Promise<Loops> => {
+        const load = (): Load => ({ seconds: options.seconds, watch: api.watch(), resources: api.resources });
+        const url = apiUrl(api.ports[0]!);
+        const [reader] = seed.tokens;
+        const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+        try {
+          await warmUp(options.concurrency, WARM_UP_SECONDS, requests(url, deepPages, Array(options.concurrency).fill(reader)));
+          return {
+            pages: first ? await pageLatencies(seed, url, agent, { authorization: `Bearer ${reader}` }) : undefined,
+            deep: await closedLoop(load(), options.concurrency, requests(url, deepPages, Array(options.concurrency).fill(reader))),
+            seedKeyset: await closedLoop(load(), options.users, requests(url, readers, seed.tokens)),
+            open: first ? await openLoop(load(), options.users, options.rate, requests(url, readers, seed.tokens)) : undefined,
+          };
+        } finally {
+          agent.destroy();
+        }
+      });
+      rounds.push({ bare: bareLoops, api: apiLoops });
+    }
+    const [{ bare: bareRuns, api: apiRuns }] = rounds as [{ bare: Required<Loops>; api: Required<Loops> }];
 
     console.log('messages.list through the API over HTTP, one request at a time:');
     console.log(formatTable(apiRuns.pages));
@@ -219,6 +242,7 @@ export async function runHistory(options: HistoryOptions): Promise<void> {
     const verdict = open.p99 <= P99_BAR_MS && errors === 0 ? 'met' : 'missed';
     console.log(`YOUng Chat open loop: p99 ${ms(open.p99)} ms, ${errors} errors: DESIGN §8 (p99 ≤ ${P99_BAR_MS} ms, no errors) ${verdict}`);
     console.log('DESIGN §8: keyset page at depth 1M ≤ 1.2× page 1, also in the skewed room.');
+    for (const line of historyRoundsLines(rounds)) console.log(line);
   } finally {
     await prepared.remove();
   }
