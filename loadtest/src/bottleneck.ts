@@ -8,8 +8,8 @@ export interface ResourceUsage {
   server: { name: string; busiestMainThreadPct: number; pct: number; cpuSeconds: number };
   /** PostgreSQL, RabbitMQ, Redis where the target uses them (whole servers, shared with whatever else runs there). */
   services: { name: string; singleThreaded: boolean; pct: number; cpuSeconds: number }[];
-  /** The load generator (this process): its main thread and the whole process. */
-  generator: { mainThreadPct: number; pct: number };
+  /** The load generator (this process): its main thread, the whole process, and how late its timers fired (p99). */
+  generator: { mainThreadPct: number; pct: number; lagP99Ms: number };
   /** Busy share of all cores. */
   machinePct: number;
   /** Backends of the run's database waiting on a lock, sampled every 200 ms; undefined without PostgreSQL. */
@@ -18,6 +18,12 @@ export interface ResourceUsage {
 
 /** At or above this a core (or, for the machine, every core) counts as used up: measurements jitter below 100%. */
 export const SATURATED_PCT = 90;
+/**
+ * A generator whose event loop lags this much (a fifth of DESIGN §8's 100 ms bar) at p99 adds as much to the
+ * latencies it takes: frames wait in its sockets until it reads them. Named, not invalidating: a target that
+ * answers in bursts makes the same generator lag more than one that answers evenly.
+ */
+const GENERATOR_LAG_MS = 20;
 /** A backend always waiting on a lock, on average, means the work is queueing on a lock rather than on CPU. */
 const LOCK_WAITERS = 1;
 
@@ -52,6 +58,9 @@ export function limitedBy(u: ResourceUsage): Bottleneck {
       `machine CPU ${pct(u.machinePct)} of ${u.cores} cores${biggest.length > 0 ? ` (${biggest.join(', ')})` : ''}` +
         (crowdedOut ? ' (measurement invalid: other processes used more than the target)' : ''),
     );
+  }
+  if (!generatorFull && u.generator.lagP99Ms >= GENERATOR_LAG_MS) {
+    resources.push(`generator latency (its event loop ${Math.round(u.generator.mainThreadPct)}% busy, lagging p99 ${Math.round(u.generator.lagP99Ms)} ms)`);
   }
   if (u.locks && u.locks.meanWaiting >= LOCK_WAITERS) {
     resources.push(`locks (${u.locks.meanWaiting.toFixed(1)} backends waiting on average, ${u.locks.maxWaiting} at most)`);

@@ -80,6 +80,13 @@ export interface ServerUsage {
   /** Event-loop lag from the API's /metrics (prom-client); NaN where a server has none or did not answer. */
   lagP99Ms: number;
   lagMaxMs: number;
+  /**
+   * The API's own time for a send over a WebSocket, from reading its frame to writing the answer (its
+   * `ws_send_seconds` histogram over the window): the bucket bounds holding the median and the 99th percentile.
+   * NaN without sends or without the histogram (the baselines).
+   */
+  answerP50Ms: number;
+  answerP99Ms: number;
   /** Warn and error log lines written during the window. */
   problems: Map<string, number>;
 }
@@ -107,9 +114,11 @@ export function watchServers(servers: RunningServer[], options: { metrics: boole
   // A server too busy to answer within the timeout gets no lag figure rather than failing the run.
   const scrape = () =>
     Promise.all(urls.map((url) => withTimeout(fetch(url).then((r) => r.text()), SCRAPE_TIMEOUT_MS, url).catch(() => '')));
+  const answers = (pages: string[]) => sumBuckets(pages.map((page) => promBuckets(page, ANSWER_HISTOGRAM)));
+  let answersBefore = new Map<number, number>();
   return {
     async start() {
-      await scrape();
+      answersBefore = answers(await scrape());
       cpuBefore = cpuNow();
       problemsBefore = problemsNow();
     },
@@ -117,6 +126,7 @@ export function watchServers(servers: RunningServer[], options: { metrics: boole
       const cpuSeconds = cpuNow() - cpuBefore;
       const rssMb = servers.reduce((sum, s) => sum + processStats(s.child.pid!).rssMb, 0);
       const pages = await scrape();
+      const answered = bucketsSince(answersBefore, answers(pages));
       const worst = (name: string) => (pages.length === 0 ? Number.NaN : Math.max(...pages.map((page) => promValue(page, name) * 1000)));
       const problems = new Map(
         [...problemsNow()].map(([what, n]): [string, number] => [what, n - (problemsBefore.get(what) ?? 0)]).filter(([, n]) => n > 0),
@@ -126,6 +136,8 @@ export function watchServers(servers: RunningServer[], options: { metrics: boole
         rssMb,
         lagP99Ms: worst('nodejs_eventloop_lag_p99_seconds'),
         lagMaxMs: worst('nodejs_eventloop_lag_max_seconds'),
+        answerP50Ms: 1000 * bucketQuantile(answered, 0.5),
+        answerP99Ms: 1000 * bucketQuantile(answered, 0.99),
         problems,
       };
     },
@@ -136,4 +148,38 @@ export function watchServers(servers: RunningServer[], options: { metrics: boole
 export function promValue(page: string, name: string): number {
   const line = page.split('\n').find((l) => l.startsWith(`${name} `));
   return line ? Number(line.slice(name.length + 1)) : Number.NaN;
+}
+
+const ANSWER_HISTOGRAM = 'ws_send_seconds';
+
+/** A Prometheus histogram's cumulative bucket counts by upper bound (seconds; +Inf included). */
+export function promBuckets(page: string, name: string): Map<number, number> {
+  const buckets = new Map<number, number>();
+  const prefix = `${name}_bucket{le="`;
+  for (const line of page.split('\n')) {
+    if (!line.startsWith(prefix)) continue;
+    const end = line.indexOf('"', prefix.length);
+    const bound = line.slice(prefix.length, end);
+    buckets.set(bound === '+Inf' ? Infinity : Number(bound), Number(line.slice(line.indexOf('} ', end) + 2)));
+  }
+  return buckets;
+}
+
+function sumBuckets(all: Map<number, number>[]): Map<number, number> {
+  const sum = new Map<number, number>();
+  for (const buckets of all) for (const [le, n] of buckets) sum.set(le, (sum.get(le) ?? 0) + n);
+  return sum;
+}
+
+/** What was counted between two scrapes of the same cumulative histogram. */
+export function bucketsSince(before: Map<number, number>, after: Map<number, number>): Map<number, number> {
+  return new Map([...after].map(([le, n]) => [le, n - (before.get(le) ?? 0)]));
+}
+
+/** The upper bound of the bucket holding quantile `q` (Infinity past the last finite bound); NaN when empty. */
+export function bucketQuantile(buckets: Map<number, number>, q: number): number {
+  const sorted = [...buckets].sort(([a], [b]) => a - b);
+  const total = sorted.at(-1)?.[1] ?? 0;
+  if (total === 0) return Number.NaN;
+  return sorted.find(([, n]) => n >= q * total)![0];
 }

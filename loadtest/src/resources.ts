@@ -3,6 +3,7 @@
 import os from 'node:os';
 import pg from 'pg';
 import type { ResourceUsage } from './bottleneck.ts';
+import { LatencyRecorder } from './metrics.ts';
 import { sleep } from './pool.ts';
 import { machineCpu, mainThreadCpuSeconds, pidsNamed, processCpuSeconds } from './proc.ts';
 
@@ -63,6 +64,26 @@ async function watchDatabase(url: string) {
   };
 }
 
+const LAG_SAMPLE_MS = 10;
+
+/**
+ * How late this process's timers fire, sampled every 10 ms until the returned function is called, which gives the
+ * 99th percentile: the time a frame that reached the generator may wait before it is read and its latency taken.
+ */
+function sampleOwnLag(): () => number {
+  const lags = new LatencyRecorder();
+  let due = performance.now() + LAG_SAMPLE_MS;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    lags.record(Math.max(0, now - due));
+    due = now + LAG_SAMPLE_MS;
+  }, LAG_SAMPLE_MS);
+  return () => {
+    clearInterval(timer);
+    return lags.summary().p99;
+  };
+}
+
 /** Starts sampling; `stop` ends the window and returns the means over it. */
 export async function watchResources(spec: ResourceSpec): Promise<{ stop(): Promise<ResourceUsage> }> {
   const services = (
@@ -86,9 +107,11 @@ export async function watchResources(spec: ResourceSpec): Promise<{ stop(): Prom
     services: new Map(services.map((name) => [name, cpuByPid(pidsOf(name))])),
   });
   const before = snapshot();
+  const ownLag = sampleOwnLag();
   return {
     async stop() {
       const after = snapshot();
+      const generatorLagP99Ms = ownLag();
       const db = await database?.stop();
       const seconds = (after.at - before.at) / 1000;
       const percent = (cpuSeconds: number) => (100 * cpuSeconds) / seconds;
@@ -111,7 +134,11 @@ export async function watchResources(spec: ResourceSpec): Promise<{ stop(): Prom
             .reduce((total, [pid, cpu]) => total + cpu - (start.get(pid) ?? 0), 0);
           return { name, singleThreaded: SERVICES[name].singleThreaded, pct: percent(used), cpuSeconds: used };
         }),
-        generator: { mainThreadPct: percent(after.generatorMain - before.generatorMain), pct: percent(after.generator - before.generator) },
+        generator: {
+          mainThreadPct: percent(after.generatorMain - before.generatorMain),
+          pct: percent(after.generator - before.generator),
+          lagP99Ms: generatorLagP99Ms,
+        },
         machinePct:
           (100 * (after.machine.busySeconds - before.machine.busySeconds)) / (after.machine.totalSeconds - before.machine.totalSeconds),
         locks: db?.locks,

@@ -13,6 +13,9 @@ describe('messages.send on a WebSocket, answered without tRPC’s per-call machi
   let roomId: string;
   let socket: Awaited<ReturnType<typeof rawTrpcSocket>>;
   const fastSends = async () => (await server.deps.metrics.wsFastSends.get()).values[0]?.value ?? 0;
+  /** Sends the fast path answered, as its latency histogram counts them. */
+  const timedSends = async () =>
+    (await server.deps.metrics.wsSendSeconds.get()).values.find((v) => v.metricName === 'ws_send_seconds_count')?.value ?? 0;
 
   beforeAll(async () => {
     server = await startTestServer({ MESSAGES_PER_MINUTE: '4' });
@@ -27,9 +30,10 @@ describe('messages.send on a WebSocket, answered without tRPC’s per-call machi
 
   it('answers a send, and its retry, with the frame tRPC sends for it', async () => {
     const input = { roomId, body: 'hello', clientId: randomUUID() };
-    const before = await fastSends();
+    const [before, timedBefore] = [await fastSends(), await timedSends()];
     const fast = await socket.call('mutation', 'messages.send', input, { jsonrpc: '2.0' });
     expect(await fastSends()).toBe(before + 1);
+    expect(await timedSends()).toBe(timedBefore + 1);
     // The retry (same clientId) returns the same message: tRPC's frame for it must be the same bytes' worth.
     expect(await socket.call('mutation', 'messages.send', input, { batch: true, jsonrpc: '2.0' })).toEqual(fast);
     expect(fast).toMatchObject({ jsonrpc: '2.0', result: { type: 'data', data: { body: 'hello', roomId, senderId: ann.user.id } } });

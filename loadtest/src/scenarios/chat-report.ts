@@ -10,8 +10,18 @@ const pct = (n: number | undefined) => (n === undefined ? '-' : Math.round(n));
 const perSecond = (n: number, seconds: number) => Math.round(n / seconds);
 const label = (run: TargetRun, step: ChatStep) => `${run.name} @ ${step.rate}/s`;
 
+/** A histogram bucket's upper bound, as "≤ 10" (ms); "-" without one. */
+const atMost = (ms: number) => (Number.isNaN(ms) ? '-' : `≤ ${Number.isFinite(ms) ? Math.round(ms * 10) / 10 : '∞'}`);
+
 function deliveryRow(run: TargetRun, step: ChatStep): Record<string, string | number> {
-  return { 'target @ offered': label(run, step), ...deliveryColumns(step), ...serverColumns(step), verdict: step.passed ? 'pass' : 'FAIL' };
+  return {
+    'target @ offered': label(run, step),
+    ...deliveryColumns(step),
+    ...serverColumns(step),
+    // The server's own share of a send's latency, beside what the generator measured end to end.
+    'answered in p50/p99 ms': Number.isNaN(step.server.answerP50Ms) ? '-' : `${atMost(step.server.answerP50Ms)} / ${atMost(step.server.answerP99Ms)}`,
+    verdict: step.passed ? 'pass' : 'FAIL',
+  };
 }
 
 function resourceRow(run: TargetRun, step: ChatStep): Record<string, string | number> {
@@ -26,6 +36,7 @@ function resourceRow(run: TargetRun, step: ChatStep): Record<string, string | nu
     RabbitMQ: service('RabbitMQ'),
     Redis: service('Redis'),
     'generator main': pct(u.generator.mainThreadPct),
+    'generator lag p99 ms': Math.round(u.generator.lagP99Ms),
     'machine (% of all)': pct(u.machinePct),
     'lock waits mean/max': locks,
   };

@@ -47,6 +47,12 @@ export function createMetrics() {
       help: 'messages.send calls on a WebSocket answered without tRPC\'s per-call machinery (realtime/send-fast-path.ts)',
       registers: [registry],
     }),
+    wsSendSeconds: new Histogram({
+      name: 'ws_send_seconds',
+      help: 'messages.send on a WebSocket (realtime/send-fast-path.ts), from reading its frame to writing the answer',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
     wsMessagesOut: new Counter({
       name: 'ws_messages_sent_total',
       help: 'WebSocket messages sent',

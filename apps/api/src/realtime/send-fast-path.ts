@@ -22,6 +22,7 @@ export function createSendFastPath(deps: AppDeps): (ws: WebSocket, data: RawData
   const { logger, services } = deps;
   return (ws, data) => {
     if (!Buffer.isBuffer(data) || !data.includes(QUOTED_PATH)) return false;
+    const started = performance.now();
     const ctx = contextOfSocket(ws);
     if (!ctx?.auth) return false;
     let message: { id?: unknown; jsonrpc?: unknown; method?: unknown; params?: { path?: unknown; input?: unknown; lastEventId?: unknown } };
@@ -37,17 +38,20 @@ export function createSendFastPath(deps: AppDeps): (ws: WebSocket, data: RawData
     if (!input.success) return false;
 
     const head = `{"id":${JSON.stringify(id)},${jsonrpc === undefined ? '' : `"jsonrpc":${JSON.stringify(jsonrpc)},`}`;
-    const started = performance.now();
+    const answer = (frame: string) => {
+      ws.send(frame);
+      deps.metrics.wsSendSeconds.observe((performance.now() - started) / 1000);
+    };
     deps.metrics.wsFastSends.inc();
     services.messages.send(ctx.auth.userId, input.data).then(
       (sent) => {
         logger.debug({ path: PATH, type: 'mutation', ms: msSince(started), transport: 'ws' }, 'call');
-        ws.send(`${head}"result":{"type":"data","data":${JSON.stringify(sent)}}}`);
+        answer(`${head}"result":{"type":"data","data":${JSON.stringify(sent)}}}`);
       },
       (thrown: unknown) => {
         const error = answerFailure(logger, { path: PATH, type: 'mutation', ms: msSince(started) }, getTRPCErrorFromUnknown(thrown));
         const shape = getTRPCErrorShape({ config: appRouter._def._config, error, type: 'mutation', path: PATH, input: params.input, ctx });
-        ws.send(`${head}"error":${JSON.stringify(shape)}}`);
+        answer(`${head}"error":${JSON.stringify(shape)}}`);
       },
     );
     return true;
