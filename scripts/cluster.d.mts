@@ -7,12 +7,20 @@ export function nginxConfig(options: { dir: string; listen: string; upstreams: n
 export interface SupervisedProcess {
   name: string;
   child: ChildProcess;
-  /** The exit code, or the signal that ended it. */
+  /** The exit code, the signal that ended it, or why it could not be started ("could not start: ENOENT"). */
   exited: Promise<number | string>;
   waitFor(test: (line: string) => boolean, what: string): Promise<void>;
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | string>;
   output(): string;
 }
+
+/** Runs `command`, keeping its output; `exited` also resolves (with the reason) when it cannot be started at all. */
+export function supervise(
+  name: string,
+  command: string,
+  args: string[],
+  options: { env: NodeJS.ProcessEnv; show?: boolean; onLine?: (name: string, line: string) => void },
+): SupervisedProcess;
 
 export interface Cluster {
   /** nginx, where clients connect. */

@@ -64,7 +64,7 @@ ${servers}
 }
 
 /** A child process whose output is kept (and optionally shown), with a way to wait for a line. */
-function supervise(name, command, args, { env, show, onLine: listener }) {
+export function supervise(name, command, args, { env, show, onLine: listener }) {
   const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines = [];
   const waiters = new Set();
@@ -77,7 +77,15 @@ function supervise(name, command, args, { env, show, onLine: listener }) {
   };
   createInterface({ input: child.stdout }).on('line', onLine);
   createInterface({ input: child.stderr }).on('line', onLine);
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
+  // A binary that cannot be started (not installed, say) never exits: it ends here too, so that whoever waits for
+  // it (a start in progress, a stop) goes on, and the cluster stops what it had already started.
+  const exited = new Promise((resolve) => {
+    child.once('exit', (code, signal) => resolve(code ?? signal));
+    child.once('error', (error) => {
+      lines.push(`could not start ${command}: ${error.message}`);
+      resolve(`could not start: ${error.code ?? error.message}`);
+    });
+  });
   const waitFor = (test, what) =>
     new Promise((resolve, reject) => {
       const timer = setTimeout(() => done(new Error(`${name}: no ${what} within ${READY_TIMEOUT_MS / 1000} s:\n${lines.join('\n')}`)), READY_TIMEOUT_MS);
