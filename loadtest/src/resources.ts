@@ -78,6 +78,7 @@ function sampleOwnLag(): () => number {
     lags.record(Math.max(0, now - due));
     due = now + LAG_SAMPLE_MS;
   }, LAG_SAMPLE_MS);
+  timer.unref(); // a window never stopped (a step that threw) must not keep the generator alive
   return () => {
     clearInterval(timer);
     return lags.summary().p99;
