@@ -81,9 +81,11 @@ export function supervise(name, command, args, { env, show, onLine: listener }) 
   // it (a start in progress, a stop) goes on, and the cluster stops what it had already started.
   const exited = new Promise((resolve) => {
     child.once('exit', (code, signal) => resolve(code ?? signal));
-    child.once('error', (error) => {
-      lines.push(`could not start ${command}: ${error.message}`);
-      resolve(`could not start: ${error.code ?? error.message}`);
+    child.on('error', (error) => {
+      // Only a spawn that failed leaves no process behind; a failed kill does not mean it has gone.
+      const started = child.pid !== undefined;
+      lines.push(started ? `${name}: ${error.message}` : `could not start ${command}: ${error.message}`);
+      if (!started) resolve(`could not start: ${error.code ?? error.message}`);
     });
   });
   const waitFor = (test, what) =>

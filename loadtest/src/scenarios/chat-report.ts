@@ -175,12 +175,13 @@ export function roundsLines(rounds: { bare: TargetRun; api: TargetRun }[]): stri
   const { api, bare } = rounds[0]!;
   const [apis, bares] = [medianOf(rows.map((r) => r.api)), medianOf(rows.map((r) => r.bare))];
   const shares = rows.flatMap((r) => (r.share === undefined ? [] : [r.share]));
+  const ratio = shares.length > 0 ? medianOf(shares) : undefined;
   const bounded = rows.filter((r) => r.bounded).length;
   return [
     `\n${rounds.length} rounds, each stepping both targets anew (capacities in sends/s; the ratio is of deliveries/s):`,
     ...rows.map((row, i) => `  round ${i + 1}: ${row.line}`),
     `  median: ${api.name} ${Math.round(apis.median)} sends/s (${apis.range}) · ${bare.name} ${Math.round(bares.median)} (${bares.range}) · ` +
-      (shares.length > 0 ? `ratio ${Math.round(medianOf(shares).median)}% (${medianOf(shares).range})` : 'no ratio') +
+      (ratio ? `ratio ${Math.round(ratio.median)}% (${ratio.range})` : 'no ratio') +
       (bounded > 0 ? ` — in ${bounded} of ${rounds.length} rounds a capacity was only a lower bound (≥, ≤ above)` : ''),
   ];
 }
