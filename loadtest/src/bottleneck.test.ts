@@ -9,7 +9,7 @@ const idle: ResourceUsage = {
     { name: 'PostgreSQL', singleThreaded: false, pct: 15, cpuSeconds: 1.5 },
     { name: 'Redis', singleThreaded: true, pct: 5, cpuSeconds: 0.5 },
   ],
-  generator: { mainThreadPct: 30, pct: 35, lagP99Ms: 3 },
+  generator: { busiestThreadPct: 30, pct: 35, lagP99Ms: 3 },
   machinePct: 40,
   locks: { meanWaiting: 0.1, maxWaiting: 2 },
 };
@@ -27,7 +27,7 @@ describe('limitedBy', () => {
   });
 
   it('marks a saturated generator as an invalid measurement, first', () => {
-    const verdict = limitedBy({ ...idle, generator: { mainThreadPct: 93, pct: 99, lagP99Ms: 80 }, server: { ...idle.server, busiestMainThreadPct: 91 } });
+    const verdict = limitedBy({ ...idle, generator: { busiestThreadPct: 93, pct: 99, lagP99Ms: 80 }, server: { ...idle.server, busiestMainThreadPct: 91 } });
     expect(verdict.invalid).toBe(true);
     expect(verdict.resources).toEqual(['generator CPU 93% (measurement invalid)', 'API CPU 91%']);
   });
@@ -40,7 +40,7 @@ describe('limitedBy', () => {
         { name: 'PostgreSQL', singleThreaded: false, pct: 110, cpuSeconds: 11 },
         { name: 'Redis', singleThreaded: true, pct: 92, cpuSeconds: 9.2 },
       ],
-      generator: { mainThreadPct: 5, pct: 6, lagP99Ms: 1 },
+      generator: { busiestThreadPct: 5, pct: 6, lagP99Ms: 1 },
     };
     expect(limitedBy(full).resources).toEqual(['Redis CPU 92%', 'machine CPU 97% of 2 cores (PostgreSQL 110%, Redis 92%, API 25%)']);
   });
@@ -54,9 +54,9 @@ describe('limitedBy', () => {
   });
 
   it('names a generator whose event loop lags a fifth of the bar, without calling the step invalid', () => {
-    const verdict = limitedBy({ ...idle, generator: { mainThreadPct: 78, pct: 82, lagP99Ms: 31.4 } });
-    expect(verdict).toEqual({ resources: ['generator latency (its event loop 78% busy, lagging p99 31 ms)'], invalid: false });
-    expect(limitedBy({ ...idle, generator: { mainThreadPct: 78, pct: 82, lagP99Ms: 12 } }).resources).toEqual(['nothing saturated']);
+    const verdict = limitedBy({ ...idle, generator: { busiestThreadPct: 78, pct: 82, lagP99Ms: 31.4 } });
+    expect(verdict).toEqual({ resources: ['generator latency (its busiest thread 78% busy, lagging p99 31 ms)'], invalid: false });
+    expect(limitedBy({ ...idle, generator: { busiestThreadPct: 78, pct: 82, lagP99Ms: 12 } }).resources).toEqual(['nothing saturated']);
   });
 
   it('names locks when a backend waits on one on average', () => {

@@ -8,8 +8,8 @@ export interface ResourceUsage {
   server: { name: string; busiestMainThreadPct: number; pct: number; cpuSeconds: number };
   /** PostgreSQL, RabbitMQ, Redis where the target uses them (whole servers, shared with whatever else runs there). */
   services: { name: string; singleThreaded: boolean; pct: number; cpuSeconds: number }[];
-  /** The load generator (this process): its main thread, the whole process, and how late its timers fired (p99). */
-  generator: { mainThreadPct: number; pct: number; lagP99Ms: number };
+  /** The load generator (this process): its busiest thread, the whole process, and how late its timers fired (the worst thread's p99). */
+  generator: { busiestThreadPct: number; pct: number; lagP99Ms: number };
   /** Busy share of all cores. */
   machinePct: number;
   /** Backends of the run's database waiting on a lock, sampled every 200 ms; undefined without PostgreSQL. */
@@ -41,8 +41,8 @@ const pct = (n: number) => `${Math.round(n)}%`;
 
 export function limitedBy(u: ResourceUsage): Bottleneck {
   const resources: string[] = [];
-  const generatorFull = u.generator.mainThreadPct >= SATURATED_PCT;
-  if (generatorFull) resources.push(`generator CPU ${pct(u.generator.mainThreadPct)} (measurement invalid)`);
+  const generatorFull = u.generator.busiestThreadPct >= SATURATED_PCT;
+  if (generatorFull) resources.push(`generator CPU ${pct(u.generator.busiestThreadPct)} (measurement invalid)`);
   if (u.server.busiestMainThreadPct >= SATURATED_PCT) resources.push(`${u.server.name} CPU ${pct(u.server.busiestMainThreadPct)}`);
   for (const s of u.services) if (s.singleThreaded && s.pct >= SATURATED_PCT) resources.push(`${s.name} CPU ${pct(s.pct)}`);
   let crowdedOut = false;
@@ -60,7 +60,7 @@ export function limitedBy(u: ResourceUsage): Bottleneck {
     );
   }
   if (!generatorFull && u.generator.lagP99Ms >= GENERATOR_LAG_MS) {
-    resources.push(`generator latency (its event loop ${Math.round(u.generator.mainThreadPct)}% busy, lagging p99 ${Math.round(u.generator.lagP99Ms)} ms)`);
+    resources.push(`generator latency (its busiest thread ${Math.round(u.generator.busiestThreadPct)}% busy, lagging p99 ${Math.round(u.generator.lagP99Ms)} ms)`);
   }
   if (u.locks && u.locks.meanWaiting >= LOCK_WAITERS) {
     resources.push(`locks (${u.locks.meanWaiting.toFixed(1)} backends waiting on average, ${u.locks.maxWaiting} at most)`);

@@ -1,6 +1,7 @@
 // `npm run loadtest -- [--scenario chat|history|sockets|storm|chaos] [flags]` (flags: README "Load test").
 // Starts each baseline and the API as separate processes on 127.0.0.1, drives them with the same generator in
 // the same run, and prints its tables. Bounded: it stops by itself, and removes what it created.
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { cleanUpOn } from './cleanup.ts';
 import type { RoomSize } from './room-plan.ts';
@@ -28,6 +29,8 @@ const FLAGS = {
   'max-steps': { type: 'string', default: '10' },
   'max-seconds': { type: 'string', default: '300' },
   instances: { type: 'string', default: '1' },
+  // chat: worker threads holding the users' connections (default: one per core)
+  'client-threads': { type: 'string' },
   // chat and history: the comparison run again, medians reported
   rounds: { type: 'string', default: '1' },
   'cpu-prof': { type: 'boolean', default: false },
@@ -91,6 +94,7 @@ async function main(): Promise<void> {
         maxSeconds: int('max-seconds', 10, 3_600),
         instances,
         rounds: int('rounds', 1, 9),
+        clientThreads: int('client-threads', 1, 64, os.availableParallelism()),
         ...services,
         cpuProf: values['cpu-prof'],
       });

@@ -127,7 +127,7 @@ async function measure(deployment: Deployment, readyPhase: string, plan: RoomPla
     const note = (what: string) => notes.set(what, (notes.get(what) ?? 0) + 1);
     const connect = trpcChat([deployment.port], seeded.userIds, seeded.tokens, CONNECT_TIMEOUT_MS);
     const crowd = await connectAll(options.users, (user) =>
-      connect(user, { deliver: (d) => ledger.deliver(String(user), d.roomId, d.clientId, d.seq, performance.now()), note }),
+      connect(user, { deliver: (d) => ledger.deliver(String(user), d.roomId, d.clientId, d.seq, d.at), note }),
     );
     clients = crowd.clients;
     if (crowd.failures.size > 0) throw new Error(`users could not connect: ${describeFailures(crowd.failures)}`);

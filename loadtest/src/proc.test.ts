@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { childrenByParent, descendantPids, parentPidOfStat, peakRssMbOfStatus, pssMb, pssMbOfSmapsRollup } from './proc.ts';
+import { Worker } from 'node:worker_threads';
+import { childrenByParent, descendantPids, parentPidOfStat, peakRssMbOfStatus, pssMb, pssMbOfSmapsRollup, threadCpuSeconds } from './proc.ts';
 
 describe('peakRssMbOfStatus', () => {
   it('reads VmHWM, not VmRSS', () => {
@@ -46,5 +47,26 @@ describe('descendantPids', () => {
     } finally {
       process.kill(-child.pid!, 'SIGKILL'); // sh and its sleep
     }
+  });
+});
+
+describe('threadCpuSeconds', () => {
+  it('finds a busy worker thread, apart from the idle main thread', async () => {
+    const worker = new Worker('const until = Date.now() + 1500; while (Date.now() < until);', { eval: true });
+    try {
+      await new Promise((resolve) => worker.once('online', resolve));
+      const before = threadCpuSeconds(process.pid);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const after = threadCpuSeconds(process.pid);
+      const used = [...after].map(([tid, cpu]) => [tid, cpu - (before.get(tid) ?? 0)] as const).sort((a, b) => b[1] - a[1]);
+      expect(used[0]![0]).not.toBe(String(process.pid));
+      expect(used[0]![1]).toBeGreaterThanOrEqual(0.1); // of 0.5 s: CI runs other suites beside it
+    } finally {
+      await worker.terminate();
+    }
+  });
+
+  it('reads a process that is gone as no threads', () => {
+    expect(threadCpuSeconds(2 ** 22 + 1).size).toBe(0);
   });
 });

@@ -31,6 +31,22 @@ export function mainThreadCpuSeconds(pid: number): number {
   return stat === undefined ? 0 : cpuSecondsOfStat(stat);
 }
 
+/** Each thread of a process (by thread id): where a process with worker threads runs its JavaScript. */
+export function threadCpuSeconds(pid: number): Map<string, number> {
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return new Map();
+  }
+  return new Map(
+    tids.flatMap((tid) => {
+      const stat = read(`/proc/${pid}/task/${tid}/stat`); // a thread that ended since the listing is gone
+      return stat === undefined ? [] : [[tid, cpuSecondsOfStat(stat)] as const];
+    }),
+  );
+}
+
 export function rssMb(pid: number): number {
   const statm = read(`/proc/${pid}/statm`);
   return statm === undefined ? 0 : (Number(statm.split(' ')[1]) * PAGE_BYTES) / 2 ** 20;

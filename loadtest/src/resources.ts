@@ -3,9 +3,9 @@
 import os from 'node:os';
 import pg from 'pg';
 import type { ResourceUsage } from './bottleneck.ts';
-import { LatencyRecorder } from './metrics.ts';
+import { sampleEventLoopLag } from './event-loop-lag.ts';
 import { sleep } from './pool.ts';
-import { machineCpu, mainThreadCpuSeconds, pidsNamed, processCpuSeconds } from './proc.ts';
+import { machineCpu, mainThreadCpuSeconds, pidsNamed, processCpuSeconds, threadCpuSeconds } from './proc.ts';
 
 /** What a target is made of, for sampling. */
 export interface ResourceSpec {
@@ -16,6 +16,8 @@ export interface ResourceSpec {
   databaseUrl?: string | undefined;
   rabbitmq?: boolean;
   redis?: boolean;
+  /** The generator's client threads (client-threads.ts), whose lag is the generator's as much as its own. */
+  generatorThreads?: { sampleLag(): () => Promise<number> };
 }
 
 const LOCK_SAMPLE_MS = 200;
@@ -64,27 +66,6 @@ async function watchDatabase(url: string) {
   };
 }
 
-const LAG_SAMPLE_MS = 10;
-
-/**
- * How late this process's timers fire, sampled every 10 ms until the returned function is called, which gives the
- * 99th percentile: the time a frame that reached the generator may wait before it is read and its latency taken.
- */
-function sampleOwnLag(): () => number {
-  const lags = new LatencyRecorder();
-  let due = performance.now() + LAG_SAMPLE_MS;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    lags.record(Math.max(0, now - due));
-    due = now + LAG_SAMPLE_MS;
-  }, LAG_SAMPLE_MS);
-  timer.unref(); // a window never stopped (a step that threw) must not keep the generator alive
-  return () => {
-    clearInterval(timer);
-    return lags.summary().p99;
-  };
-}
-
 /** Starts sampling; `stop` ends the window and returns the means over it. */
 export async function watchResources(spec: ResourceSpec): Promise<{ stop(): Promise<ResourceUsage> }> {
   const services = (
@@ -103,16 +84,17 @@ export async function watchResources(spec: ResourceSpec): Promise<{ stop(): Prom
     machine: machineCpu(),
     mainThreads: spec.serverPids.map(mainThreadCpuSeconds),
     servers: spec.serverPids.map(processCpuSeconds),
-    generatorMain: mainThreadCpuSeconds(process.pid),
+    generatorThreads: threadCpuSeconds(process.pid),
     generator: processCpuSeconds(process.pid),
     services: new Map(services.map((name) => [name, cpuByPid(pidsOf(name))])),
   });
   const before = snapshot();
-  const ownLag = sampleOwnLag();
+  const ownLag = sampleEventLoopLag();
+  const threadsLag = spec.generatorThreads?.sampleLag();
   return {
     async stop() {
       const after = snapshot();
-      const generatorLagP99Ms = ownLag();
+      const generatorLagP99Ms = Math.max(ownLag(), (await threadsLag?.()) ?? 0);
       const db = await database?.stop();
       const seconds = (after.at - before.at) / 1000;
       const percent = (cpuSeconds: number) => (100 * cpuSeconds) / seconds;
@@ -136,7 +118,7 @@ export async function watchResources(spec: ResourceSpec): Promise<{ stop(): Prom
           return { name, singleThreaded: SERVICES[name].singleThreaded, pct: percent(used), cpuSeconds: used };
         }),
         generator: {
-          mainThreadPct: percent(after.generatorMain - before.generatorMain),
+          busiestThreadPct: Math.max(0, ...[...after.generatorThreads].map(([tid, cpu]) => percent(cpu - (before.generatorThreads.get(tid) ?? 0)))),
           pct: percent(after.generator - before.generator),
           lagP99Ms: generatorLagP99Ms,
         },

@@ -12,6 +12,8 @@ export interface Delivery {
   roomId: string;
   clientId: string;
   seq: number;
+  /** When it arrived, as performance.now() of the main thread. */
+  at: number;
 }
 
 export interface ChatHandlers {
@@ -39,11 +41,11 @@ export function bareWsChat(port: number, roomsOf: (index: number) => string[], t
     const pending = new Map<string, { resolve: () => void; reject: (error: Error) => void }>();
     let closing = false;
     socket.on('message', (raw) => {
-      const frame = JSON.parse(raw.toString()) as { ack?: string; error?: string; clientId: string } & Delivery;
+      const frame = JSON.parse(raw.toString()) as { ack?: string; error?: string; clientId: string; roomId: string; seq: number };
       const waiting = pending.get(frame.ack ?? frame.clientId);
       if (frame.ack !== undefined) waiting?.resolve();
       else if (frame.error !== undefined) waiting?.reject(new Error(frame.error));
-      else return deliver(frame);
+      else return deliver({ roomId: frame.roomId, clientId: frame.clientId, seq: frame.seq, at: performance.now() });
       pending.delete(frame.ack ?? frame.clientId);
     });
     socket.on('close', () => {
@@ -77,7 +79,7 @@ export function trpcChat(ports: number[], userIds: string[], tokens: string[], t
         onEvent: (event) => {
           if (event.type === 'resync') note('resync');
           else if (event.type === 'message.created' && event.message.senderId !== me) {
-            deliver({ roomId: event.roomId, clientId: event.message.clientId, seq: event.message.seq });
+            deliver({ roomId: event.roomId, clientId: event.message.clientId, seq: event.message.seq, at: performance.now() });
           }
         },
       },

@@ -9,7 +9,8 @@ import { seedRooms } from '../api/database.ts';
 import { prepareApi, withApi, type ServiceUrls } from '../api/deployment.ts';
 import { limitedBy, type Bottleneck, type ResourceUsage } from '../bottleneck.ts';
 import { nextRate, type SearchPlan, type StepOutcome } from '../capacity-search.ts';
-import { bareWsChat, sendToRandomRoom, trpcChat, type ChatClient, type Connect } from '../clients/chat-clients.ts';
+import { sendToRandomRoom, type ChatClient } from '../clients/chat-clients.ts';
+import { clientThreads, type ClientsSpec } from '../clients/client-threads.ts';
 import { CONNECT_TIMEOUT_MS, connectAll, describeFailures } from '../clients/connect-all.ts';
 import { profileLines } from '../cpu-profile.ts';
 import { drain } from '../drain.ts';
@@ -34,6 +35,8 @@ export interface ChatOptions extends ServiceUrls {
   instances: number;
   /** Times the whole comparison is run, each round stepping every target anew (the report adds their medians). */
   rounds: number;
+  /** Worker threads the users' connections are spread over (client-threads.ts). */
+  clientThreads: number;
   cpuProf: boolean;
 }
 
@@ -55,7 +58,7 @@ export interface TargetRun {
 
 interface Target {
   name: string;
-  connect: Connect;
+  clients: ClientsSpec;
   /** Room ids by the plan's room index. */
   roomIds: string[];
   watch(): ServerWatch;
@@ -84,6 +87,8 @@ function endedWithoutFailure(options: ChatOptions, steps: StepOutcome[]): string
 const WARM_UP_SECONDS = 3;
 
 async function measure(options: ChatOptions, plan: RoomPlan, target: Target): Promise<TargetRun> {
+  const threads = clientThreads(options.clientThreads, target.clients, CONNECT_TIMEOUT_MS);
+  const resourceSpec = { ...target.resources, generatorThreads: threads };
   let connectLatency = new LatencyRecorder();
   // Deliveries and oddities are booked to the step being measured.
   let ledger = new FanoutLedger();
@@ -96,7 +101,7 @@ async function measure(options: ChatOptions, plan: RoomPlan, target: Target): Pr
     notes = new Map();
     const watch = target.watch();
     await watch.start();
-    const resources = await watchResources(target.resources);
+    const resources = await watchResources(resourceSpec);
     const cpuBefore = process.cpuUsage();
     const order = shuffled(options.users);
     const total = Math.round(rate * window);
@@ -148,7 +153,7 @@ async function measure(options: ChatOptions, plan: RoomPlan, target: Target): Pr
 
   try {
     const crowd = await connectAll(options.users, (user) =>
-      target.connect(user, { deliver: (d) => ledger.deliver(String(user), d.roomId, d.clientId, d.seq, performance.now()), note }),
+      threads.connect(user, { deliver: (d) => ledger.deliver(String(user), d.roomId, d.clientId, d.seq, d.at), note }),
     );
     clients = crowd.clients;
     // Every user sends and is owed deliveries: one missing would be counted as the target's losses.
@@ -176,6 +181,7 @@ async function measure(options: ChatOptions, plan: RoomPlan, target: Target): Pr
     return { name: target.name, connect: connectLatency, steps, ended };
   } finally {
     for (const client of clients) client?.close();
+    await threads.close();
   }
 }
 
@@ -204,7 +210,7 @@ async function measureApi(options: ChatOptions, plan: RoomPlan, instances: numbe
     run = await withApi(prepared, (api) =>
       measure(options, plan, {
         name,
-        connect: trpcChat(api.ports, userIds, tokens, CONNECT_TIMEOUT_MS),
+        clients: { kind: 'trpc', ports: api.ports, userIds, tokens },
         roomIds,
         watch: api.watch,
         resources: api.resources,
@@ -228,6 +234,7 @@ export async function runChat(options: ChatOptions): Promise<void> {
       `${options.users} users in ${describeRooms(options.roomSize)}: ${plan.rooms.length} rooms, ${meanDeliveriesPerSend(plan).toFixed(1)} deliveries per send on average`,
       `${steps}; ${options.seconds} s per step, each target stops at its first failure (at most ${options.search.maxSteps} steps, ${options.maxSeconds} s)` +
         (options.rounds > 1 ? `; ${options.rounds} rounds, one after another` : ''),
+      `the users' connections on ${options.clientThreads} client thread${options.clientThreads === 1 ? '' : 's'} of the generator, pacing and books on its main thread`,
       servicesLine(options),
       '',
     ].join('\n'),
@@ -255,7 +262,7 @@ async function measureBare(options: ChatOptions, plan: RoomPlan): Promise<Target
     const roomIds = plan.rooms.map((_, r) => `r${r}`);
     return await measure(options, plan, {
       name: 'bare ws',
-      connect: bareWsChat(bare.port, (user) => plan.roomsOf[user]!.map((r) => roomIds[r]!), CONNECT_TIMEOUT_MS),
+      clients: { kind: 'bare', port: bare.port, roomsOf: plan.roomsOf.map((rooms) => rooms.map((r) => roomIds[r]!)) },
       roomIds,
       watch: () => watchServers([bare], { metrics: false }),
       resources: { serverName: 'bare server', serverPids: [bare.child.pid!] },

@@ -8,7 +8,7 @@ const usage: ResourceUsage = {
   cores: 2,
   server: { name: 'API', busiestMainThreadPct: 30, pct: 35, cpuSeconds: 0 },
   services: [],
-  generator: { mainThreadPct: 20, pct: 25, lagP99Ms: 2 },
+  generator: { busiestThreadPct: 20, pct: 25, lagP99Ms: 2 },
   machinePct: 50,
   locks: undefined,
 };

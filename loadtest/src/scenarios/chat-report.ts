@@ -35,7 +35,7 @@ function resourceRow(run: TargetRun, step: ChatStep): Record<string, string | nu
     PostgreSQL: service('PostgreSQL'),
     RabbitMQ: service('RabbitMQ'),
     Redis: service('Redis'),
-    'generator main': pct(u.generator.mainThreadPct),
+    'generator busiest thread': pct(u.generator.busiestThreadPct),
     'generator lag p99 ms': Math.round(u.generator.lagP99Ms),
     'machine (% of all)': pct(u.machinePct),
     'lock waits mean/max': locks,

@@ -125,7 +125,7 @@ function loopRow(target: string, r: LoopResult): Record<string, string | number>
     errors: [...r.errors.values()].reduce((a, b) => a + b, 0),
     'server main %': Math.round(u.server.busiestMainThreadPct),
     'PostgreSQL %': u.services.length > 0 ? Math.round(u.services[0]!.pct) : '-',
-    'generator main %': Math.round(u.generator.mainThreadPct),
+    'generator busiest thread %': Math.round(u.generator.busiestThreadPct),
     'machine %': Math.round(u.machinePct),
     'server RSS MB': Math.round(r.server.rssMb),
     'loop lag p99/max ms': `${ms(r.server.lagP99Ms)} / ${ms(r.server.lagMaxMs)}`,
@@ -137,7 +137,7 @@ function printLoops(title: string, rows: [string, LoopResult][], extra: Record<s
   console.log(formatTable([...extra, ...rows.map(([name, r]) => loopRow(name, r))]));
   for (const [name, r] of rows) {
     if (r.errors.size > 0) console.log(`${name}: ${[...r.errors].map(([what, n]) => `${n} × ${what}`).join(', ')}`);
-    if (r.resources.generator.mainThreadPct >= 90) console.log(`${name}: the generator's main thread was saturated: latencies include its queueing`);
+    if (r.resources.generator.busiestThreadPct >= 90) console.log(`${name}: a thread of the generator was saturated: latencies include its queueing`);
   }
 }
 
