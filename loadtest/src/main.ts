@@ -29,7 +29,7 @@ const FLAGS = {
   'max-steps': { type: 'string', default: '10' },
   'max-seconds': { type: 'string', default: '300' },
   instances: { type: 'string', default: '1' },
-  // chat: worker threads holding the users' connections (default: one per core)
+  // chat: worker threads holding the users' connections (default: half the cores, the rest left to the servers)
   'client-threads': { type: 'string' },
   // chat and history: the comparison run again, medians reported
   rounds: { type: 'string', default: '1' },
@@ -94,7 +94,7 @@ async function main(): Promise<void> {
         maxSeconds: int('max-seconds', 10, 3_600),
         instances,
         rounds: int('rounds', 1, 9),
-        clientThreads: int('client-threads', 1, 64, os.availableParallelism()),
+        clientThreads: int('client-threads', 1, 64, Math.max(1, Math.floor(os.availableParallelism() / 2))),
         ...services,
         cpuProf: values['cpu-prof'],
       });

@@ -50,6 +50,7 @@ export function clientThreads(threads: number, spec: ClientsSpec, timeoutMs: num
   const sending = new Map<string, { resolve: () => void; reject: (error: Error) => void }>();
   const lags: ((p99: number) => void)[] = [];
   let failed: Error | undefined;
+  let closing = false;
 
   const receive = (message: FromThread) => {
     switch (message.op) {
@@ -85,14 +86,18 @@ export function clientThreads(threads: number, spec: ClientsSpec, timeoutMs: num
         lags.shift()?.(message.p99);
     }
   };
-  // A thread that dies takes its users' connections with it: every wait fails rather than hangs.
+  // A thread that dies takes its users' connections with it: every wait fails (or, for lag, ends) rather than hangs.
   const die = (error: Error) => {
     failed ??= error;
     for (const waiting of [...connecting.values(), ...sending.values()]) waiting.reject(error);
     connecting.clear();
     sending.clear();
+    for (const answer of lags.splice(0)) answer(0);
   };
-  for (const worker of workers) worker.on('message', receive).on('error', die);
+  for (const worker of workers) {
+    worker.on('message', receive).on('error', die);
+    worker.on('exit', (code) => closing || die(new Error(`a client thread exited (code ${code})`)));
+  }
 
   // Sends asked for in one turn (a pacer tick makes many) go to each thread as one message.
   type SendBatch = Extract<ToThread, { op: 'send' }>;
@@ -135,12 +140,14 @@ export function clientThreads(threads: number, spec: ClientsSpec, timeoutMs: num
     sampleLag() {
       for (const worker of workers) worker.postMessage({ op: 'lag', start: true } satisfies ToThread);
       return async () => {
+        if (failed) return 0;
         const answers = workers.map(() => new Promise<number>((resolve) => lags.push(resolve)));
         for (const worker of workers) worker.postMessage({ op: 'lag', start: false } satisfies ToThread);
         return Math.max(...(await Promise.all(answers)));
       };
     },
     async close() {
+      closing = true;
       await Promise.all(workers.map((worker) => worker.terminate()));
     },
   };
