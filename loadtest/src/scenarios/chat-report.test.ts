@@ -56,6 +56,17 @@ describe('roundsLines', () => {
     expect(lines).toContain('in 1 of 3 rounds a capacity was only a lower bound');
   });
 
+  it('shows a round whose first step failed as below that rate, and counts it as nothing in the median', () => {
+    const failedAtOnce = run('api', [{ ...step(1500, 0, 1), passed: false, bottleneck: { invalid: false, resources: [] } } as unknown as ChatStep]);
+    const lines = roundsLines([
+      { bare: searched('bare', 4000, true), api: failedAtOnce },
+      { bare: searched('bare', 6000, true), api: searched('api', 1800, true) },
+      { bare: searched('bare', 5000, true), api: searched('api', 1700, true) },
+    ]).join('\n');
+    expect(lines).toContain('round 1: bare 4000 · api below 1500 · no ratio');
+    expect(lines).toContain('median: api 1700 sends/s (range 0–1800)');
+  });
+
   it('says nothing for a single round', () => {
     expect(roundsLines([{ bare: searched('bare', 4000, true), api: searched('api', 1000, true) }])).toEqual([]);
   });

@@ -163,7 +163,9 @@ export function roundsLines(rounds: { bare: TargetRun; api: TargetRun }[]): stri
   const rows = rounds.map(({ bare, api }) => {
     const [b, a] = [capacity(bare), capacity(api)];
     const share = a.best && b.best ? (100 * capacityPerSecond(a)) / capacityPerSecond(b) : undefined;
-    const figure = (run: TargetRun, c: typeof a) => `${run.name} ${c.best && c.lowerBound ? '≥ ' : ''}${Math.round(sendsPerSecond(c))}`;
+    // A round whose first step failed has no capacity to show, only a bound (counted as 0 in the median).
+    const figure = (run: TargetRun, c: typeof a) =>
+      c.best ? `${run.name} ${c.lowerBound ? '≥ ' : ''}${Math.round(sendsPerSecond(c))}` : `${run.name} below ${run.steps[0]?.rate ?? '?'}`;
     return {
       bare: sendsPerSecond(b),
       api: sendsPerSecond(a),
