@@ -12,7 +12,7 @@ export interface Delivery {
   roomId: string;
   clientId: string;
   seq: number;
-  /** When it arrived, as performance.now() of the main thread. */
+  /** When it arrived: performance.now() of the thread that read it (client-threads.ts moves it to the main thread's). */
   at: number;
 }
 

@@ -82,10 +82,10 @@ function endedWithoutFailure(options: ChatOptions, steps: StepOutcome[]): string
   return `the top rate (${options.search.maxRate}/s)`;
 }
 
-/** Connects every user once, then steps the rate up on those connections until the search ends. */
 /** Unmeasured traffic before a target's first step. */
 const WARM_UP_SECONDS = 3;
 
+/** Connects every user once (on the client threads), then steps the rate up on those connections until the search ends. */
 async function measure(options: ChatOptions, plan: RoomPlan, target: Target): Promise<TargetRun> {
   const threads = clientThreads(options.clientThreads, target.clients, CONNECT_TIMEOUT_MS);
   const resourceSpec = { ...target.resources, generatorThreads: threads };
