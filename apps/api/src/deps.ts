@@ -57,10 +57,11 @@ const STREAM_TIMING = { headPollMs: 1_000, fillDelayMs: 25, reachTimeoutMs: 10_0
 const sessionCacheOptions = (bus: EventBus) => ({ ttlMs: bus.kind === 'in-process' ? Infinity : 10_000, maxEntries: 100_000 });
 const HOUR_MS = 60 * 60_000;
 /**
- * Group commit: a batch gathers sends for 2 ms (a send waits that long at most, and under load batches grow, so
- * statements and commits per message fall), up to two batches are written at once, each of at most 500.
+ * Group commit: a batch gathers sends for 5 ms (and under load batches grow further, so statements and commits per
+ * message fall), up to two batches are written at once, each of at most 500. Against 2 ms: 22–36% less CPU per
+ * delivered message at 300–600 sends/s for 2 ms more at the median, capacity inside the noise (decision 0007).
  */
-const SEND_BATCHES = { gatherMs: 2, inFlight: 2, maxBatch: 500 };
+const SEND_BATCHES = { gatherMs: 5, inFlight: 2, maxBatch: 500 };
 
 // A real service's adapter is loaded only when its URL is set: their libraries (pg, ioredis, amqplib, nodemailer, the
 // S3 SDK) would cost the embedded server ~18 MB of its 256 MB (issue 11).
