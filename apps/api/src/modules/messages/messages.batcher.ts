@@ -30,7 +30,7 @@ const NOT_STORED: SendOutcome = { stored: false };
 
 /**
  * Group commit for sends: what arrives while a batch is being written goes into the next one, so under load a
- * send shares its round trip, statement and commit with its neighbours, and when idle it goes at once. Each
+ * send shares its round trip, statement and commit with its neighbours, and when idle it waits only `gatherMs`. Each
  * caller gets its own outcome. (dataloader does the gathering and the per-caller answers; this decides when a
  * batch may go: when fewer than `inFlight` are being written.)
  */
