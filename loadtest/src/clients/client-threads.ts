@@ -1,5 +1,5 @@
 // The chat users' connections spread over worker threads. One thread cannot read the typed client's frames fast
-// enough at the API's capacity (tRPC's client costs ~3× a bare socket per delivery): frames then wait in its
+// enough at the API's capacity (tRPC's client costs two to three times a bare socket per delivery): frames wait in its
 // sockets and that wait is counted as the target's latency. The main thread keeps the pacing and the books; the
 // threads only connect, send and read, and hand back what happened in one message per turn of their loops.
 import { Worker } from 'node:worker_threads';
