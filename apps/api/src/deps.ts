@@ -23,6 +23,7 @@ import { createAccountService } from './modules/account/account.service.ts';
 import { startPeriodicJob, type PeriodicJob } from './periodic-job.ts';
 import { createEventsService } from './modules/events/events.service.ts';
 import { createSendBatcher } from './modules/messages/messages.batcher.ts';
+import { createPageReader } from './modules/messages/messages.pages.ts';
 import { createMessagesService } from './modules/messages/messages.service.ts';
 import { createRosters } from './modules/messages/messages.rosters.ts';
 import { createRoomsService } from './modules/rooms/rooms.service.ts';
@@ -62,6 +63,8 @@ const HOUR_MS = 60 * 60_000;
  * delivered message at 300–600 sends/s for 2 ms more at the median, capacity inside the noise (decision 0007).
  */
 const SEND_BATCHES = { gatherMs: 5, inFlight: 2, maxBatch: 500 };
+/** History pages: up to four statements at once, each of at most 100 pages (decision 0007). */
+const PAGE_BATCHES = { inFlight: 4, maxBatch: 100 };
 
 // A real service's adapter is loaded only when its URL is set: their libraries (pg, ioredis, amqplib, nodemailer, the
 // S3 SDK) would cost the embedded server ~18 MB of its 256 MB (issue 11).
@@ -289,6 +292,7 @@ export async function buildDeps(config: Config, options: { logDestination?: Dest
             limiter: rateLimiters.create({ name: 'messages_send', points: config.messagesPerMinute, durationSec: 60 }),
             ...SEND_BATCHES,
           }),
+          pages: createPageReader({ db: database.db, ...PAGE_BATCHES }),
         }),
         account,
         events: createEventsService({ db: database.db, stream, presence, logger, queueCap: config.streamQueueEvents }),

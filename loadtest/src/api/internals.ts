@@ -11,5 +11,5 @@ export { createRefreshTokens } from '../../../apps/api/src/modules/auth/refresh-
 export type { Database, Db } from '../../../apps/api/src/ports/database.ts';
 export type { KeyValueStore } from '../../../apps/api/src/ports/key-value.ts';
 export { directKey } from '../../../apps/api/src/modules/rooms/rooms.repository.ts';
-export { pageOf } from '../../../apps/api/src/modules/messages/messages.repository.ts';
+export { pagesOf } from '../../../apps/api/src/modules/messages/messages.repository.ts';
 export type { DatabaseSchema } from '../../../apps/api/src/ports/database.ts';

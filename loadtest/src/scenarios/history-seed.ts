@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { LIMITS } from '@youngchat/shared';
 import { CompiledQuery, DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql } from 'kysely';
 import { insertInChunks } from '../api/database.ts';
-import { pageOf, type DatabaseSchema, type Db } from '../api/internals.ts';
+import { pagesOf, type DatabaseSchema, type Db } from '../api/internals.ts';
 
 export const PAGE = LIMITS.history.defaultPage;
 /** The seed project's room: 2000 messages ("2000 chats"), paged through by every reader. */
@@ -47,7 +47,7 @@ async function apiKeysetQuery(roomId: string, before: number | null): Promise<Co
       compiled = event.query;
     },
   });
-  await pageOf(recorder, roomId, { before, limit: PAGE + 1 });
+  await pagesOf(recorder, [{ roomId, before }], PAGE + 1);
   return compiled!;
 }
 

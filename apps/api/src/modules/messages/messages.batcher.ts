@@ -5,6 +5,7 @@ import type { RateLimiter } from '../../ports/rate-limiter.ts';
 import type { Stream, StreamEntry } from '../../realtime/stream.ts';
 import { messageCreatedEntry } from '../events/events.api.ts';
 import { quotedColumns, toMessage } from './messages.mapper.ts';
+import { createBatchSlots } from './messages.slots.ts';
 import { insertSends, type NewMessage, type StoredSend } from './messages.repository.ts';
 
 /**
@@ -31,15 +32,11 @@ const NOT_STORED: SendOutcome = { stored: false };
 /**
  * Group commit for sends: what arrives while a batch is being written goes into the next one, so under load a
  * send shares its round trip, statement and commit with its neighbours, and when idle it waits only `gatherMs`. Each
- * caller gets its own outcome. (dataloader does the gathering and the per-caller answers; this decides when a
+ * caller gets its own outcome. (dataloader does the gathering and the per-caller answers; the slots decide when a
  * batch may go: when fewer than `inFlight` are being written.)
  */
 export function createSendBatcher({ db, stream, limiter, inFlight, gatherMs, maxBatch }: SendBatcherOptions) {
-  let writing = 0;
-  const ready: (() => void)[] = [];
-  const pump = () => {
-    while (writing < inFlight && ready.length > 0) ready.shift()!();
-  };
+  const slots = createBatchSlots(inFlight);
 
   const storeAll = async (sends: NewMessage[]) => {
     const rows = new Map((await insertSends(db, sends)).map((row) => [row.id, row]));
@@ -65,9 +62,8 @@ export function createSendBatcher({ db, stream, limiter, inFlight, gatherMs, max
     return alone;
   }
 
-  async function write(sends: readonly NewMessage[]): Promise<SendOutcome[]> {
-    writing += 1;
-    try {
+  const write = (sends: readonly NewMessage[]): Promise<SendOutcome[]> =>
+    slots.hold(async () => {
       // Asked together, the limits of a whole batch cost one round trip to Redis (pipelined).
       const verdicts = await Promise.all(sends.map((send) => limiter.consume(send.senderId)));
       const outcomes = new Map<NewMessage, SendOutcome>();
@@ -110,11 +106,7 @@ export function createSendBatcher({ db, stream, limiter, inFlight, gatherMs, max
       });
       stream.publish(entries);
       return sends.map((send) => outcomes.get(send) ?? NOT_STORED);
-    } finally {
-      writing -= 1;
-      pump();
-    }
-  }
+    });
 
   const loader = new DataLoader<NewMessage, SendOutcome, NewMessage>(write, {
     cache: false,
@@ -122,10 +114,7 @@ export function createSendBatcher({ db, stream, limiter, inFlight, gatherMs, max
     // Gather for `gatherMs` so that sends arriving close together share a batch (each batch costs a statement and a
     // commit, whatever its size), then wait for a free writer.
     batchScheduleFn: (dispatch) => {
-      setTimeout(() => {
-        ready.push(dispatch);
-        pump();
-      }, gatherMs);
+      setTimeout(() => slots.whenFree(dispatch), gatherMs);
     },
   });
 

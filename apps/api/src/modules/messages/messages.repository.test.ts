@@ -5,7 +5,7 @@ import { migrateToLatest } from '../../adapters/postgres/migrator.ts';
 import type { Database } from '../../ports/database.ts';
 import { unreadBy, unreadCounter } from './messages.mapper.ts';
 import { activeMembers } from '../rooms/rooms.repository.ts';
-import { pageOf, type MessageRow } from './messages.repository.ts';
+import { pagesOf, type MessageRow, type PageRow } from './messages.repository.ts';
 
 describe('a page of history', () => {
   let database: Database;
@@ -58,13 +58,23 @@ describe('a page of history', () => {
     let pages = 0;
     let seen = 0;
     do {
-      const page: MessageRow[] = await pageOf(db, roomId, { before, limit: 30 });
-      expect(page.map(unread)).toEqual(page.map((m) => unreadBy(m, members)));
-      seen += page.length;
-      before = page.length === 30 ? page.at(-1)!.seq : null;
+      const [page]: MessageRow[][] = await pagesOf(db, [{ roomId, before }], 30);
+      expect(page!.map(unread)).toEqual(page!.map((m) => unreadBy(m, members)));
+      seen += page!.length;
+      before = page!.length === 30 ? page!.at(-1)!.seq : null;
       pages += 1;
     } while (before !== null);
     expect([pages, seen]).toEqual([4, messages]);
-    expect(await pageOf(db, roomId, { before: 1, limit: 30 })).toEqual([]);
+    expect(await pagesOf(db, [{ roomId, before: 1 }], 30)).toEqual([[]]);
+
+    // Several pages in one statement: each as read alone, in the order asked, the same page twice included.
+    const asked = [{ roomId, before: null }, { roomId: randomUUID(), before: null }, { roomId, before: 50 }, { roomId, before: 1 }, { roomId, before: null }];
+    const withoutPlace = (pages: PageRow[][]) => pages.map((page) => page.map(({ page: _place, ...row }) => row));
+    const alone = await Promise.all(asked.map(async (address) => withoutPlace(await pagesOf(db, [address], 30))[0]));
+    const together = await pagesOf(db, asked, 30);
+    expect(withoutPlace(together)).toEqual(alone);
+    expect(together.map((page) => new Set(page.map((m) => m.page)))).toEqual([new Set([1]), new Set(), new Set([3]), new Set(), new Set([5])]);
+    expect(together.map((page) => page.map((m) => m.seq)[0])).toEqual([95, undefined, 49, undefined, 95]);
+    expect(together[2]!.map((m) => m.seq)).toEqual(Array.from({ length: 30 }, (_, i) => 49 - i));
   });
 });

@@ -138,19 +138,38 @@ export async function insertSends(db: Db, sends: NewMessage[]): Promise<StoredSe
   return rows;
 }
 
+/** Where a page of a room's history ends: its messages are those below `before` (null: from the newest). */
+export interface PageAddress {
+  roomId: string;
+  before: number | null;
+}
+
+/** A message of a page read by pagesOf, with the page's place (from 1) in the order asked. */
+export interface PageRow extends MessageRow {
+  page: number;
+}
+
 /**
- * One page of a room's history, newest first: `seq < before`, at most `limit` — the bare keyset query, with what each
- * message quotes. The caller checks membership and where the reader's history starts (messages.rosters.ts). The
- * limit is written into the statement so that PostgreSQL plans it once per connection: with a parameter there (or a
- * second bound on seq), it cannot tell how few rows are wanted and plans every page anew, costing more than the page.
+ * Pages of history, each newest first, at most `limit` messages, in the order asked: the bare keyset query for each,
+ * with what each message quotes, all in one statement (one round trip however many). The caller checks membership
+ * and where the reader's history starts (messages.rosters.ts). The limit is written into the statement so that
+ * PostgreSQL plans it once per connection: with a parameter there (or a second bound on seq), it cannot tell how
+ * few rows are wanted and plans every page anew, costing more than the page.
  */
-export async function pageOf(db: Db, roomId: string, options: { before: number | null; limit: number }): Promise<MessageRow[]> {
-  const { rows } = await sql<MessageRow>`${sql.raw(REUSE_PLAN)}
-    select ${VIEW_ALL} from messages m ${QUOTED}
-    where m.room_id = ${roomId} and m.seq < ${options.before ?? Number.MAX_SAFE_INTEGER}
-    order by m.seq desc
-    limit ${sql.lit(Math.trunc(options.limit))}`.execute(db);
-  return rows;
+export async function pagesOf(db: Db, pages: readonly PageAddress[], limit: number): Promise<PageRow[][]> {
+  const { rows } = await sql<PageRow>`${sql.raw(REUSE_PLAN)}
+    select p.page::int as page, found.* from unnest(${pages.map((p) => p.roomId)}::uuid[], ${pages.map((p) => p.before ?? Number.MAX_SAFE_INTEGER)}::bigint[])
+      with ordinality as p(room_id, before, page)
+    cross join lateral (
+      select ${VIEW_ALL} from messages m ${QUOTED}
+      where m.room_id = p.room_id and m.seq < p.before
+      order by m.seq desc
+      limit ${sql.lit(Math.trunc(limit))}
+    ) found
+    order by p.page, found.seq desc`.execute(db);
+  const result = pages.map((): PageRow[] => []);
+  for (const row of rows) result[row.page - 1]!.push(row);
+  return result;
 }
 
 /** The newest message of each room. */

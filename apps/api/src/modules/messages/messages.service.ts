@@ -10,12 +10,12 @@ import { commitWithEvents, type Change } from '../events/events.api.ts';
 import { activeMembers, notAMember, requireMember } from '../rooms/rooms.api.ts';
 import { toMessage, unreadBy } from './messages.mapper.ts';
 import type { SendBatcher } from './messages.batcher.ts';
+import type { PageReader } from './messages.pages.ts';
 import type { Rosters } from './messages.rosters.ts';
 import {
   findBySenderClientId,
   findMessage,
   findQuotable,
-  pageOf,
   softDelete,
   toggleReaction,
   updateBody,
@@ -36,9 +36,11 @@ export interface MessagesServiceDeps {
   rosters: Rosters;
   /** Stores sends in batches, within each sender's rate limit. */
   batcher: SendBatcher;
+  /** Reads history pages in batches. */
+  pages: PageReader;
 }
 
-export function createMessagesService({ db, stream, blobStore, logger, rosters, batcher }: MessagesServiceDeps) {
+export function createMessagesService({ db, stream, blobStore, logger, rosters, batcher, pages }: MessagesServiceDeps) {
   async function present(row: MessageRow): Promise<Message> {
     return toMessage(row, unreadBy(row, await activeMembers(db, [row.room_id])));
   }
@@ -98,7 +100,7 @@ export function createMessagesService({ db, stream, blobStore, logger, rosters, 
       const roster = await rosters.rosterFor(input.roomId);
       const reader = roster.member(viewerId);
       if (!reader) throw notAMember();
-      const rows = await pageOf(db, input.roomId, { before: input.cursor ?? null, limit: input.limit + 1 });
+      const rows = await pages.page({ roomId: input.roomId, before: input.cursor ?? null }, input.limit + 1);
       // A reader's history starts where they arrived (0009): nothing said before, and no page beyond.
       const visible = rows.filter((row) => row.seq > reader.joined_seq);
       const items = visible.slice(0, input.limit).map((row) => toMessage(row, roster.unread(row)));
