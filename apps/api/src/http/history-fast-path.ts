@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { messagesListInput } from '@youngchat/shared';
+import { messagesListInput, type MessagePage } from '@youngchat/shared';
 import type { AppDeps } from '../deps.ts';
 import { bearer } from '../trpc/context.ts';
 
@@ -13,6 +13,13 @@ const PATH = '/trpc/messages.list';
  * any failure — returns false untouched, and tRPC answers it as it always does.
  */
 export function createHistoryFastPath(deps: AppDeps) {
+  /** A page's JSON, for the readers who share the page (messages.service.ts). */
+  const bodies = new WeakMap<MessagePage, string>();
+  const bodyOf = (page: MessagePage) => {
+    let body = bodies.get(page);
+    if (body === undefined) bodies.set(page, (body = `{"result":{"data":${JSON.stringify(page)}}}`));
+    return body;
+  };
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     if (req.method !== 'GET' || !req.url?.startsWith(PATH) || req.headers['trpc-accept']) return false;
     const url = new URL(req.url, 'http://x');
@@ -26,7 +33,7 @@ export function createHistoryFastPath(deps: AppDeps) {
       if (!input.success || (batch && Object.keys(raw as object).length !== 1)) return false;
       const auth = await deps.services.auth.authenticate(token);
       const page = await deps.services.messages.list(auth.userId, input.data);
-      const body = `{"result":{"data":${JSON.stringify(page)}}}`;
+      const body = bodyOf(page);
       res.writeHead(200, { 'content-type': 'application/json', vary: 'trpc-accept, accept' });
       res.end(batch ? `[${body}]` : body);
       return true;

@@ -11,7 +11,7 @@ import { activeMembers, notAMember, requireMember } from '../rooms/rooms.api.ts'
 import { toMessage, unreadBy } from './messages.mapper.ts';
 import type { SendBatcher } from './messages.batcher.ts';
 import type { PageReader } from './messages.pages.ts';
-import type { Rosters } from './messages.rosters.ts';
+import type { Roster, Rosters } from './messages.rosters.ts';
 import {
   findBySenderClientId,
   findMessage,
@@ -59,6 +59,13 @@ export function createMessagesService({ db, stream, blobStore, logger, rosters, 
     return existing;
   }
 
+  /** The messages of a page as its reader may see them (`visible`: one more than `limit` when there are more). */
+  function pageOf(visible: MessageRow[], roster: Roster, limit: number): MessagePage {
+    const items = visible.slice(0, limit).map((row) => toMessage(row, roster.unread(row)));
+    return { items, nextCursor: visible.length > limit ? items.at(-1)!.seq : null };
+  }
+  const sharedPages = new WeakMap<MessageRow[], { roster: Roster; page: MessagePage }>();
+
   /** The sender's own, not deleted, message in a room they are still in. */
   async function ownMessage(viewerId: string, messageId: string): Promise<MessageRow> {
     const row = await findMessage(db, messageId);
@@ -102,9 +109,15 @@ export function createMessagesService({ db, stream, blobStore, logger, rosters, 
       if (!reader) throw notAMember();
       const rows = await pages.page({ roomId: input.roomId, before: input.cursor ?? null }, input.limit + 1);
       // A reader's history starts where they arrived (0009): nothing said before, and no page beyond.
-      const visible = rows.filter((row) => row.seq > reader.joined_seq);
-      const items = visible.slice(0, input.limit).map((row) => toMessage(row, roster.unread(row)));
-      return { items, nextCursor: visible.length > input.limit ? items.at(-1)!.seq : null };
+      const seesAll = rows.length === 0 || rows.at(-1)!.seq > reader.joined_seq;
+      if (!seesAll) return pageOf(rows.filter((row) => row.seq > reader.joined_seq), roster, input.limit);
+      // Everyone who sees the whole page sees the same page: the readers of one page in one batch share its rows,
+      // and so its messages (and its JSON, history-fast-path.ts).
+      const shared = sharedPages.get(rows);
+      if (shared?.roster === roster) return shared.page;
+      const page = pageOf(rows, roster, input.limit);
+      sharedPages.set(rows, { roster, page });
+      return page;
     },
 
     /** Idempotent per (sender, clientId): a retry returns the original message, never a second row. */
