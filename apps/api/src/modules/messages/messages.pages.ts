@@ -22,10 +22,10 @@ interface LimitGroup {
 
 /**
  * History pages read in batches. Each statement costs a round trip and the wake-up of a database backend whatever it
- * reads, and on these machines that wake-up cost the API a third of a page's CPU (decision 0007); so pages asked for
- * while `inFlight` batches are being read go together in the next statement, and a page asked for twice in one
- * batch (a busy room's newest, opened by many at once) is read once. Every page of a batch is read after each of its
- * requests arrived. When idle, a page waits only for the event loop's current turn to end.
+ * reads, and on these machines that wake-up cost the API over a quarter of a page's CPU (decision 0007); so pages
+ * asked for while `inFlight` batches are being read go together in the next statement, and a page asked for twice in
+ * one batch (a busy room's newest, opened by many at once) is read once. Every page of a batch is read after each of
+ * its requests arrived. When idle, a page waits only for the event loop's current turn to end.
  */
 export function createPageReader({ db, inFlight, maxBatch }: PageReaderOptions) {
   const slots = createBatchSlots(inFlight);
