@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { meanDeliveriesPerSend, planRooms } from './room-plan.ts';
+import { meanDeliveriesPerSend, planRooms, splitByRoom } from './room-plan.ts';
 
 describe('planRooms', () => {
   it('puts consecutive users in group rooms of the size asked, evenly, never a room of one', () => {
@@ -38,5 +38,19 @@ describe('planRooms', () => {
     const plan = planRooms(3, 'mix');
     expect(plan.roomsOf.every((rooms) => rooms.length >= 3)).toBe(true);
     expect(plan.rooms.every((r) => r.members.length >= 2)).toBe(true);
+  });
+});
+
+describe('splitByRoom', () => {
+  it('sends each user to the server of its room, the rooms dealt round-robin', () => {
+    const plan = planRooms(40, 10);
+    const home = splitByRoom(plan, 2)!;
+    expect(home.slice(0, 10)).toEqual(Array(10).fill(0));
+    expect(home.slice(10, 20)).toEqual(Array(10).fill(1));
+    expect(home.slice(30)).toEqual(Array(10).fill(1));
+  });
+
+  it('has no split when a user is in rooms on two servers', () => {
+    expect(splitByRoom(planRooms(200, 'mix'), 2)).toBeUndefined();
   });
 });

@@ -83,3 +83,12 @@ export function meanDeliveriesPerSend(plan: RoomPlan): number {
   const perUser = plan.roomsOf.map((rooms) => rooms.reduce((sum, r) => sum + plan.rooms[r]!.members.length - 1, 0) / rooms.length);
   return perUser.reduce((a, b) => a + b, 0) / perUser.length;
 }
+
+/**
+ * The plan's rooms dealt round-robin over `servers` servers that relay nothing between them: the server each user
+ * connects to, or undefined when some user's rooms would land on two (the mix), so that no split exists.
+ */
+export function splitByRoom(plan: RoomPlan, servers: number): number[] | undefined {
+  const homes = plan.roomsOf.map((rooms) => new Set(rooms.map((r) => r % servers)));
+  return homes.every((home) => home.size === 1) ? homes.map((home) => [...home][0]!) : undefined;
+}

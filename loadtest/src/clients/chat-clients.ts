@@ -31,10 +31,13 @@ export interface ChatClient {
 /** Connects user `index` and resolves once it is receiving. */
 export type Connect = (index: number, handlers: ChatHandlers) => Promise<ChatClient>;
 
-/** Raw `ws` clients against the bare room server, joined to `roomsOf(index)`; acks and messages matched by clientId. */
-export function bareWsChat(port: number, roomsOf: (index: number) => string[], timeoutMs: number): Connect {
+/**
+ * Raw `ws` clients against the bare room server on `portOf(index)`, joined to `roomsOf(index)`; acks and messages
+ * matched by clientId.
+ */
+export function bareWsChat(portOf: (index: number) => number, roomsOf: (index: number) => string[], timeoutMs: number): Connect {
   return async (index, { deliver, note }) => {
-    const socket = new WebSocket(`ws://127.0.0.1:${port}/?rooms=${roomsOf(index).join(',')}`, {
+    const socket = new WebSocket(`ws://127.0.0.1:${portOf(index)}/?rooms=${roomsOf(index).join(',')}`, {
       perMessageDeflate: false,
       handshakeTimeout: timeoutMs,
     });

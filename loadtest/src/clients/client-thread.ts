@@ -9,7 +9,7 @@ import { appCodeOf } from './live-client.ts';
 const { spec, timeoutMs } = workerData as { spec: ClientsSpec; timeoutMs: number };
 const connect =
   spec.kind === 'bare'
-    ? bareWsChat(spec.port, (index) => spec.roomsOf[index]!, timeoutMs)
+    ? bareWsChat((index) => spec.portOf[index]!, (index) => spec.roomsOf[index]!, timeoutMs)
     : trpcChat(spec.ports, spec.userIds, spec.tokens, timeoutMs);
 const clients = new Map<number, ChatClient>();
 const port = parentPort!;

@@ -15,7 +15,7 @@ describe('client threads', () => {
 
   beforeAll(async () => {
     bare = await spawnServer([path.join(SERVERS_DIR, 'bare-ws-rooms.ts')]);
-    threads = clientThreads(2, { kind: 'bare', port: bare.port, roomsOf: [['r0'], ['r0'], ['r0'], ['r0', 'r1']] }, 5_000);
+    threads = clientThreads(2, { kind: 'bare', portOf: [bare.port, bare.port, bare.port, bare.port], roomsOf: [['r0'], ['r0'], ['r0'], ['r0', 'r1']] }, 5_000);
   }, 30_000);
   afterAll(async () => {
     await threads?.close();
@@ -47,7 +47,7 @@ describe('client threads', () => {
   });
 
   it('fails a connect that fails in its thread, with the reason', async () => {
-    const nowhere = clientThreads(1, { kind: 'bare', port: 1, roomsOf: [['r0']] }, 2_000);
+    const nowhere = clientThreads(1, { kind: 'bare', portOf: [1], roomsOf: [['r0']] }, 2_000);
     try {
       await expect(nowhere.connect(0, { deliver: () => {}, note: () => {} })).rejects.toThrow(/ECONNREFUSED/);
     } finally {

@@ -7,7 +7,8 @@ import type { ChatHandlers, Connect } from './chat-clients.ts';
 
 /** How a thread makes its clients: plain data, as it crosses to the thread. */
 export type ClientsSpec =
-  | { kind: 'bare'; port: number; roomsOf: string[][] }
+  /** `portOf[user]`: the bare server holding that user's rooms. */
+  | { kind: 'bare'; portOf: number[]; roomsOf: string[][] }
   | { kind: 'trpc'; ports: number[]; userIds: string[]; tokens: string[] };
 
 export type ToThread =

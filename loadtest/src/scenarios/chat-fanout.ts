@@ -20,7 +20,7 @@ import { SERVERS_DIR } from '../paths.ts';
 import { spawnServer, watchServers, type ServerWatch } from '../process-stats.ts';
 import { barMisses, environmentLines, servicesLine, versionOf, type RunResult } from '../report.ts';
 import { settle, watchResources, type ResourceSpec } from '../resources.ts';
-import { describeRooms, meanDeliveriesPerSend, planRooms, type RoomPlan, type RoomSize } from '../room-plan.ts';
+import { describeRooms, meanDeliveriesPerSend, planRooms, splitByRoom, type RoomPlan, type RoomSize } from '../room-plan.ts';
 import { printChatReport, roundsLines } from './chat-report.ts';
 
 export interface ChatOptions extends ServiceUrls {
@@ -31,7 +31,10 @@ export interface ChatOptions extends ServiceUrls {
   seconds: number;
   /** Most seconds one target's steps may take in all; a step that would not fit is not started. */
   maxSeconds: number;
-  /** API instances of the scaled-out target; above 1, a single instance runs too, for comparison. */
+  /**
+   * API instances of the scaled-out target; above 1, a single instance runs too, for comparison, and the bare server
+   * split over as many processes, as a control.
+   */
   instances: number;
   /** Times the whole comparison is run, each round stepping every target anew (the report adds their medians). */
   rounds: number;
@@ -242,32 +245,42 @@ export async function runChat(options: ChatOptions): Promise<void> {
   const rounds: { bare: TargetRun; api: TargetRun }[] = [];
   for (let round = 1; round <= options.rounds; round++) {
     if (options.rounds > 1) console.log(`round ${round} of ${options.rounds}`);
-    const runs = [await measureBare(options, plan)];
+    const bare = (await measureBare(options, plan))!;
+    const bareSplit = options.instances > 1 ? await measureBare(options, plan, options.instances) : undefined;
     const profiles: string[] = [];
-    for (const instances of new Set([1, options.instances])) {
+    const measured = async (instances: number) => {
       const { run, profile } = await measureApi(options, plan, instances);
-      runs.push(run);
       profiles.push(...profile);
-    }
-    printChatReport(runs, options.instances > 1 ? { name: apiName(options.instances), instances: options.instances } : undefined);
+      return run;
+    };
+    const api = await measured(1);
+    const scaled = options.instances > 1 ? { instances: options.instances, api: await measured(options.instances), bare: bareSplit } : undefined;
+    printChatReport({ bare, api, scaled });
     for (const line of profiles) console.log(line);
-    rounds.push({ bare: runs[0]!, api: runs[1]! });
+    rounds.push({ bare, api });
   }
   for (const line of roundsLines(rounds)) console.log(line);
 }
 
-async function measureBare(options: ChatOptions, plan: RoomPlan): Promise<TargetRun> {
-  const bare = await spawnServer([path.join(SERVERS_DIR, 'bare-ws-rooms.ts')]);
+/**
+ * The bare room server; with `servers` above 1, that many of them with the rooms dealt round-robin and nothing relayed
+ * between them (undefined when the plan has no such split): what splitting the same deliveries over several processes
+ * costs on this box, whatever those processes do.
+ */
+async function measureBare(options: ChatOptions, plan: RoomPlan, servers = 1): Promise<TargetRun | undefined> {
+  const home = splitByRoom(plan, servers);
+  if (!home) return undefined;
+  const bare = await Promise.all(Array.from({ length: servers }, () => spawnServer([path.join(SERVERS_DIR, 'bare-ws-rooms.ts')])));
   try {
     const roomIds = plan.rooms.map((_, r) => `r${r}`);
     return await measure(options, plan, {
-      name: 'bare ws',
-      clients: { kind: 'bare', port: bare.port, roomsOf: plan.roomsOf.map((rooms) => rooms.map((r) => roomIds[r]!)) },
+      name: servers === 1 ? 'bare ws' : `bare ws ×${servers}`,
+      clients: { kind: 'bare', portOf: home.map((s) => bare[s]!.port), roomsOf: plan.roomsOf.map((rooms) => rooms.map((r) => roomIds[r]!)) },
       roomIds,
-      watch: () => watchServers([bare], { metrics: false }),
-      resources: { serverName: 'bare server', serverPids: [bare.child.pid!] },
+      watch: () => watchServers(bare, { metrics: false }),
+      resources: { serverName: servers === 1 ? 'bare server' : 'bare servers', serverPids: bare.map((b) => b.child.pid!) },
     });
   } finally {
-    await bare.stop();
+    await Promise.all(bare.map((b) => b.stop()));
   }
 }

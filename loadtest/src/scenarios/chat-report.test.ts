@@ -22,7 +22,7 @@ describe('scaleOutLines', () => {
   it('compares N instances at R with one at R and with one at R/N, the load each of the N carries', () => {
     const one = run('one', [step(150, 1_000, 0.5), step(300, 2_000, 0.6)]);
     const two = run('two', [step(150, 1_000, 0.7), step(300, 2_000, 0.9)]);
-    const lines = scaleOutLines(one, two, 2).join('\n');
+    const lines = scaleOutLines(one, { instances: 2, api: two, bare: undefined }).join('\n');
     expect(lines).toContain('two ÷ one = 1.50'); // 450 against 300 µs, both at 300/s
     expect(lines).toContain('one instance at 150/s, the load each of the 2 carries: 500 µs per delivery → two at 300/s 450 (0.90×)');
   });
@@ -30,9 +30,20 @@ describe('scaleOutLines', () => {
   it('says which rates it needs when the single instance has no step at R/N', () => {
     const one = run('one', [step(300, 2_000, 0.6)]);
     const three = run('three', [step(300, 2_000, 0.9)]);
-    const lines = scaleOutLines(one, three, 3);
+    const lines = scaleOutLines(one, { instances: 3, api: three, bare: undefined });
     expect(lines.at(-1)).toContain('a --rate list holding both R and R/3');
     expect(lines.join('\n')).not.toContain('carries:');
+  });
+
+  it('sets the bare servers split as many ways beside them, as a control, and the API ratio over it', () => {
+    const one = run('one', [step(600, 2_000, 0.6)]);
+    const two = run('two', [step(600, 2_000, 0.9)]);
+    const bare = run('bare', [step(600, 2_000, 0.2), step(1_200, 4_000, 0.3)]);
+    const bareTwo = run('bare two', [step(600, 2_000, 0.25), step(1_200, 4_000, 0.4)]);
+    const lines = scaleOutLines(one, { instances: 2, api: two, bare: bareTwo }, bare).join('\n');
+    expect(lines).toContain('two ÷ one = 1.50');
+    expect(lines).toContain('bare two (its rooms dealt over the servers, nothing relayed) ÷ bare at 600/s: 125 ÷ 100 µs per delivery = 1.25');
+    expect(lines).toContain("the API's ratio over the control's: 1.20");
   });
 });
 

@@ -92,16 +92,54 @@ function cpuPerDelivery(u: ResourceUsage, deliveries: number): { micros: number;
 /** The generator's CPU (all its threads) over the step's sending window, per delivery. */
 const generatorMicrosPerDelivery = (step: ChatStep) => (1e4 * step.resources.generator.pct * step.seconds) / step.deliveries;
 
-/** Scale-out: CPU per delivery at the highest offered rate both deployments passed (else both ran). */
-export function scaleOutLines(one: TargetRun, many: TargetRun, instances: number): string[] {
+/** The scaled-out targets of a round: the API on `instances` instances, and the bare control split as many ways. */
+export interface ScaledOut {
+  instances: number;
+  api: TargetRun;
+  /** Absent when the plan's rooms cannot be split without a relay (the mix). */
+  bare: TargetRun | undefined;
+}
+
+/** One round of the chat scenario: the bare baseline, one API instance, and the scaled-out pair when asked for. */
+export interface ChatRound {
+  bare: TargetRun;
+  api: TargetRun;
+  scaled: ScaledOut | undefined;
+}
+
+/** The highest offered rate at which both runs passed, else the highest both ran. */
+function commonRate(one: TargetRun, many: TargetRun): { rate: number | undefined; bothPassed: boolean } {
   const common = (passedOnly: boolean) =>
     one.steps
       .filter((s) => (!passedOnly || s.passed) && many.steps.some((m) => m.rate === s.rate && (!passedOnly || m.passed)))
       .map((s) => s.rate)
       .sort((a, b) => b - a)[0];
-  const rate = common(true) ?? common(false);
+  const passed = common(true);
+  return { rate: passed ?? common(false), bothPassed: passed !== undefined };
+}
+
+const stepAt = (run: TargetRun, rate: number) => run.steps.find((s) => s.rate === rate);
+
+/**
+ * The control: the bare servers split `instances` ways, against one, at the same rate. They relay nothing and share
+ * no state, so what the split costs them is what the box charges for running the same deliveries in more processes.
+ */
+function controlLines(bare: TargetRun, split: TargetRun, rate: number, apiRatio: number): string[] {
+  const [one, many] = [stepAt(bare, rate), stepAt(split, rate)];
+  if (!one || !many) return [`    control: ${split.name} has no step at ${rate}/s beside ${bare.name}`];
+  const [a, b] = [cpuPerDelivery(one.resources, one.deliveries).micros, cpuPerDelivery(many.resources, many.deliveries).micros];
+  const control = b / a;
+  return [
+    `    control, ${split.name} (its rooms dealt over the servers, nothing relayed) ÷ ${bare.name} at ${rate}/s: ${Math.round(b)} ÷ ${Math.round(a)} µs per delivery = ${control.toFixed(2)}: what the same deliveries cost in more processes on this box`,
+    `    the API's ratio over the control's: ${(apiRatio / control).toFixed(2)} (what the relay and the shared services add)`,
+  ];
+}
+
+/** Scale-out: CPU per delivery at the highest offered rate both deployments passed (else both ran). */
+export function scaleOutLines(one: TargetRun, { instances, api: many, bare: split }: ScaledOut, bare?: TargetRun): string[] {
+  const { rate, bothPassed } = commonRate(one, many);
   if (rate === undefined) return [`  CPU per delivery: no offered rate in common to compare at`];
-  const at = (run: TargetRun) => run.steps.find((s) => s.rate === rate)!;
+  const at = (run: TargetRun) => stepAt(run, rate)!;
   const [a, b] = [one, many].map((run) => cpuPerDelivery(at(run).resources, at(run).deliveries)) as [ReturnType<typeof cpuPerDelivery>, ReturnType<typeof cpuPerDelivery>];
   // The generator does the same work for both (the same sockets, sends and deliveries): had crowding the cores with
   // more processes made every process dearer, its figure would grow too, and the ratio above would not be the work
@@ -115,18 +153,21 @@ export function scaleOutLines(one: TargetRun, many: TargetRun, instances: number
     share && atShare
       ? `    beside it, one instance at ${share.rate}/s, the load each of the ${instances} carries: ${Math.round(atShare)} µs per delivery → ${many.name} at ${rate}/s ${Math.round(b.micros)} (${(b.micros / atShare).toFixed(2)}×): what the relay and the split add beyond each process running at a lower load`
       : `    (a --rate list holding both R and R/${instances}, as --rate 150,300,600 does for 2, also shows one instance at the load each of the ${instances} carries)`;
+  const ratio = b.micros / a.micros;
   return [
-    `  CPU per delivery at ${rate}/s${common(true) === undefined ? ' (no rate both passed)' : ''}, every process summed (µs):`,
+    `  CPU per delivery at ${rate}/s${bothPassed ? '' : ' (no rate both passed)'}, every process summed (µs):`,
     `    ${one.name}: ${Math.round(a.micros)} (${a.parts})`,
     `    ${many.name}: ${Math.round(b.micros)} (${b.parts})`,
-    `    ${many.name} ÷ ${one.name} = ${(b.micros / a.micros).toFixed(2)} (DESIGN §8: ≤ 1.15)`,
+    `    ${many.name} ÷ ${one.name} = ${ratio.toFixed(2)} (DESIGN §8: ≤ 1.15)`,
     `    beside it, the load generator, which does the same work for both: ${Math.round(g1)} → ${Math.round(g2)} µs per delivery (${(g2 / g1).toFixed(2)}×; machine ${Math.round(at(one).resources.machinePct)}% → ${Math.round(at(many).resources.machinePct)}% busy): the cost of crowding the cores, were there one`,
     shareLine,
+    ...(bare && split ? controlLines(bare, split, rate, ratio) : []),
   ];
 }
 
-/** `scaledOut`: the many-instance API target's name and size, when there is one (it follows the single one). */
-export function printChatReport(runs: TargetRun[], scaledOut: { name: string; instances: number } | undefined): void {
+/** A round's tables, capacities and ratios; the scaled-out targets, when there are some, follow their single ones. */
+export function printChatReport({ bare, api, scaled }: ChatRound): void {
+  const runs = [bare, scaled?.bare, api, scaled?.api].filter((run): run is TargetRun => run !== undefined);
   const all = runs.flatMap((run) => run.steps.map((step) => [run, step] as const));
   console.log('');
   console.log(formatTable(all.map(([run, step]) => deliveryRow(run, step))));
@@ -140,14 +181,12 @@ export function printChatReport(runs: TargetRun[], scaledOut: { name: string; in
   }
   console.log(`\ncapacity: the highest offered rate with every acknowledged send at every member once, in order, p99 ≤ ${P99_BAR_MS} ms`);
   for (const run of runs) console.log(capacityLine(run));
-  const byName = new Map(runs.map((run) => [run.name, run]));
-  const [bare, single] = runs;
   console.log('ratios of capacities:');
-  if (bare && single) console.log(ratioLine(single, bare, 60));
-  const many = scaledOut ? byName.get(scaledOut.name) : undefined;
-  if (single && many && scaledOut) {
-    console.log(ratioLine(many, single, 85));
-    for (const line of scaleOutLines(single, many, scaledOut.instances)) console.log(line);
+  console.log(ratioLine(api, bare, 60));
+  if (scaled) {
+    console.log(ratioLine(scaled.api, api, 85));
+    for (const line of scaleOutLines(api, scaled, bare)) console.log(line);
+    if (!scaled.bare) console.log('    (no bare control: some user\'s rooms would be on two servers, and the bare servers relay nothing)');
   }
   console.log('Losses count after the stream went quiet for 2 s; sends beyond a second of unanswered ones are skipped (refused).');
 }

@@ -129,7 +129,7 @@ export async function runSockets(options: SocketsOptions): Promise<void> {
   let bareResult: Measured;
   try {
     const roomsOf = (user: number) => plan.roomsOf[user]!.map((r) => `r${r}`);
-    bareResult = await measure('bare ws (joined, no subscription)', bare.child.pid!, options.clients, bareWsChat(bare.port, roomsOf, CONNECT_TIMEOUT_MS));
+    bareResult = await measure('bare ws (joined, no subscription)', bare.child.pid!, options.clients, bareWsChat(() => bare.port, roomsOf, CONNECT_TIMEOUT_MS));
   } finally {
     await bare.stop();
   }
