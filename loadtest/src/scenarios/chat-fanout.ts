@@ -21,7 +21,7 @@ import { spawnServer, watchServers, type ServerWatch } from '../process-stats.ts
 import { barMisses, environmentLines, servicesLine, versionOf, type RunResult } from '../report.ts';
 import { settle, watchResources, type ResourceSpec } from '../resources.ts';
 import { describeRooms, meanDeliveriesPerSend, planRooms, splitByRoom, type RoomPlan, type RoomSize } from '../room-plan.ts';
-import { printChatReport, roundsLines } from './chat-report.ts';
+import { printChatReport, roundsLines, scaleOutRoundsLines, type ChatRound } from './chat-report.ts';
 
 export interface ChatOptions extends ServiceUrls {
   users: number;
@@ -242,7 +242,7 @@ export async function runChat(options: ChatOptions): Promise<void> {
       '',
     ].join('\n'),
   );
-  const rounds: { bare: TargetRun; api: TargetRun }[] = [];
+  const rounds: ChatRound[] = [];
   for (let round = 1; round <= options.rounds; round++) {
     if (options.rounds > 1) console.log(`round ${round} of ${options.rounds}`);
     const bare = (await measureBare(options, plan))!;
@@ -255,11 +255,11 @@ export async function runChat(options: ChatOptions): Promise<void> {
     };
     const api = await measured(1);
     const scaled = options.instances > 1 ? { instances: options.instances, api: await measured(options.instances), bare: bareSplit } : undefined;
-    printChatReport({ bare, api, scaled });
+    rounds.push({ bare, api, scaled });
+    printChatReport(rounds.at(-1)!);
     for (const line of profiles) console.log(line);
-    rounds.push({ bare, api });
   }
-  for (const line of roundsLines(rounds)) console.log(line);
+  for (const line of [...roundsLines(rounds), ...scaleOutRoundsLines(rounds)]) console.log(line);
 }
 
 /**

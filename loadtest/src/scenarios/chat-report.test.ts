@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ResourceUsage } from '../bottleneck.ts';
 import type { ChatStep, TargetRun } from './chat-fanout.ts';
-import { roundsLines, scaleOutLines } from './chat-report.ts';
+import { roundsLines, scaleOutLines, scaleOutRoundsLines } from './chat-report.ts';
 
 const usage: ResourceUsage = {
   seconds: 10,
@@ -44,6 +44,24 @@ describe('scaleOutLines', () => {
     expect(lines).toContain('two ÷ one = 1.50');
     expect(lines).toContain('bare two (its rooms dealt over the servers, nothing relayed) ÷ bare at 600/s: 125 ÷ 100 µs per delivery = 1.25');
     expect(lines).toContain("the API's ratio over the control's: 1.20");
+  });
+});
+
+describe('scaleOutRoundsLines', () => {
+  it('gives each round the ratio, the control and the ratio beyond it, then their medians', () => {
+    const round = (apiTwo: number, bareTwo: number) => ({
+      bare: run('bare', [step(600, 2_000, 0.2)]),
+      api: run('one', [step(600, 2_000, 0.6)]),
+      scaled: { instances: 2, api: run('two', [step(600, 2_000, apiTwo)]), bare: run('bare two', [step(600, 2_000, bareTwo)]) },
+    });
+    const lines = scaleOutRoundsLines([round(0.9, 0.25), round(1.2, 0.3), round(0.96, 0.24)]).join('\n');
+    expect(lines).toContain('round 1: at 600/s 1.50 · control 1.25 · beyond it 1.20');
+    expect(lines).toContain('median: 1.60 (range 1.50–2.00) · control 1.25 (range 1.20–1.50) · beyond it 1.33 (range 1.20–1.33)');
+  });
+
+  it('says nothing for one round or without a scaled-out target', () => {
+    const single = { bare: run('bare', []), api: run('one', []), scaled: undefined };
+    expect(scaleOutRoundsLines([single, single])).toEqual([]);
   });
 });
 

@@ -120,27 +120,31 @@ function commonRate(one: TargetRun, many: TargetRun): { rate: number | undefined
 
 const stepAt = (run: TargetRun, rate: number) => run.steps.find((s) => s.rate === rate);
 
+/** CPU per delivery (µs, every process summed) of a target's step, and what it is made of. */
+const cpuAt = (step: ChatStep) => cpuPerDelivery(step.resources, step.deliveries);
+
 /**
- * The control: the bare servers split `instances` ways, against one, at the same rate. They relay nothing and share
- * no state, so what the split costs them is what the box charges for running the same deliveries in more processes.
+ * The scale-out comparison at the highest offered rate both deployments passed (else the highest both ran): their CPU
+ * per delivery and its ratio; and the control, the bare servers split as many ways against one at that rate. The
+ * control relays nothing and shares no state, so what its split costs is what the box charges for running the same
+ * deliveries in more processes.
  */
-function controlLines(bare: TargetRun, split: TargetRun, rate: number, apiRatio: number): string[] {
-  const [one, many] = [stepAt(bare, rate), stepAt(split, rate)];
-  if (!one || !many) return [`    control: ${split.name} has no step at ${rate}/s beside ${bare.name}`];
-  const [a, b] = [cpuPerDelivery(one.resources, one.deliveries).micros, cpuPerDelivery(many.resources, many.deliveries).micros];
-  const control = b / a;
-  return [
-    `    control, ${split.name} (its rooms dealt over the servers, nothing relayed) ÷ ${bare.name} at ${rate}/s: ${Math.round(b)} ÷ ${Math.round(a)} µs per delivery = ${control.toFixed(2)}: what the same deliveries cost in more processes on this box`,
-    `    the API's ratio over the control's: ${(apiRatio / control).toFixed(2)} (what the relay and the shared services add)`,
-  ];
+function scaleOutFigures(one: TargetRun, { api: many, bare: split }: ScaledOut, bare: TargetRun | undefined) {
+  const { rate, bothPassed } = commonRate(one, many);
+  if (rate === undefined) return undefined;
+  const [a, b] = [cpuAt(stepAt(one, rate)!), cpuAt(stepAt(many, rate)!)];
+  const [bareOne, bareMany] = [bare && stepAt(bare, rate), split && stepAt(split, rate)];
+  const control = bareOne && bareMany ? { one: cpuAt(bareOne).micros, many: cpuAt(bareMany).micros } : undefined;
+  return { rate, bothPassed, one: a, many: b, ratio: b.micros / a.micros, control, controlRatio: control && control.many / control.one };
 }
 
 /** Scale-out: CPU per delivery at the highest offered rate both deployments passed (else both ran). */
-export function scaleOutLines(one: TargetRun, { instances, api: many, bare: split }: ScaledOut, bare?: TargetRun): string[] {
-  const { rate, bothPassed } = commonRate(one, many);
-  if (rate === undefined) return [`  CPU per delivery: no offered rate in common to compare at`];
+export function scaleOutLines(one: TargetRun, scaled: ScaledOut, bare?: TargetRun): string[] {
+  const { instances, api: many, bare: split } = scaled;
+  const figures = scaleOutFigures(one, scaled, bare);
+  if (!figures) return [`  CPU per delivery: no offered rate in common to compare at`];
+  const { rate, bothPassed, one: a, many: b, ratio, control, controlRatio } = figures;
   const at = (run: TargetRun) => stepAt(run, rate)!;
-  const [a, b] = [one, many].map((run) => cpuPerDelivery(at(run).resources, at(run).deliveries)) as [ReturnType<typeof cpuPerDelivery>, ReturnType<typeof cpuPerDelivery>];
   // The generator does the same work for both (the same sockets, sends and deliveries): had crowding the cores with
   // more processes made every process dearer, its figure would grow too, and the ratio above would not be the work
   // the deployment added.
@@ -148,12 +152,20 @@ export function scaleOutLines(one: TargetRun, { instances, api: many, bare: spli
   // On this kind of box a process's CPU per delivery falls steeply as its load rises (more work per wake-up, hotter
   // code), so the instances, each carrying 1/n of the load, are compared with one instance carrying that much too.
   const share = one.steps.find((s) => s.rate * instances === rate);
-  const atShare = share && cpuPerDelivery(share.resources, share.deliveries).micros;
+  const atShare = share && cpuAt(share).micros;
   const shareLine =
     share && atShare
       ? `    beside it, one instance at ${share.rate}/s, the load each of the ${instances} carries: ${Math.round(atShare)} µs per delivery → ${many.name} at ${rate}/s ${Math.round(b.micros)} (${(b.micros / atShare).toFixed(2)}×): what the relay and the split add beyond each process running at a lower load`
       : `    (a --rate list holding both R and R/${instances}, as --rate 150,300,600 does for 2, also shows one instance at the load each of the ${instances} carries)`;
-  const ratio = b.micros / a.micros;
+  const controlLines =
+    control && controlRatio && split && bare
+      ? [
+          `    control, ${split.name} (its rooms dealt over the servers, nothing relayed) ÷ ${bare.name} at ${rate}/s: ${Math.round(control.many)} ÷ ${Math.round(control.one)} µs per delivery = ${controlRatio.toFixed(2)}: what the same deliveries cost in more processes on this box`,
+          `    the API's ratio over the control's: ${(ratio / controlRatio).toFixed(2)} (what the relay and the shared services add)`,
+        ]
+      : split
+        ? [`    control: ${split.name} has no step at ${rate}/s beside ${bare?.name ?? 'the bare server'}`]
+        : [];
   return [
     `  CPU per delivery at ${rate}/s${bothPassed ? '' : ' (no rate both passed)'}, every process summed (µs):`,
     `    ${one.name}: ${Math.round(a.micros)} (${a.parts})`,
@@ -161,7 +173,28 @@ export function scaleOutLines(one: TargetRun, { instances, api: many, bare: spli
     `    ${many.name} ÷ ${one.name} = ${ratio.toFixed(2)} (DESIGN §8: ≤ 1.15)`,
     `    beside it, the load generator, which does the same work for both: ${Math.round(g1)} → ${Math.round(g2)} µs per delivery (${(g2 / g1).toFixed(2)}×; machine ${Math.round(at(one).resources.machinePct)}% → ${Math.round(at(many).resources.machinePct)}% busy): the cost of crowding the cores, were there one`,
     shareLine,
-    ...(bare && split ? controlLines(bare, split, rate, ratio) : []),
+    ...controlLines,
+  ];
+}
+
+/** `--rounds` with `--instances`: each round's scale-out ratios, then their medians, as for the capacities. */
+export function scaleOutRoundsLines(rounds: ChatRound[]): string[] {
+  const rows = rounds.map((r) => r.scaled && scaleOutFigures(r.api, r.scaled, r.bare));
+  if (rows.length < 2 || rows.some((row) => !row)) return [];
+  const figures = rows.map((row) => row!);
+  const median = (values: number[]) =>
+    `${medianOf(values).median.toFixed(2)} (range ${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)})`;
+  const controls = figures.flatMap((f) => (f.controlRatio ? [{ control: f.controlRatio, beyond: f.ratio / f.controlRatio }] : []));
+  const { api, scaled } = rounds[0]!;
+  const controlName = scaled!.bare?.name;
+  const row = (f: (typeof figures)[number]) =>
+    `at ${f.rate}/s ${f.ratio.toFixed(2)}` + (f.controlRatio ? ` · control ${f.controlRatio.toFixed(2)} · beyond it ${(f.ratio / f.controlRatio).toFixed(2)}` : '');
+  return [
+    `scale-out, CPU per delivery every process summed, ${scaled!.api.name} ÷ ${api.name}` +
+      (controlName ? `; the control (${controlName} ÷ one); the API's ratio beyond the control's` : '') + ':',
+    ...figures.map((f, i) => `  round ${i + 1}: ${row(f)}`),
+    `  median: ${median(figures.map((f) => f.ratio))}` +
+      (controls.length === figures.length ? ` · control ${median(controls.map((c) => c.control))} · beyond it ${median(controls.map((c) => c.beyond))}` : ''),
   ];
 }
 
