@@ -29,8 +29,18 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => stop('SIGINT'));
 }
 
+/** What failed and, down its causes, why: "migrations failed: database unavailable: connect ECONNREFUSED …". */
+function reasons(error: unknown): string {
+  let said = '';
+  for (let cause = error, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth++) {
+    const message = cause.message || (cause as { code?: string }).code || cause.name;
+    if (!said.includes(message)) said = said ? `${said}: ${message}` : message;
+  }
+  return said || String(error);
+}
+
 // A bad config or an unreachable service at start: say what is wrong in one message, no stack trace.
 main().catch((error: unknown) => {
-  console.error(`YOUng Chat did not start: ${(error as Error).message}`);
+  console.error(`YOUng Chat did not start: ${reasons(error)}`);
   process.exit(1);
 });

@@ -33,6 +33,12 @@ describe('the API process', () => {
     expect(run.stderr()).toMatch(/PORT/);
   });
 
+  it('says why a service it needs could not be reached, in one line', async () => {
+    const run = startProcess({ DATA_DIR: dataDir, DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nowhere' });
+    expect(await run.exited).toBe(1);
+    expect(run.stderr()).toMatch(/did not start: .*database unavailable: connect ECONNREFUSED 127\.0\.0\.1:1/);
+  });
+
   it('on SIGTERM tells WebSocket clients to reconnect, drains, closes adapters and exits 0', async () => {
     const run = startProcess({ DATA_DIR: dataDir, SHUTDOWN_GRACE_MS: '1000' });
     let child: ChildProcess | undefined = run.child;
