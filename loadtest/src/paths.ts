@@ -9,4 +9,4 @@ export const REPO_ROOT = path.join(here, '../..');
 /** The baselines, each a standalone server process. */
 export const SERVERS_DIR = path.join(here, 'servers');
 /** Node arguments for a server whose memory is measured: SIGUSR2 then runs a full garbage collection. */
-export const GC_ON_SIGNAL = ['--expose-gc', '--import', path.join(SERVERS_DIR, 'gc-on-signal.ts')];
+export const GC_ON_SIGNAL = ['--expose-gc', '--import', path.join(SERVERS_DIR, 'gc-on-signal.mjs')];

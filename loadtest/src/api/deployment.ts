@@ -23,7 +23,7 @@ export interface DeploymentOptions extends ServiceUrls {
   instances: number;
   /** Write a V8 CPU profile of each instance here (at exit). */
   cpuProfDir?: string | undefined;
-  /** Let the generator run a full GC in each instance on SIGUSR2 (see servers/gc-on-signal.ts). */
+  /** Let the generator run a full GC in each instance on SIGUSR2 (see servers/gc-on-signal.mjs). */
   gcOnSignal?: boolean;
 }
 

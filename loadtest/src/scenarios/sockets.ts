@@ -38,7 +38,7 @@ interface Measured {
   drift: number;
 }
 
-/** RSS once the process is idle and collected its garbage (servers/gc-on-signal.ts): read twice, a few seconds apart. */
+/** RSS once the process is idle and collected its garbage (servers/gc-on-signal.mjs): read twice, a few seconds apart. */
 async function settledRss(pid: number): Promise<{ mb: number; drift: number }> {
   const collected = async () => {
     process.kill(pid, 'SIGUSR2');
