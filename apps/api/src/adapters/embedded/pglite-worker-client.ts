@@ -29,6 +29,13 @@ export async function initPgliteInChildProcess(dataDir: string): Promise<void> {
 }
 
 /**
+ * The worker's young generation, capped: its objects (requests, result rows on their way to the main thread) die at
+ * once, and V8 would otherwise grow it to tens of MB under a burst of queries (5,000 clients connecting) and keep
+ * that in RSS for good.
+ */
+const WORKER_HEAP = { maxYoungGenerationSizeMb: 4 };
+
+/**
  * Starts the thread PGlite runs in. Node 20 applies neither the parent's tsx loader nor `--import tsx` in
  * `execArgv` to a worker's entry module, so a TypeScript worker registers tsx itself before loading it. tsx's
  * CommonJS hook, because it runs in the worker's own thread: its ESM hooks would start one more loader thread
@@ -38,9 +45,9 @@ export function spawnPgliteWorker(): Worker {
   // V8 compiles PGlite's 9 MB of WASM on every thread of its pool, and each thread's malloc arena keeps what it
   // used: ~60 MB of RSS for good. PGlite is the process's only WASM and is compiled lazily: one thread does.
   v8.setFlagsFromString('--wasm-num-compilation-tasks=1');
-  if (!WORKER_URL.pathname.endsWith('.ts')) return new Worker(WORKER_URL);
+  if (!WORKER_URL.pathname.endsWith('.ts')) return new Worker(WORKER_URL, { resourceLimits: WORKER_HEAP });
   const tsx = JSON.stringify(fileURLToPath(import.meta.resolve('tsx/cjs/api')));
-  return new Worker(`require(${tsx}).register(); require(${JSON.stringify(fileURLToPath(WORKER_URL))});`, { eval: true });
+  return new Worker(`require(${tsx}).register(); require(${JSON.stringify(fileURLToPath(WORKER_URL))});`, { eval: true, resourceLimits: WORKER_HEAP });
 }
 
 /** PGlite in a worker thread, request by request. The worker runs requests in the order they are sent. */

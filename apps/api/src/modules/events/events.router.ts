@@ -36,7 +36,11 @@ export const eventsRouter = router({
       try {
         // Events are written to the socket directly (see live-socket.ts) when the call came in a message we read.
         const socket = claimLiveSocket(ctx.socket, input.lastEventId ?? null);
-        for await (const item of services.events.live(ctx.auth.userId, input.lastEventId, signal, socket)) {
+        if (socket && signal) {
+          await services.events.follow(ctx.auth.userId, input.lastEventId, signal, socket);
+          return;
+        }
+        for await (const item of services.events.live(ctx.auth.userId, input.lastEventId, signal)) {
           yield item.id === null ? (item.event as ChatEvent) : tracked(item.id, item.event as ChatEvent);
         }
       } finally {

@@ -250,27 +250,32 @@ export function createEventsService({ db, stream, presence, logger, queueCap }: 
 
   return {
     /**
-     * One user's stream: who is online, then the replay after `lastEventId`, then live events. With `socket` (a
-     * WebSocket), the events are written straight to it and the generator yields nothing; it ends when `signal` does.
+     * One user's stream written straight to a WebSocket (events.live over wsLink): who is online, then the replay
+     * after `lastEventId`, then live events as they come. Resolves when `signal` ends it. No generator in between: a
+     * subscribed socket that waits holds as little as it can (DESIGN §8: ≤ 30 KB each).
      */
-    async *live(
-      userId: string,
-      lastEventId: string | null | undefined,
-      signal: AbortSignal | undefined,
-      socket?: LiveSocket,
-    ): AsyncGenerator<StreamItem> {
+    async follow(userId: string, lastEventId: string | null | undefined, signal: AbortSignal, socket: LiveSocket): Promise<void> {
       const now = stream.applied();
       const release = presence.hold(userId);
       let detach: (() => void) | undefined;
       try {
-        if (socket) {
-          // A socket's own buffer is bounded instead (slow-consumers.ts), so the queue of its replay is not.
-          const inbox = new Inbox(userId, presence.isOnline);
-          detach = (await open(inbox, lastEventId, now)).attached;
-          inbox.writeTo(socket);
-          await inbox.next(signal);
-          return;
-        }
+        // A socket's own buffer is bounded instead (slow-consumers.ts), so the queue of its replay is not.
+        const inbox = new Inbox(userId, presence.isOnline);
+        detach = (await open(inbox, lastEventId, now)).attached;
+        inbox.writeTo(socket);
+        await inbox.next(signal);
+      } finally {
+        detach?.();
+        release();
+      }
+    },
+
+    /** One user's stream as items to yield (SSE, or a socket whose frames tRPC writes): as `follow`, queued. */
+    async *live(userId: string, lastEventId: string | null | undefined, signal: AbortSignal | undefined): AsyncGenerator<StreamItem> {
+      const now = stream.applied();
+      const release = presence.hold(userId);
+      let detach: (() => void) | undefined;
+      try {
         let inbox = new Inbox(userId, presence.isOnline, queueCap);
         detach = (await open(inbox, lastEventId, now)).attached;
         while (!signal?.aborted) {
