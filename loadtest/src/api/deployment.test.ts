@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { prepareApi, withApi } from './deployment.ts';
 
-// The memory scenarios preload a GC-on-signal helper into the API. Its PGlite worker inherits the preload, which once
+// The sockets scenario preloads a GC-on-signal helper into the API. Its PGlite worker inherits the preload, which once
 // was TypeScript that the worker could not load: the embedded API did not start at all.
 describe('an API deployment measured for memory', () => {
   it('starts on the embedded database and collects its garbage on SIGUSR2 without harm', async () => {
